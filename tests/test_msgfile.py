@@ -286,7 +286,8 @@ EXPECTED = {
 CORPUS_EXPECTED = {
     "HtmlSampleEmail.msg": "imported",
     "EmailWithSpecialCharsInSubject.msg": "imported",
-    "sender_not_found_from_exchange.msg": "imported",
+    # Myriam's Outlook forward (TR:) of Cathy's e-mail, only her signature above the quote.
+    "sender_not_found_from_exchange.msg": "unmatched",
     "EmailWithAttachments.msg": "unmatched",
     "RtfWithShortRussianString.msg": "unreadable",
     "UTF-8_Test.eml": "unmatched",
@@ -330,8 +331,13 @@ def test_every_file_of_a_mixed_folder_is_accounted_for(folder: dict[str, Path]) 
     )
     if CORPUS.is_dir():
         assert after["Chris Wilson"].startswith("10/23/2017 - Chris Wilson - BOOK ONE: 1805")
-        # Only a sign-off, a signature and a quoted French message: the subject stands in.
-        assert after["Myriam Vareme"] == "03/31/2026 - Myriam Vareme - CHANTIER ST CHEF"
+        # A forward (TR:) of Cathy's message, only her sign-off and signature above the
+        # quote: Cathy's report, not Myriam's.
+        assert after["Myriam Vareme"] == ""
+        assert (
+            "it quotes a report Cathy GRIMONET (commercial@arcencielrecyclage.fr) sent lundi"
+            in (files["sender_not_found_from_exchange.msg"]["reason"])
+        )
         assert after["Julie Clarebots"] == (
             "03/27/2024 - Julie Clarebots - Testing .msg subject encoding"
         )

@@ -236,7 +236,15 @@ def test_an_agents_forward_of_her_own_report_in_any_shape_is_that_report(
 ) -> None:
     (folder / "fw.eml").write_bytes(_shape(shape).as_bytes())
     data = run(tracker, folder)
-    assert data["unmatched"] == [] and data["problems"] == []
+    assert data["unmatched"] == []
+    assert [p["problem"] for p in data["problems"]] == (
+        [
+            "the lines 'Xavier Dunn / Customer Care Agent | VendorCX / (614) 555-0146' above it "
+            "were taken for her signature: if they are her report, add it with esp note add"
+        ]
+        if shape == "signature only"
+        else []
+    )
     assert [(i["agent"], i["date"], i["note"]) for i in data["imported"]] == [
         ("Xavier Dunn", "2026-11-23", f"11/23/2026 - Xavier Dunn - {REPORT}")
     ]
@@ -297,20 +305,24 @@ def test_a_forward_whose_attached_email_esp_cannot_read_is_not_imported(
     assert reason.endswith("): open it, and import it or add the report with esp note add")
 
 
-def _inline(sender: str, quoted: str, html: bool, subject: str = "FW: ESP progress") -> bytes:
+def _inline(
+    sender: str, quoted: str, html: bool, subject: str = "FW: ESP progress", above: str = ""
+) -> bytes:
     """`sender`'s inline forward with nothing typed of the report whose quoted From line
     is `quoted`, as Outlook writes it in plain text or in HTML."""
     if html:
         value = quoted.replace("<", "&lt;").replace(">", "&gt;")
         body = (
-            "<html><body><p>&nbsp;</p><div style='border-top:solid #E1E1E1 1.0pt'><p><b>From:"
-            f"</b> {value}<br><b>Sent:</b> Monday, November 23, 2026 5:00 PM<br><b>To:</b> "
-            f"Tom Alvarez<br><b>Subject:</b> ESP progress</p></div><p>{REPORT}</p></body></html>"
+            f"<html><body><p>&nbsp;</p>{above}<div style='border-top:solid #E1E1E1 1.0pt'>"
+            f"<p><b>From:</b> {value}<br><b>Sent:</b> Monday, November 23, 2026 5:00 PM<br>"
+            f"<b>To:</b> Tom Alvarez<br><b>Subject:</b> ESP progress</p></div><p>{REPORT}</p>"
+            "</body></html>"
         )
     else:
         body = (
-            f"\n\n-----Original Message-----\nFrom: {quoted}\nSent: Monday, November 23, 2026 "
-            f"5:00 PM\nTo: Tom Alvarez <tom.alvarez@x.com>\nSubject: ESP progress\n\n{REPORT}\n"
+            f"{above}\n\n-----Original Message-----\nFrom: {quoted}\nSent: Monday, November 23, "
+            f"2026 5:00 PM\nTo: Tom Alvarez <tom.alvarez@x.com>\nSubject: ESP progress\n\n"
+            f"{REPORT}\n"
         )
     fw = message(sender, FORWARDED, subject, body)
     if html:
@@ -370,3 +382,266 @@ def test_her_own_report_dated_after_the_forward_carrying_it_is_of_the_forwards_d
             "(11/24/2026): a wrong clock on the agent's computer? Dated the forward's day",
         )
     ]
+
+
+def _refusal(tracker: Path, folder: Path, name: str, data: bytes) -> str:
+    """Why the e-mail `data`, saved as `name`, alone in the folder, is not imported."""
+    (folder / name).write_bytes(data)
+    found = run(tracker, folder)
+    assert found["imported"] == []
+    ((reason,),) = [(u["reason"],) for u in found["unmatched"]]
+    return str(reason)
+
+
+@pytest.mark.parametrize(
+    ("quoted", "named"),
+    [
+        ("Rebecca Stone <rebecca.stone@x.com>", "Rebecca Stone (rebecca.stone@x.com)"),
+        ("Stone, Rebecca <rebecca.stone@x.com>", "Rebecca Stone (rebecca.stone@x.com)"),
+        ("Stone, Rebecca", "Rebecca Stone"),
+        ("Stone, Rebecca [mailto:rebecca.stone@x.com]", "Rebecca Stone (rebecca.stone@x.com)"),
+        ("Pat Sme <pat.sme@x.com>", "Pat Sme (pat.sme@x.com)"),
+    ],
+)
+@pytest.mark.parametrize("html", [False, True])
+def test_an_agents_inline_forward_of_a_colleagues_report_is_not_hers(
+    tracker: Path, folder: Path, quoted: str, named: str, html: bool
+) -> None:
+    """Xavier's Outlook Forward of Rebecca's report, nothing typed: not credited to him."""
+    (folder / "inline.eml").write_bytes(_inline("Xavier Dunn <xavier.dunn@x.com>", quoted, html))
+    data = run(tracker, folder)
+    assert data["imported"] == []
+    assert [(u["source"], u["reason"]) for u in data["unmatched"]] == [
+        (
+            "inline.eml",
+            "a forward by Xavier Dunn with nothing typed in it, of another person's report: it "
+            f"quotes a report {named} sent Monday, November 23, 2026 5:00 PM; esp does not "
+            "read a forwarded message as a report: import that person's own e-mail, or add the "
+            "report with esp note add",
+        )
+    ]
+
+
+def test_an_agents_inline_forward_of_a_colleagues_report_in_a_msg_is_not_hers(
+    tracker: Path, folder: Path
+) -> None:
+    fw = MapiMessage.from_email_message(
+        message("Xavier Dunn <xavier.dunn@x.com>", FORWARDED, "FW: ESP progress", _QUOTE)
+    )
+    reason = _refusal(tracker, folder, "inline.msg", fw.to_bytes())
+    assert "it quotes a report Rebecca Stone (rebecca.stone@x.com) sent Monday" in reason
+
+
+_QUOTE = (
+    "\n\n-----Original Message-----\nFrom: Rebecca Stone <rebecca.stone@x.com>\nSent: Monday, "
+    f"November 23, 2026 5:00 PM\nTo: Tom Alvarez <tom.alvarez@x.com>\nSubject: ESP\n\n{REPORT}\n"
+)
+_OWN_QUOTE = _QUOTE.replace("Rebecca Stone <rebecca.stone", "Dunn, Xavier <xavier.dunn")
+_SIGNATURE = "Xavier Dunn\nCustomer Care Agent | VendorCX\n(614) 555-0146"
+
+
+@pytest.mark.parametrize(
+    "above",
+    [
+        _SIGNATURE + "\n",
+        "Thanks,\nXavier\n",
+        "Sent from my iPhone\n\nBegin forwarded message:\n",
+    ],
+)
+def test_her_inline_forward_under_her_signature_is_still_a_forward(
+    tracker: Path, folder: Path, above: str
+) -> None:
+    """Outlook puts her signature above the quoted original when she clicks Forward."""
+    quote = (
+        _OWN_QUOTE.replace("-----Original Message-----\n", "") if "Begin" in above else _OWN_QUOTE
+    )
+    fw = message("Xavier Dunn <xavier.dunn@x.com>", FORWARDED, "FW: ESP progress", above + quote)
+    reason = _refusal(tracker, folder, "inline.eml", fw.as_bytes())
+    assert reason.startswith("a forward of Xavier Dunn's own earlier e-mail (sent Monday"), reason
+
+
+def test_her_html_inline_forward_under_her_signature_is_still_a_forward(
+    tracker: Path, folder: Path
+) -> None:
+    signature = "<p><b>Xavier Dunn</b><br>Customer Care Agent | VendorCX</p><p>&nbsp;</p>"
+    quoted = "Dunn, Xavier <xavier.dunn@x.com>"
+    html = _inline("Xavier Dunn <xavier.dunn@x.com>", quoted, True, above=signature)
+    reason = _refusal(tracker, folder, "inline.eml", html)
+    assert reason.startswith("a forward of Xavier Dunn's own earlier e-mail (sent Monday"), reason
+
+
+def test_a_colleagues_report_forwarded_under_her_signature_is_not_hers(
+    tracker: Path, folder: Path
+) -> None:
+    body = f"{_SIGNATURE}\n{_QUOTE}"
+    fw = message("Xavier Dunn <xavier.dunn@x.com>", FORWARDED, "FW: ESP progress", body)
+    reason = _refusal(tracker, folder, "inline.eml", fw.as_bytes())
+    assert "it quotes a report Rebecca Stone (rebecca.stone@x.com) sent Monday" in reason
+
+
+def _own_forward(typed: str, layout: str = "eml") -> bytes:
+    """Xavier's forward of his Monday report as an attachment, `typed` above it."""
+    xavier = "Xavier Dunn <xavier.dunn@x.com>"
+    fw = message(xavier, FORWARDED, "FW: ESP progress", typed)
+    return _attached(fw, message(xavier, REPORTED, "ESP progress", REPORT), layout)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "FYI",
+        "See below",
+        "see attached",
+        "fyi - see attached",
+        "Resending my update from Monday.",
+        "Please see my update below",
+        "Hi Jordan,\n\nFYI\n\nThanks,\nXavier",
+    ],
+)
+@pytest.mark.parametrize("layout", ["eml", "msg"])
+def test_a_cover_line_pointing_at_her_attached_report_is_nothing_typed(
+    tracker: Path, folder: Path, typed: str, layout: str
+) -> None:
+    (folder / f"fw.{layout}").write_bytes(_own_forward(typed, layout))
+    data = run(tracker, folder)
+    assert data["unmatched"] == [] and data["problems"] == []
+    assert [(i["agent"], i["date"], i["note"]) for i in data["imported"]] == [
+        ("Xavier Dunn", "2026-11-23", f"11/23/2026 - Xavier Dunn - {REPORT}")
+    ]
+
+
+@pytest.mark.parametrize("typed", ["TBT complete", "Out sick", "Certified today"])
+def test_words_typed_above_her_attached_report_are_the_report_and_it_is_said(
+    tracker: Path, folder: Path, typed: str
+) -> None:
+    (folder / "fw.eml").write_bytes(_own_forward(typed))
+    data = run(tracker, folder)
+    assert [(i["date"], i["note"]) for i in data["imported"]] == [
+        ("2026-11-24", f"11/24/2026 - Xavier Dunn - {typed}")
+    ]
+    assert [p["problem"] for p in data["problems"]] == [
+        "it also carries Xavier Dunn's own report of 11/23/2026, in an attached e-mail: if "
+        "that is the report, save that e-mail on its own and import it"
+    ]
+
+
+def test_an_fyi_above_her_own_inline_forward_is_refused_as_a_forward(
+    tracker: Path, folder: Path
+) -> None:
+    fw = message(
+        "Xavier Dunn <xavier.dunn@x.com>", FORWARDED, "FW: ESP progress", "FYI" + _OWN_QUOTE
+    )
+    reason = _refusal(tracker, folder, "inline.eml", fw.as_bytes())
+    assert reason.startswith("a forward of Xavier Dunn's own earlier e-mail (sent Monday"), reason
+
+
+@pytest.mark.parametrize("layout", ["eml", "msg"])
+def test_her_forward_carrying_a_colleagues_report_too_imports_hers_and_says_the_other(
+    tracker: Path, folder: Path, layout: str
+) -> None:
+    xavier = "Xavier Dunn <xavier.dunn@x.com>"
+    fw = message(xavier, FORWARDED, "FW: ESP progress", "")
+    rebecca = message("Rebecca Stone <rebecca.stone@x.com>", REPORTED, "ESP progress", "5/8")
+    if layout == "eml":
+        fw.add_attachment(message(xavier, REPORTED, "ESP progress", REPORT))
+        fw.add_attachment(rebecca)
+        data_bytes = fw.as_bytes()
+    else:
+        outer = MapiMessage.from_email_message(fw)
+        for i, inner in enumerate((message(xavier, REPORTED, "ESP progress", REPORT), rebecca)):
+            outer.add_embedded_message_attachment(
+                MapiMessage.from_email_message(inner), filename=f"ESP {i}"
+            )
+        data_bytes = outer.to_bytes()
+    (folder / f"fw.{layout}").write_bytes(data_bytes)
+    data = run(tracker, folder)
+    assert [(i["agent"], i["date"]) for i in data["imported"]] == [("Xavier Dunn", "2026-11-23")]
+    assert [p["problem"] for p in data["problems"]] == [
+        "it carries a report Rebecca Stone (rebecca.stone@x.com) sent on 11/23/2026, in an "
+        "attached e-mail: save that e-mail on its own and import it"
+    ]
+
+
+def test_her_forward_carrying_an_unreadable_email_too_imports_hers_and_says_so(
+    tracker: Path, folder: Path
+) -> None:
+    xavier = "Xavier Dunn <xavier.dunn@x.com>"
+    fw = message(xavier, FORWARDED, "FW: ESP progress", "")
+    fw.add_attachment(message(xavier, REPORTED, "ESP progress", REPORT))
+    bad = message("", REPORTED, "Other", "x")
+    del bad["From"]
+    fw.add_attachment(bad)
+    (folder / "fw.eml").write_bytes(fw.as_bytes())
+    data = run(tracker, folder)
+    assert [(i["agent"], i["date"]) for i in data["imported"]] == [("Xavier Dunn", "2026-11-23")]
+    ((problem,),) = [(p["problem"],) for p in data["problems"]]
+    assert problem.startswith("it also carries an attached e-mail esp cannot read ('Other': no")
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "Xavier Dunn | Customer Care Agent\nVendorCX | xavier.dunn@vendorcx.com",
+        "Xavier Dunn\nCustomer Care Agent\nPronouns: he/him\nVendorCX",
+        "Xavier Dunn\nCustomer Care Agent | VendorCX\nwww.vendorcx.com",
+        "Xavier Dunn\nCustomer Care Agent, Ext. 4471\nVendorCX",
+        "Xavier Dunn\nAgent - Customer Care\nVendorCX",
+        "Xavier Dunn\nCustomer Care Agent | VendorCX\nMobile: (614) 555-0199",
+    ],
+)
+@pytest.mark.parametrize("layout", ["eml", "msg"])
+def test_her_signature_alone_in_any_shape_is_nothing_typed_and_said(
+    tracker: Path, folder: Path, signature: str, layout: str
+) -> None:
+    (folder / f"fw.{layout}").write_bytes(_own_forward(f"\n\n{signature}\n", layout))
+    data = run(tracker, folder)
+    assert [(i["date"], i["note"]) for i in data["imported"]] == [
+        ("2026-11-23", f"11/23/2026 - Xavier Dunn - {REPORT}")
+    ]
+    lines = " / ".join(signature.split("\n"))
+    assert [p["problem"] for p in data["problems"]] == [
+        f"the lines {lines!r} above it were taken for her signature: if they are her report, "
+        "add it with esp note add"
+    ]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Xavier Dunn\nCompleted all TBTs | VendorCX",
+        "Xavier Dunn\nCustomer Care Agent\nCertified today",
+        "Xavier Dunn\nOut sick",
+    ],
+)
+def test_words_under_her_name_shaped_like_a_signature_are_kept(
+    tracker: Path, folder: Path, typed: str
+) -> None:
+    (folder / "fw.eml").write_bytes(_own_forward(typed))
+    data = run(tracker, folder)
+    ((date, note),) = [(i["date"], i["note"]) for i in data["imported"]]
+    assert date == "2026-11-24" and typed.split("\n")[-1].split(" |")[0] in note
+
+
+@pytest.mark.parametrize("html", [False, True])
+def test_her_inline_forward_naming_her_alone_under_her_signature_is_still_a_forward(
+    tracker: Path, folder: Path, html: bool
+) -> None:
+    """Outlook names an Exchange colleague without an address: "Dunn, Xavier"."""
+    signature = (
+        "<p><b>Xavier Dunn</b><br>Customer Care Agent | VendorCX</p><p>&nbsp;</p>"
+        if html
+        else f"{_SIGNATURE}\n"
+    )
+    fw = _inline("Xavier Dunn <xavier.dunn@x.com>", "Dunn, Xavier", html, above=signature)
+    reason = _refusal(tracker, folder, "inline.eml", fw)
+    assert reason.startswith("a forward of Xavier Dunn's own earlier e-mail (sent Monday"), reason
+
+
+def test_words_above_her_inline_forward_naming_her_alone_are_her_report(
+    tracker: Path, folder: Path
+) -> None:
+    fw = _inline("Xavier Dunn <xavier.dunn@x.com>", "Dunn, Xavier", False, above="Still down")
+    (folder / "inline.eml").write_bytes(fw)
+    data = run(tracker, folder)
+    ((date, note),) = [(i["date"], i["note"]) for i in data["imported"]]
+    assert date == "2026-11-24" and note.startswith("11/24/2026 - Xavier Dunn - Still down"), note

@@ -422,7 +422,7 @@ def _report(
     if when is None:
         raise UnreadableMail("no date", "no sent or received time")
     body = _body(props)
-    own = own_text(body, name)
+    own = own_text(body, name, addr)
     report = SelfReport(
         local_day(when, tz),
         name,
@@ -442,6 +442,7 @@ def _report(
         body=body,
         unread=unread,
         forward=is_forward(props.text(SUBJECT)),
+        set_aside=own.set_aside,
     )
 
 

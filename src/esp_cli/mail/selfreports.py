@@ -761,6 +761,8 @@ class OwnText:
 
     text: str
     left_out: str = ""
+    # The lines taken for the sender's signature alone, when nothing else was typed.
+    set_aside: str = ""
 
 
 def clean_body(text: str, sender_name: str = "") -> str:
@@ -768,7 +770,7 @@ def clean_body(text: str, sender_name: str = "") -> str:
     return own_text(text, sender_name).text
 
 
-def own_text(text: str, sender_name: str = "") -> OwnText:
+def own_text(text: str, sender_name: str = "", sender_email: str = "") -> OwnText:
     """The message itself (clean_body), and a word on text left out as a quoted message
     that only its header's words marked as one."""
     lines = text.replace("\r\n", "\n").split("\n")
@@ -815,11 +817,11 @@ def own_text(text: str, sender_name: str = "") -> OwnText:
     while kept and not kept[-1]:
         kept.pop()
     # Outlook's signature alone (the sender's name, a title, a phone), under no sign-off:
-    # nothing typed.
-    rest = [x for x in kept[1:] if x]
-    if kept and sender and sorted(name_words(kept[0])) == sorted(sender) and rest:
-        if all(_SIGNATURE_LINE.search(x) for x in rest):
-            kept = []
+    # nothing typed, the lines set aside said.
+    set_aside = ""
+    if kept and sender and _signature_only(kept, sender, sender_email):
+        set_aside = " / ".join(x for x in kept if x)
+        kept = []
     # A name alone on the last line ("Devon"), under no sign-off.
     while kept and sender and name_words(kept[-1]) in (sender[:1], sender):
         kept.pop()
@@ -833,7 +835,48 @@ def own_text(text: str, sender_name: str = "") -> OwnText:
             f"the text {left_out} was left out as a quoted message (its header words say so); "
             "if it is the agent's, add it with esp note add"
         )
-    return OwnText(folded, left_out)
+    return OwnText(folded, left_out, set_aside)
+
+
+# The lines of an Outlook signature under the sender's name, besides a phone, an address or
+# a link: her title (in these words), her company, her pronouns, her extension.
+_TITLE_WORDS = frozenset(
+    "agent representative rep specialist associate advisor advocate consultant analyst "
+    "coordinator supervisor manager lead trainee customer care service services support "
+    "client contact center centre call team member senior junior sr jr tier level i ii iii "
+    "officer executive escalations billing technical tech sales account".split()
+)
+_CONTACT = re.compile(r"(\(?\+?\d[\d\s().-]{6,}\d|[\w.+-]+@[\w-]+\.[\w.-]+|https?://|www\.)", re.I)
+_PRONOUNS = re.compile(r"^(pronouns?\s*:|\(?(she|he|they)\s*/\s*(her|him|them)\b)", re.I)
+_EXTENSION = re.compile(r"\b(ext|x)\.?\s*\d+\b", re.I)
+_COMPANY = re.compile(r"^([A-Z][a-z]*[A-Z][\w&]*|[A-Z]{2,}|.+\b(inc|llc|ltd|corp|gmbh)\.?)$")
+
+
+def _signature_part(part: str, domain: str) -> bool:
+    """Whether a signature line (or one of its `|` parts) is a title, a company, pronouns,
+    an extension, a phone, an address or a link — no words of a report."""
+    if not part or _CONTACT.search(part) or _PRONOUNS.match(part):
+        return True
+    plain = _EXTENSION.sub(" ", part)
+    words = re.findall(r"[^\W\d_]+", plain.casefold())
+    if not words and plain != part:
+        return True  # "Ext. 4471"
+    if words and all(w in _TITLE_WORDS for w in words):
+        return True
+    letters = "".join(words)
+    return bool(letters and domain and letters == domain) or bool(_COMPANY.match(plain.strip()))
+
+
+def _signature_only(kept: Sequence[str], sender: list[str], address: str) -> bool:
+    """Whether the lines are the sender's Outlook signature alone: her name first (`Name |
+    Title` too), then only a signature's lines, each of its `|` parts one."""
+    domain = re.sub(r"[^\w]", "", address.rpartition("@")[2].split(".")[0].casefold())
+    name, *tail = (x.strip() for x in kept[0].split("|"))
+    rest = [x for x in kept[1:] if x]
+    if sorted(name_words(name)) != sorted(sender) or not (rest or tail):
+        return False
+    parts = tail + [p.strip() for x in rest for p in x.split("|")]
+    return all(_signature_part(p, domain) for p in parts)
 
 
 def _shortened(line: str, most: int = 60) -> str:
@@ -1040,7 +1083,7 @@ def _report_of(
     if when is None:
         raise UnreadableMail("no date", "no readable Date header")
     body = _body(msg)
-    own = own_text(body, name)
+    own = own_text(body, name, addr)
     by_name, by_addr = on_behalf(msg, (name, addr))
     report = SelfReport(
         local_day(when, tz),
@@ -1061,6 +1104,7 @@ def _report_of(
         body=body,
         unread=unread,
         forward=is_forward(subject),
+        set_aside=own.set_aside,
     )
 
 
@@ -1149,6 +1193,7 @@ def forwarded_report(
     body: str = "",
     unread: Sequence[str] = (),
     forward: bool = False,
+    set_aside: str = "",
 ) -> SelfReport:
     """The report of an e-mail that forwards another: an agent's forward of her own report
     with nothing typed in it is that report (its words, its day), read from the e-mail
@@ -1162,21 +1207,42 @@ def forwarded_report(
     another forward with nothing typed (her SME's forward of her report) is read through to
     the reports inside. With nothing typed and no report attached that esp can read
     (`unread`: those it cannot, each said), it is refused, saying so — never a note of the
-    subject alone on the forward's day. `forward`: its subject says it is one (`FW:`)."""
+    subject alone on the forward's day. `forward`: its subject says it is one (`FW:`).
+    A cover line that only points at what it forwards ("FYI", "see attached") is nothing
+    typed. Inline with nothing typed (her signature may stand above the quote), a colleague's
+    quoted report is refused, saying whose and when it was sent. Her attached report
+    imported, what else the forward carries is said (a colleague's report, an e-mail esp
+    cannot read), and so are the lines taken for her signature (`set_aside`); her words
+    typed above her attached report are the report, the attached one said."""
     mine = (report.name, report.email)
     attached = [inner for r in attached for inner in (r.carried or (r,))]
     own = [r for r in attached if _same_sender_or_name((r.name, r.email), mine)]
+    others = [r for r in attached if r not in own]
+    if typed and (attached or forward) and _POINTER.match(report.text):
+        typed = False  # "FYI", "see attached": it points at what it forwards
+    carries = _carries(others)
     if not typed and len(own) == 1:
         found = replace(own[0], source=report.source)
+        said = [found.warning]
         if found.day > report.day:  # no e-mail is forwarded before it was sent
-            late = (
+            said.append(
                 f"the attached report is dated {fmt(found.day)}, after the forward carrying it "
                 f"({fmt(report.day)}): a wrong clock on the agent's computer? Dated the "
                 "forward's day"
             )
-            warned = "; ".join(w for w in (found.warning, late) if w)
-            found = replace(found, day=report.day, sent=report.sent, warning=warned)
-        return found
+            found = replace(found, day=report.day, sent=report.sent)
+        if set_aside:
+            said.append(
+                f"the lines {set_aside!r} above it were taken for her signature: if they are "
+                "her report, add it with esp note add"
+            )
+        said.append(carries)
+        if unread:
+            said.append(
+                f"it also carries an attached e-mail esp cannot read ({', '.join(unread)}): "
+                "open it, and import it or add the report with esp note add"
+            )
+        return replace(found, warning="; ".join(w for w in said if w))
     who = display_name(report.name) if report.name else report.email
     if not typed and own:
         days = ", ".join(fmt(r.day) for r in own)
@@ -1185,44 +1251,46 @@ def forwarded_report(
             refused=f"forwards {len(own)} of {who}'s own e-mails ({days}) with nothing typed in "
             "it: save each attached e-mail on its own and import them",
         )
-    quoted = _quoted_sender(body) if not attached and (not typed or forward) else None
+    quoted = None
+    if not attached and (not typed or forward):
+        quoted = _quoted_sender(body, below_signature=not typed)
+    if quoted is None and not attached and typed and forward:
+        # Her name alone in the quoted From under her signature reads as her own memo's
+        # block: a forward's all the same when nothing above it is typed.
+        quoted = _quoted_sender(body, below_signature=True)
+        if quoted is not None and own_text(quoted[2], report.name, report.email).text:
+            quoted = None
+        typed = quoted is None
     if quoted is not None:
-        sender, sent = quoted
+        sender, sent, _ = quoted
+        on = f" (sent {sent})" if sent else ""
         # A forward's quoted header at its top, with its time, is read as her text when it
         # names her (her own memo's block): it is the quote, nothing typed above it.
-        if same_sender(sender, mine) and (not typed or _TIME.search(sent)):
-            on = f" (sent {sent})" if sent else ""
+        if _same_sender_or_name(sender, mine) and (not typed or _TIME.search(sent)):
             return replace(
                 report,
                 refused=f"a forward of {who}'s own earlier e-mail{on} with nothing typed above "
                 "it: esp does not read a forwarded message as a report; import the original "
                 "e-mail, or add the report with esp note add",
             )
-    others = [r for r in attached if r not in own]
-    if not others:
-        if not typed and not own and unread:
-            which = ", ".join(unread)
+        if not typed and forward:  # a colleague's report, quoted: not the forwarder's
+            whose = display_name(sender[0]) if sender[0] else sender[1]
+            at = f" ({sender[1]})" if sender[0] and sender[1] else ""
             return replace(
                 report,
-                refused=f"a forward with nothing typed in it whose attached e-mail esp cannot "
-                f"read ({which}): open it, and import it or add the report with esp note add",
+                refused=f"a forward by {who} with nothing typed in it, of another person's "
+                f"report: it quotes a report {whose}{at}{f' sent {sent}' if sent else ''}; esp "
+                "does not read a forwarded message as a report: import that person's own "
+                "e-mail, or add the report with esp note add",
             )
-        return report
-    carried = " and ".join(
-        f"{r.name or r.email}{f' ({r.email})' if r.name and r.email else ''} sent on {fmt(r.day)}"
-        for r in others
-    )
-    if len(others) > 1:
-        carries = (
-            f"it carries reports {carried}, in attached e-mails: save each attached e-mail on "
-            "its own and import them"
+    if not typed and not own and not others and unread:
+        which = ", ".join(unread)
+        return replace(
+            report,
+            refused=f"a forward with nothing typed in it whose attached e-mail esp cannot "
+            f"read ({which}): open it, and import it or add the report with esp note add",
         )
-    else:
-        carries = (
-            f"it carries a report {carried}, in an attached e-mail: save that e-mail on its "
-            "own and import it"
-        )
-    if not typed and not own:
+    if not typed and not own and others:
         # Nothing of the forwarder's own: no report of hers, whoever she is.
         return replace(
             report,
@@ -1231,7 +1299,46 @@ def forwarded_report(
             refused=f"a forward by {who} with nothing typed in it, of another person's "
             f"report: {carries}",
         )
-    return replace(report, carries=carries)
+    if typed and own:  # her words are the report; the one she attached is said
+        days = ", ".join(fmt(r.day) for r in own)
+        mention = (
+            f"it also carries {who}'s own report of {days}, in an attached e-mail: if that is "
+            "the report, save that e-mail on its own and import it"
+        )
+        carries = "; ".join(w for w in (mention, carries) if w)
+    return replace(report, carries=carries) if carries else report
+
+
+def _carries(others: Sequence[SelfReport]) -> str:
+    """What is said of the reports of other people a forward carries ('' when none)."""
+    if not others:
+        return ""
+    carried = " and ".join(
+        f"{r.name or r.email}{f' ({r.email})' if r.name and r.email else ''} sent on {fmt(r.day)}"
+        for r in others
+    )
+    if len(others) > 1:
+        return (
+            f"it carries reports {carried}, in attached e-mails: save each attached e-mail on "
+            "its own and import them"
+        )
+    return (
+        f"it carries a report {carried}, in an attached e-mail: save that e-mail on its "
+        "own and import it"
+    )
+
+
+# A cover line that only points at the report it forwards, nothing of its own: "FYI", "See
+# below", "fyi - see attached", "Resending my update from Monday.", "Please see my update
+# below".
+_POINTER = re.compile(
+    r"^(fyi|f\.y\.i\.?)?[\s,.:;!-]*("
+    r"(please\s+)?see\s+((my|the)\s+)?((update|report|e-?mail|progress)\s+)?(below|attached)"
+    r"|(re-?sending|forwarding)(\s+(my|the)\s+(update|report|e-?mail|progress))?"
+    r"(\s+(from|of)\s+[\w/]+)?(\s+again)?"
+    r")?[\s.!]*$",
+    re.I,
+)
 
 
 def _same_sender_or_name(a: tuple[str, str], b: tuple[str, str]) -> bool:
@@ -1240,19 +1347,32 @@ def _same_sender_or_name(a: tuple[str, str], b: tuple[str, str]) -> bool:
     return same_sender(a, b) or bool(a[0] and b[0]) and name_tokens(a[0]) == name_tokens(b[0])
 
 
-def _quoted_sender(body: str) -> tuple[tuple[str, str], str] | None:
-    """The sender (display name, address) of the message quoted first in a body, and the
-    time its header block says it was sent ('' when none), or None when no header block
-    comes before any words."""
+# How many lines a forward with nothing typed may hold above its quoted header block: her
+# signature, "Thanks, / Amira", "Sent from my iPhone" / "Begin forwarded message:".
+_LINES_ABOVE_QUOTE = 12
+
+
+def _quoted_sender(
+    body: str, *, below_signature: bool = False
+) -> tuple[tuple[str, str], str, str] | None:
+    """The sender (display name, address) of the message quoted first in a body, the
+    time its header block says it was sent ('' when none) and the text above the block, or
+    None when no header block comes before any words. `below_signature`: nothing above the
+    block was typed (her signature, a sign-off, a phone's line may stand there), so it is
+    looked for below them: a From line followed by a Sent, To or Subject line."""
     lines = [x.strip() for x in body.replace("\r\n", "\n").split("\n")]
-    at = next((i for i, x in enumerate(lines) if x), None)
-    if at is not None and (_QUOTE_START.match(lines[at]) or _RULE.match(lines[at])):
-        at = next((i for i in range(at + 1, len(lines)) if lines[i]), None)
-    if at is None or not _FROM_HEADER.match(lines[at]):
-        return None
-    block = lines[at + 1 : at + _BLOCK_LINES]
-    sent = next((x.split(":", 1)[1].strip() for x in block if _DATE_HEADER.match(x)), "")
-    return _quoted_person(lines[at].split(":", 1)[1]), sent
+    starts = [i for i, x in enumerate(lines) if x]
+    for n, at in enumerate(starts[:_LINES_ABOVE_QUOTE] if below_signature else starts[:1]):
+        if _QUOTE_START.match(lines[at]) or _RULE.match(lines[at]):
+            at = next((i for i in range(at + 1, len(lines)) if lines[i]), len(lines))
+        if at == len(lines) or not _FROM_HEADER.match(lines[at]):
+            continue
+        block = [x for x in lines[at + 1 : at + _BLOCK_LINES] if x]
+        if n and not any(_SENT_HEADER.match(x) for x in block[:_HEADER_LOOKAHEAD]):
+            continue
+        sent = next((x.split(":", 1)[1].strip() for x in block if _DATE_HEADER.match(x)), "")
+        return _quoted_person(lines[at].split(":", 1)[1]), sent, "\n".join(lines[:at])
+    return None
 
 
 # Outlook's `Reyes, Jordan [mailto:jordan.reyes@x.com]`.
