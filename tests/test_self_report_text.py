@@ -53,6 +53,10 @@ def config(tmp_path: Path) -> Path:
         # A sign-off above the report is not a signature: what follows is no name.
         ("Thanks!\nCitrix still down", "Thanks! Citrix still down"),
         ("Thank you\nCall Cert booked for Friday", "Thank you Call Cert booked for Friday"),
+        # Her whole name alone above her words is a heading: the note names her already.
+        ("Celeste Moreau\nStill blocked, new ticket INC-55", "Still blocked, new ticket INC-55"),
+        ("Hi Jordan,\n\nMoreau, Celeste\n\nModule 2 done.", "Module 2 done."),
+        ("Celeste Moreau finished module 2", "Celeste Moreau finished module 2"),
     ],
 )
 def test_a_greeting_takes_no_report_words(body: str, text: str) -> None:

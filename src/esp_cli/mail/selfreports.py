@@ -822,6 +822,12 @@ def own_text(text: str, sender_name: str = "", sender_email: str = "") -> OwnTex
     if kept and sender and _signature_only(kept, sender, sender_email):
         set_aside = " / ".join(x for x in kept if x)
         kept = []
+    # Her whole name alone on the first line, above her words (a heading): the note names
+    # her already.
+    while kept and not kept[0]:
+        del kept[0]
+    if len(kept) > 1 and sender and sorted(name_words(kept[0])) == sorted(sender):
+        del kept[0]
     # A name alone on the last line ("Devon"), under no sign-off.
     while kept and sender and name_words(kept[-1]) in (sender[:1], sender):
         kept.pop()
