@@ -658,3 +658,104 @@ def test_course_numbers_typed_in_searched_by_course_number_block_no_one(locating
     assert "Would set 'ESP Tracker'!U49 (Amira Hassan, Searched by Course Number): No → Yes" in (
         res.stderr
     )
+
+
+# -- the agents' answers against an empty or nearly empty header naming the flag -----------------
+
+_TWO_WORDS = ["Yes", "No"] + [None] * 18
+
+
+@pytest.mark.parametrize("left", [True, False], ids=["flag-left", "flag-right"])
+@pytest.mark.parametrize(
+    ("flag_header", "flags", "other_header", "others", "flag_read"),
+    [
+        ("All TBTs Complete", [1, 0] * 10, "TBTs Complete?", [None] * 20, True),
+        ("All TBTs Complete", [1, 0] * 10, "TBTs Complete?", _TWO_WORDS, True),
+        ("All TBTs Complete", [True, False] * 10, "TBTs Complete (Y/N)", [None] * 20, True),
+        ("TBT Complete", ["Yes", "No"] * 10, "All TBTs Complete?", [None] * 20, True),
+        ("TBTs Complete", [1, 0] * 10, "All TBTs Complete", _TWO_WORDS, True),
+        # A count that has only reached 1 still loses to a header that asks.
+        ("TBTs Complete", [1, 0] * 10, "All TBTs Complete?", _TWO_WORDS, False),
+    ],
+    ids=["1-0-vs-empty", "1-0-vs-two-words", "true-false", "words-alias", "two-words", "count"],
+)
+def test_the_agents_answers_beat_an_empty_or_nearly_empty_column(
+    tmp_path: Path,
+    flag_header: str,
+    flags: list[Any],
+    other_header: str,
+    others: list[Any],
+    flag_read: bool,
+    left: bool,
+) -> None:
+    """The team's filled flag (1/0, TRUE/FALSE, Yes/No) is read over another header naming
+    it whose cells are empty or hold a Yes and a No only, whatever the two headers say;
+    only a count of 0s and 1s under a header saying how many loses to one that asks."""
+    rows = _class(flags, others, other_header)
+    rows[0][4] = flag_header
+    if not left:
+        rows = [[*row[:4], row[5], row[4]] for row in rows]
+    sheet = _read(book(tmp_path / "T.xlsx", {"T": rows}))
+    flag_col = 5 if left else 6
+    if flag_read:
+        assert sheet.columns["tbts_complete"] == flag_col
+        assert [r.get("tbts_complete") for r in sheet.rows[:4]] == [True, False, True, False]
+    else:
+        assert sheet.columns["tbts_complete"] == 11 - flag_col
+
+
+def test_names_count() -> None:
+    assert columns.names_count("TBTs Complete", "tbts_complete")
+    assert columns.names_count("TBT Count", "tbts_complete")
+    assert columns.names_count("Call Certs Complete", "call_cert_complete")
+    for header in ("All TBTs Complete", "TBT Complete", "TBTs Complete?", "TBTs Complete (Y/N)"):
+        assert not columns.names_count(header, "tbts_complete"), header
+    assert not columns.names_count("Searched by Course Number", "searched_course")
+
+
+@pytest.fixture
+def renamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The sample with its flag of Yes and No headed 'TBT Complete' and an empty 'All TBTs
+    Complete?' added at the end of the header row."""
+    folder = tmp_path / "sample"
+    shutil.copytree(SAMPLE_DATA, folder)
+    monkeypatch.chdir(folder)
+    monkeypatch.delenv("ESP_TRACKER", raising=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(folder / "ESP Tracker.xlsx")
+    ws = wb.worksheets[0]
+    assert ws["O4"].value == "All TBTs Complete?"
+    ws["O4"] = "TBT Complete"
+    ws.cell(4, ws.max_column + 1).value = "All TBTs Complete?"
+    wb.save(folder / "ESP Tracker.xlsx")
+    return folder
+
+
+_READ_O = (
+    "'All TBTs Complete?' and 'ESP Tracker'!O4 'TBT Complete' both name the All TBTs "
+    "Complete? column; esp reads 'ESP Tracker'!O4 (by what the agents' cells hold — O: a Yes "
+    "or a No in "
+)
+
+
+def test_every_command_says_which_flag_it_read(renamed: Path, tmp_path: Path) -> None:
+    """The filled 'TBT Complete' is read over the empty exact header, and every command
+    reading the tracker says so, a write once."""
+    res = run("escalations", "--as-of", "2026-11-24", "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert res.stderr.count(_READ_O) == 1, res.stderr
+    shutil.copy(SAMPLE_DATA / "ESP Tracker.xlsx", tmp_path / "plain.xlsx")
+    plain = run("escalations", "--as-of", "2026-11-24", "-f", "json", "-t", "../plain.xlsx")
+    assert json.loads(res.stdout) == json.loads(plain.stdout)
+    res = run("explain", "Hector Vargas", "--as-of", "2026-11-24")
+    assert res.exit_code == 0, res.output
+    assert res.stderr.count(_READ_O) == 1, res.stderr
+    proofs = renamed / "p2"
+    proofs.mkdir()
+    pdf = (renamed / "tbt-proofs" / "Hector Vargas TBT.pdf").read_bytes()
+    (proofs / "Kayla Brooks TBT.pdf").write_bytes(pdf.replace(b"Hector Vargas", b"Kayla Brooks"))
+    res = run("tbt", "proofs", "p2", "--by", "Jordan Reyes", "-n")
+    assert res.exit_code == 0, res.output
+    assert res.stderr.count("both name the All TBTs Complete? column") == 1, res.stderr
+    assert "!O43" in res.stdout, res.stdout

@@ -356,14 +356,16 @@ def spellings(key: str, table: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(sorted(own, key=lambda s: _rank(s, key, table), reverse=True))
 
 
-def set_aside_words(name: str, read: tuple[str, str], aside: tuple[str, str]) -> str:
+def set_aside_words(name: str, read: tuple[str, str], aside: tuple[str, str], why: str = "") -> str:
     """One line for a header set aside because another is read for its column (`name`: its
     header as esp writes it; see pick_columns) (`read`, `aside`: each header's cell
-    address and text): both cells, the one esp reads, and the fix."""
+    address and text; `why`: what chose it, when not the headers: see chosen_why): both
+    cells, the one esp reads, and the fix."""
+    because = f" ({why})" if why else ""
     return (
         f"{aside[0]} '{aside[1]}' and {read[0]} '{read[1]}' both name the {name} column; esp "
-        f"reads {read[0]} and sets {aside[0]} aside. Fix: rename the one that does not hold "
-        f"the {name}, or map the team's spelling of it in esp.toml [columns] (a header "
+        f"reads {read[0]}{because} and sets {aside[0]} aside. Fix: rename the one that does "
+        f"not hold the {name}, or map the team's spelling of it in esp.toml [columns] (a header "
         "mapped there is read first)"
     )
 
@@ -606,6 +608,7 @@ def pick_columns(
     blocks: Mapping[int, int] | None = None,
     holds: Mapping[int, Tally] | None = None,
     asks: AbstractSet[int] = frozenset(),
+    counted: AbstractSet[int] = frozenset(),
 ) -> tuple[dict[str, int], list[tuple[str, int, int]]]:
     """The column of each key among a header row's (column, key, rank: how exactly its
     header names it; left to right): a header esp.toml maps first (the team has said which
@@ -618,9 +621,11 @@ def pick_columns(
     (a per-agent count 'TBTs Complete' beside the team's 'All TBTs Complete (Y/N)'), nor,
     when none does, while another holds formulas whose result is not saved (they may give
     Yes and No); never one holding counts or dates (two cells or more) while another is
-    still empty (a Yes/No column nobody has filled in yet); never one holding Yes and No as
-    1s and 0s alone under a header that does not ask for them (a count that has only
-    reached 0 and 1 so far) while another holds them in words or asks for them; then the
+    still empty (a Yes/No column nobody has filled in yet); never an empty or nearly empty
+    one (fewer than a quarter as many Yes and No) while another holds the agents' Yes and
+    No, whatever the headers; never one holding 1s and 0s alone under a header that names a
+    count (`counted`: see names_count) and does not ask (a count that has only reached 0
+    and 1 so far) while another holds the agents' Yes and No or asks for them; then the
     most exact header; then the first of equal ones. And the headers set aside, as (key,
     the column read, the column set aside), in the order of the columns set aside."""
     by_key: dict[str, list[tuple[int, int]]] = {}
@@ -635,7 +640,7 @@ def pick_columns(
             most = max(blocks.get(c, 0) for c, _ in kept)
             kept = [n for n in kept if blocks.get(n[0], 0) * 3 > most]
         if holds and len(kept) > 1 and BY_KEY[key].kind is Kind.YESNO:
-            kept = _holding_answers(kept, holds, asks)
+            kept = _holding_answers(kept, holds, asks, counted)
         best = max(kept, key=lambda n: (n[1], -n[0]))[0]
         columns[key] = best
         aside += [(key, c) for c, _ in named if c != best]
@@ -647,7 +652,10 @@ _EMPTY = Tally(0, {}, Held(Holds.NOTHING, -1))
 
 
 def _holding_answers(
-    kept: list[tuple[int, int]], tallies: Mapping[int, Tally], asks: AbstractSet[int]
+    kept: list[tuple[int, int]],
+    tallies: Mapping[int, Tally],
+    asks: AbstractSet[int],
+    counted: AbstractSet[int] = frozenset(),
 ) -> list[tuple[int, int]]:
     """Of the headers naming one yes/no column, (column, rank), those not set aside for
     what their cells hold (see pick_columns)."""
@@ -665,16 +673,73 @@ def _holding_answers(
                 for n in kept
                 if not (holds[n[0]] in NOT_ANSWERS and tallies.get(n[0], _EMPTY).decided)
             ]
-    # 1s and 0s alone under a header that does not ask: a count that has only reached 1.
-    counts = {c for c, _ in kept if c not in asks and tallies.get(c, _EMPTY).zero_one}
-    flags = [
-        n
-        for n in kept
-        if n[0] not in counts
-        and holds[n[0]] in (Holds.ANSWERS, Holds.NOTHING, Holds.FORMULAS)
-        and (n[0] in asks or tallies.get(n[0], _EMPTY).words)
-    ]
-    return [n for n in kept if n[0] not in counts] if flags else kept
+    # 1s and 0s alone under a header that names a count and does not ask for a Yes or a
+    # No: a count that has only reached 1 so far.
+    counts = {
+        c for c, _ in kept if c in counted and c not in asks and tallies.get(c, _EMPTY).zero_one
+    }
+    answered = {c: _answered(tallies.get(c, _EMPTY)) for c, _ in kept}
+    most = max(answered.values(), default=0)
+    # Empty or nearly empty (a Yes and a No typed once in an abandoned column): fewer
+    # than a quarter of the cells the fullest one answers.
+    sparse = {c for c, n in answered.items() if n * _SPARSE < most}
+    full = [n for n in kept if n[0] not in sparse and n[0] not in counts]
+    if full:
+        # The agents' answers beat an empty or nearly empty column, whatever the headers.
+        return full
+    # Only a count holds the agents' answers: a header asking for them beats it, however
+    # empty; an empty or nearly empty one that does not ask beats nothing.
+    asking = [n for n in kept if n[0] in asks and n[0] not in counts]
+    return asking or [n for n in kept if n[0] not in sparse] or kept
+
+
+_SPARSE = 4  # a column answering fewer than a quarter of the fullest one's cells is sparse
+
+
+def _answered(t: Tally) -> int:
+    """How many of a column's cells hold a Yes or a No, or a formula that may give one."""
+    return t.kinds.get(Holds.ANSWERS, 0) + t.kinds.get(Holds.FORMULAS, 0)
+
+
+# Words of a header that says how many (a per-agent count), never a completion flag's.
+_COUNT_WORDS = frozenset({"count", "#", "number", "how", "many", "total", "progress"})
+# The steps a completion flag is of, plural: "TBTs Complete" is how many are, "All TBTs
+# Complete" and "TBT Complete" whether they are.
+_PLURAL_STEPS = ("tbts", "certs")
+
+
+def chosen_why(read: tuple[str, Tally, bool], aside: tuple[str, Tally, bool]) -> str:
+    """Why a yes/no column was read over another naming it by what the agents' cells hold,
+    not by its header (pick_columns): each one's column letter, its cells (Tally) and
+    whether its header names a count (names_count)."""
+
+    def cells(t: Tally, count: bool) -> str:
+        if not t.filled:
+            return "empty"
+        n = _answered(t)
+        if count and t.zero_one:
+            return f"1s and 0s in {t.filled} cells under a header that may name a count"
+        if t.held.holds is Holds.ANSWERS:
+            return f"a Yes or a No in {n} cell{'s' if n != 1 else ''}"
+        return f"{t.held.holds.value} in {t.filled} cells"
+
+    return (
+        f"by what the agents' cells hold — {read[0]}: {cells(read[1], read[2])}; "
+        f"{aside[0]}: {cells(aside[1], aside[2])}"
+    )
+
+
+def names_count(text: object, key: str) -> bool:
+    """Whether a header for completion flag `key` (PROGRESS_FLAGS) may name a per-agent
+    count: a word saying how many ('TBT Count', '# TBTs Complete'), or the steps in the
+    plural without 'All' ('TBTs Complete', 'Call Certs Complete'). A header asking for a Yes
+    or a No names none; nor does one of another column."""
+    if key not in PROGRESS_FLAGS or asks_yes_no(text):
+        return False
+    words = normalise_header(text).split()
+    if _COUNT_WORDS & set(words):
+        return True
+    return bool(words) and words[0] != "all" and any(p in "".join(words) for p in _PLURAL_STEPS)
 
 
 def header_blocks(keys: Mapping[int, str | None], filled: Mapping[int, int]) -> dict[int, int]:

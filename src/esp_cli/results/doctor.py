@@ -56,10 +56,9 @@ RULES = {
             "duplicate-header",
             "rename the header that does not hold the column (esp reads one esp.toml maps, "
             "else the tracker's own over another table's beside it, else for a yes/no column "
-            "one holding Yes and No over one holding counts, dates or other text, else the "
-            "one naming it "
-            "most exactly, the first of equal ones), or map the team's spelling in esp.toml "
-            "[columns]",
+            "one holding the agents' Yes and No over one holding counts, dates or other text "
+            "and over an empty or nearly empty one, else the one naming it most exactly, the "
+            "first of equal ones), or map the team's spelling in esp.toml [columns]",
         ),
         Rule(
             "ESP011",

@@ -1157,6 +1157,8 @@ class WriteSession:
             if sheet.name not in written:
                 continue
             for key, read, aside in sheet.duplicate_headers:
+                if (key, aside) in sheet.chosen_aside:
+                    continue  # said when the sheet was read
                 log.warning(
                     "%s",
                     set_aside_words(

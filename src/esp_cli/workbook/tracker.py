@@ -32,15 +32,18 @@ from esp_cli.core.columns import (
     asked_column,
     asked_words,
     asks_yes_no,
+    chosen_why,
     closest_header,
     header_blocks,
     header_match,
     holds,
     is_progress,
     match_header,
+    names_count,
     no_flag_when,
     pick_columns,
     roster_beside,
+    set_aside_words,
     spellings,
     tally,
 )
@@ -176,6 +179,9 @@ class Sheet:
     # The yes/no columns read, by key: what their agents' cells hold (how the column spells
     # Yes and No: Table.yes_no writes it so).
     tallies: dict[str, Tally] = field(default_factory=dict)
+    # The headers set aside (key, column) for what the agents' cells hold where the
+    # headers alone would have read them: said when the sheet is read.
+    chosen_aside: frozenset[tuple[str, int]] = frozenset()
 
     @property
     def last_header_col(self) -> int:
@@ -475,6 +481,30 @@ def _tallies(
         cells = list(pick(column)) if pick is not None else [column[k] for k in agents]
         out[c] = tally(cells)
     return out
+
+
+def _chosen_line(
+    sheet: str,
+    header_row: int,
+    headers: Mapping[int, str],
+    key: str,
+    cols: tuple[int, int],
+    tallies: Mapping[int, Tally],
+    counted: AbstractSet[int],
+) -> str:
+    """The line said of yes/no column `key` read from cols[0] over cols[1] by what the
+    agents' cells hold (the headers alone would read cols[1])."""
+    read, aside = cols
+    empty = tally([])
+    return set_aside_words(
+        BY_KEY[key].header,
+        (address(sheet, header_row, read), headers[read]),
+        (address(sheet, header_row, aside), headers[aside]),
+        chosen_why(
+            (col_letter(read), tallies.get(read, empty), read in counted),
+            (col_letter(aside), tallies.get(aside, empty), aside in counted),
+        ),
+    )
 
 
 def _not_answers(
@@ -830,12 +860,26 @@ def read_table(
         lines = values.rows
         agents = _agent_lines(lines, top, [c for k, c in columns.items() if k in IDENTITY_KEYS])
         tallies = _tallies(values, top, agents, {c for cols in yes_no.values() for c in cols})
+        counted = {c for c, key, _ in found.named if c in tallies and names_count(headers[c], key)}
         columns, duplicates = pick_columns(
             found.named,
             found.blocks,
             tallies,
             {c for c in tallies if asks_yes_no(headers[c])},
+            counted,
         )
+        # A yes/no column read for what its cells hold where the headers alone would have
+        # read another: said by every command that reads the sheet, as it changes what
+        # each agent's cell is read from.
+        chosen = {
+            (key, again): _chosen_line(
+                info.name, header_row, headers, key, (first_col, again), tallies, counted
+            )
+            for key, first_col, again in duplicates
+            if found.columns.get(key) == again
+        }
+        for line in chosen.values():
+            log.warning("%s", line)
         not_answers = _not_answers(lines, top, agents, columns, tallies)
         for key, first_col, again in duplicates:
             findings.append(
@@ -1012,6 +1056,7 @@ def read_table(
                 asked,
                 not_answers,
                 {k: tallies[c] for k, c in columns.items() if c in tallies},
+                frozenset(chosen),
             )
         )
         for key in not_answers:
