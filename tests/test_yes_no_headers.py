@@ -759,3 +759,44 @@ def test_every_command_says_which_flag_it_read(renamed: Path, tmp_path: Path) ->
     assert res.exit_code == 0, res.output
     assert res.stderr.count("both name the All TBTs Complete? column") == 1, res.stderr
     assert "!O43" in res.stdout, res.stdout
+
+
+def test_the_form_written_is_the_columns_commonest() -> None:
+    """TRUE and 1 are equal to Python but two forms in a sheet: the commonest one is
+    written, whichever the first cell holds; of two as common, words."""
+    ones = columns.tally([True, *[1] * 35, *[0] * 29])
+    assert [(v, type(v)) for v in (ones.form(True), ones.form(False))] == [(1, int), (0, int)]
+    trues = columns.tally([1, *[True] * 35, *[False] * 29])
+    assert (trues.form(True), trues.form(False)) == (True, False)
+    assert type(trues.form(True)) is bool
+    assert columns.tally([True, 1, None]).form(True) is None  # the drop-down's, else Yes
+    assert columns.tally(["Yes", "Yes", "No", 1, True]).form(True) == "Yes"
+    assert columns.tally(["Y", "Y", "N", 1, 0, 1]).form(False) == "N"
+
+
+@pytest.mark.parametrize(
+    ("spell", "top", "written"),
+    [({"Yes": 1, "No": 0}, True, 1), ({"Yes": True, "No": False}, 1, True)],
+    ids=["1s-under-one-TRUE", "TRUEs-under-one-1"],
+)
+def test_tbt_proofs_writes_the_commonest_form_not_the_first(
+    locating: Path, spell: dict[str, Any], top: Any, written: Any
+) -> None:
+    _flags_as(locating, spell)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(locating / "ESP Tracker.xlsx")
+    wb.worksheets[0]["O5"] = top
+    wb.save(locating / "ESP Tracker.xlsx")
+    proofs = locating / "pf"
+    proofs.mkdir()
+    pdf = (locating / "tbt-proofs" / "Hector Vargas TBT.pdf").read_bytes()
+    (proofs / "Kayla Brooks TBT.pdf").write_bytes(pdf.replace(b"Hector Vargas", b"Kayla Brooks"))
+    res = run("tbt", "proofs", "pf", "--by", "Jordan Reyes")
+    assert res.exit_code == 0, res.output
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(locating / "ESP Tracker.xlsx").worksheets[0]
+    (kayla,) = [r for r in range(5, ws.max_row + 1) if ws.cell(r, 2).value == "Kayla Brooks"]
+    value = ws.cell(kayla, 15).value
+    assert (value, type(value)) == (written, type(written))

@@ -488,7 +488,8 @@ class Tally:
     kinds: Mapping[Holds, int]
     held: Held
     words: int = 0  # the cells holding a Yes or a No in words or TRUE/FALSE, not as 1 or 0
-    # How the column spells Yes (True) and No (False): each one's commonest cell.
+    # How the column spells Yes (True) and No (False): each one's commonest cell of the
+    # column's commonest form (TRUE/FALSE, 1/0, words; words of forms as common).
     spelt: Mapping[bool, Any] = field(default_factory=dict)
 
     def form(self, value: bool) -> Any:
@@ -544,14 +545,22 @@ def tally(cells: Iterable[Any]) -> Tally:
         counted[kind] = counted.get(kind, 0) + n
         filled += n
     words = counted.get(Holds.ANSWERS, 0)
-    spelt: dict[bool, Counter[Any]] = {True: Counter(), False: Counter()}
+    # Each Yes and No cell by its form (TRUE/FALSE, a number, words) and its value: TRUE and
+    # 1 kept apart, as `seen` keeps them.
+    spelt: dict[bool, Counter[tuple[str, Any]]] = {True: Counter(), False: Counter()}
+    shapes: Counter[str] = Counter()
     for (is_bool, value), n in seen.items():
         answer = kind_of.get((is_bool, value))
         if answer == _ZERO_ONE:
-            spelt[float(value) == 1][value] += n
+            flag = float(value) == 1
         elif answer is Holds.ANSWERS:
-            spelt[bool(parse_yes_no(str(value).strip() if not is_bool else value))][value] += n
-    forms = {flag: found.most_common(1)[0][0] for flag, found in spelt.items() if found}
+            flag = bool(parse_yes_no(str(value).strip() if not is_bool else value))
+        else:
+            continue
+        shape = _shape(value)
+        spelt[flag][shape, value] += n
+        shapes[shape] += n
+    forms = _forms(spelt, shapes)
     zero_one = counted.pop(_ZERO_ONE, 0)
     if zero_one:
         as_kind = Holds.COUNTS if counted.get(Holds.COUNTS, 0) >= 2 else Holds.ANSWERS
@@ -577,6 +586,32 @@ def tally(cells: Iterable[Any]) -> Tally:
     if at is None:  # a value unequal to itself (NaN): the first filled cell
         at = next(i for i, v in enumerate(cells) if v is not None and v != "")
     return Tally(filled, kinds, Held(most, at), words, forms)
+
+
+def _shape(value: Any) -> str:
+    """The form a Yes or No cell takes: TRUE/FALSE, a number (1, 0) or words ("Yes", "1"
+    typed as text)."""
+    if value.__class__ is bool:
+        return "bool"
+    return "number" if isinstance(value, (int, float)) else "text"
+
+
+def _forms(spelt: Mapping[bool, Counter[tuple[str, Any]]], shapes: Counter[str]) -> dict[bool, Any]:
+    """Yes (True) and No (False) as the column's commonest form holds them, each its
+    commonest cell of that form (Tally.spelt): 1 and 0 in a column of 1s with one TRUE. Of
+    forms as common, words (none when no cell holds words: the drop-down's, else Yes/No)."""
+    ranked = shapes.most_common()
+    if not ranked:
+        return {}
+    shape = ranked[0][0]
+    if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+        shape = "text"
+    out: dict[bool, Any] = {}
+    for flag, found in spelt.items():
+        mine = [(n, value) for (s, value), n in found.items() if s == shape]
+        if mine:
+            out[flag] = max(mine, key=lambda m: m[0])[1]
+    return out
 
 
 def cells_hold(cells: Iterable[Any]) -> Held:
