@@ -285,3 +285,24 @@ def test_the_samples_x14_drop_down_survives_byte_for_byte(tmp_path: Path) -> Non
         app, ["access", "set", "Xavier Dunn", "Broken", "--config", str(files.config)]
     )
     assert res.exit_code == 2 and ", ".join(ACCESS_OPTIONS) in res.stderr
+
+
+@pytest.mark.parametrize(("other", "written"), [(0, 1), (False, True)], ids=["1-0", "TRUE-FALSE"])
+def test_searched_noted_in_words_whatever_form_the_cell_takes(
+    tmp_path: Path, other: Any, written: Any
+) -> None:
+    """In a Searched by Course Number of 1s and 0s (or TRUE/FALSE) the cell takes the
+    column's form, the TBT Notes line says Yes or No."""
+    path = build(tmp_path / "ESP Tracker.xlsx", dropdown=False)
+    wb = openpyxl.load_workbook(path)
+    wb["ESP Tracker"][f"{SEARCHED}4"] = other
+    wb.save(path)
+    res = access(path, "E100", "cannot locate tbt", "--searched", "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert cells(path, f"{SEARCHED}3") == [written]
+    assert type(cells(path, f"{SEARCHED}3")[0]) is type(written)
+    assert json.loads(res.stdout)["note"].endswith("; Searched by Course Number: Yes")
+    res = access(path, "E100", "cannot locate tbt", "--not-searched", "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["note"].endswith("; Searched by Course Number: No")
+    assert cells(path, f"{TBT}3")[0].endswith("; Searched by Course Number: No")

@@ -173,7 +173,9 @@ def set_access(
             wanted.append((CALLBACK, callback, callback, f"Callback {callback}"))
         if searched is not None:
             shown = s.table.yes_no(row, SEARCHED, searched)
-            wanted.append((SEARCHED, searched, shown, f"Searched by Course Number: {shown}"))
+            # The note says it in a word whatever form the cell takes (1, TRUE).
+            word = shown if isinstance(shown, str) else ("Yes" if searched else "No")
+            wanted.append((SEARCHED, searched, shown, f"Searched by Course Number: {word}"))
         said = []
         changed: dict[str, Any] = {}
         for key, compared, written, words in wanted:
