@@ -633,6 +633,18 @@ def no_flag_when(key: str) -> frozenset[Holds]:
     return NOT_ANSWERS if key in PROGRESS_FLAGS else frozenset({Holds.DATES})
 
 
+def course_number(key: str, value: Any) -> bool:
+    """Whether `value` in yes/no column `key` is a course number typed in Searched by
+    Course Number in place of Yes (40118, '40118'): the team's practice, kept as it is,
+    no cell to correct."""
+    if key != "searched_course" or isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return value == value and value not in (0, 1)
+    text = str(value).strip()
+    return text.isdigit() and text not in ("0", "1")
+
+
 # What loses to a header holding Yes and No (or formulas that may give them) of two naming
 # one yes/no column.
 _NO_ANSWERS = frozenset({Holds.COUNTS, Holds.DATES, Holds.TEXT})

@@ -28,7 +28,7 @@ from esp_cli.services.facts import COMPLETION_NEED, need_rule_columns
 from esp_cli.services.mailing import Mailing, deliver
 from esp_cli.system import is_system_file
 from esp_cli.workbook.session import write_session
-from esp_cli.workbook.tracker import Row, Sheet, answer_over, answer_over_refusal
+from esp_cli.workbook.tracker import Row, answer_kept, answer_over
 
 log = logging.getLogger("esp")
 
@@ -110,14 +110,6 @@ def _sent_but_not_written(
     )
 
 
-def _kept(sheet: Sheet, row: Row) -> str:
-    """What is said of an agent's Searched by Course Number holding something else than
-    Yes or No (a course code typed there): left as it is."""
-    refused = answer_over_refusal(sheet, row, SEARCHED)
-    kept = refused.message.replace("nothing was written", "kept")
-    return str(type(refused)(kept, fix=refused.fix))
-
-
 def locate_cases(
     tracker_path: Path,
     config: Config,
@@ -150,6 +142,7 @@ def locate_cases(
                 if is_issue(row.get(ACCESS_KEY), CANNOT_LOCATE):
                     found.append((row, CANNOT_LOCATE))
             by_case, unmatched = match_screenshots(files, found)
+            said: set[tuple[str, int, int]] = set()  # the cells kept, said once
             for i, (row, _) in enumerate(found):
                 searched = row.get(SEARCHED) is True
                 attached = tuple(by_case.get(i, []))
@@ -159,7 +152,9 @@ def locate_cases(
                     else:
                         # The team's own word there (a course code): kept, said, the
                         # other agents' set all the same.
-                        log.warning("%s", _kept(s.table.sheet(row.sheet), row))
+                        sheet = s.table.sheet(row.sheet)
+                        log.warning("%s", answer_kept(sheet, row, SEARCHED))
+                        said.add((row.sheet, row.row, sheet.columns[SEARCHED]))
                 cases.append(
                     LocateCase(
                         agent=row.label(),
@@ -187,7 +182,7 @@ def locate_cases(
     return LocateResult(
         cases=cases,
         unmatched_files=[UnmatchedFile(file, why) for file, why in unmatched],
-        findings=list(s.table.findings),
+        findings=[f for f in s.table.findings if (f.sheet, f.row, f.col) not in said],
         write=s.report,
         screenshots_dir=screenshots,
         mail=mailed,

@@ -34,6 +34,7 @@ from esp_cli.core.columns import (
     asks_yes_no,
     chosen_why,
     closest_header,
+    course_number,
     header_blocks,
     header_match,
     holds,
@@ -593,6 +594,24 @@ def answer_over(row: Row, key: str) -> Any:
     return value
 
 
+def answer_kept(sheet: Sheet, row: Row, key: str) -> str:
+    """What is said of an agent's cell of yes/no column `key` holding something else than
+    Yes or No (see answer_over) that a command leaves as it is while it writes the other
+    agents': one line, with the fix unless it is a course number typed in Searched by
+    Course Number (the team's practice)."""
+    value = row.raw.get(key)
+    if course_number(key, value):
+        col = sheet.columns[key]
+        return (
+            f"{address(sheet.name, row.row, col)} ({row.label()}, {sheet.headers[col]}) holds "
+            f"{text_of(value)}, the course searched typed in place of Yes: kept as it is."
+        )
+    refused = answer_over_refusal(sheet, row, key)
+    kept = refused.message.replace("nothing was written", "kept")
+    fix = refused.fix.replace(", then run the command again", "") if refused.fix else None
+    return str(type(refused)(kept, fix=fix))
+
+
 def answer_over_refusal(sheet: Sheet, row: Row, key: str) -> UnsafeWriteError:
     """A write of Yes or No over a cell of a yes/no column that holds something else (see
     answer_over): refused, naming the cell."""
@@ -975,6 +994,8 @@ def read_table(
                     bad.setdefault(k, set()).add(key)
                     if covered and k in covered:
                         continue  # the range's first cell says it, once
+                    if course_number(key, v):
+                        continue  # the course searched, typed in place of Yes: kept
                     late.append(
                         (
                             k,
