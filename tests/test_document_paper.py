@@ -359,9 +359,15 @@ def test_the_email_says_what_is_not_complete_as_the_document_does(
         ("Ms. Dela Cruz", "Ms. Dela Cruz"),  # the particles of call-center surnames
         ("Mr. Delos Santos", "Mr. Delos Santos"),
         ("Ms. Dos Santos", "Ms. Dos Santos"),
-        ("Mr. Al Hassan", "Mr. Al Hassan"),
-        ("Mr. El Amin", "Mr. El Amin"),
-        ("Ms. Mac Donald", "Ms. Mac Donald"),
+        ("Mr. al Hassan", "Mr. al Hassan"),  # a particle that is a first name too: in
+        ("Mr. el Amin", "Mr. el Amin"),  # lower case only
+        ("Ms. mac Donald", "Ms. mac Donald"),
+        ("Mr. Al Green", "Al"),  # else the first name, as typed
+        ("Dr. Ben Carter", "Ben"),
+        ("Mr. Do Nguyen", "Do"),
+        ("Mr. Mac Smith", "Mac"),
+        ("Mr. Lo Chen", "Lo"),
+        ("Mr. Des Walsh", "Des"),
         ("Mr. Bin Laden", "Mr. Bin Laden"),
         ("Dr. Ibn Sina", "Dr. Ibn Sina"),
         ("Mr. Abu Bakr", "Mr. Abu Bakr"),
@@ -369,7 +375,12 @@ def test_the_email_says_what_is_not_complete_as_the_document_does(
         ("Dr. Smith, MD", "Dr. Smith"),
         ("Dr. Smith, M.D.", "Dr. Smith"),
         ("Dr. Jones RN", "Dr. Jones"),
-        ("Mr. Smith V", "Mr. Smith"),
+        ("Mr. Smith V", "Mr. Smith V"),  # V, VI, Do: a surname or an initial too
+        ("Ms. Ana V", "Ms. Ana V"),  # greeted whole, never 'Ms. Ana'
+        ("Ms. Ana Do", "Ms. Ana Do"),
+        ("Ms. Mai Vi", "Ms. Mai Vi"),
+        ("Dr. Smith, D.O.", "Dr. Smith"),
+        ("Dr. Rebecca Stone V", "Rebecca"),
         ("Ms. Ana V.", "Ana"),  # an initial, no generation
         ("Mr. Smith Esq.", "Mr. Smith"),
         ("Ms. St. James", "Ms. St. James"),  # the dot kept as typed

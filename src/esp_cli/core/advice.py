@@ -387,6 +387,27 @@ _PARTICLES = frozenset(
 )
 
 
+# The particles that are no first name: after a title they begin a surname however typed
+# ('Ms. Van Dyke', 'Ms. Dela Cruz'). The others are first names too ('Al', 'Ben', 'Do',
+# 'Mac', 'Lo', 'Des', 'Le'): a surname only when typed in lower case ('Mr. al Hassan'),
+# else the first name ('Mr. Al Green' is Al).
+_SURNAME_PARTICLES = frozenset(
+    {"van", "von", "de", "del", "della", "der", "den", "di", "da", "du", "dela", "delos"}
+    | {"dos", "das", "st", "ste", "ter", "ibn", "bin", "bint", "abu", "ap", "af", "zu"}
+)
+# The generations and post-nominals that are also surnames or an initial ('Ms. Ana Do',
+# 'Ms. Mai Vi', 'Ms. Ana V'): never left out, dots aside ('D.O.'), when one word would
+# be left: the name is greeted whole.
+_ALSO_NAMES = frozenset({"do", "v", "vi"})
+
+
+def _particle(word: str) -> bool:
+    """Whether a word after a title begins a surname (_SURNAME_PARTICLES, or any particle
+    typed in lower case)."""
+    folded = _folded(word)
+    return folded in _SURNAME_PARTICLES or (folded in _PARTICLES and word[:1].islower())
+
+
 def _folded(word: str) -> str:
     return word.casefold().replace(".", "")
 
@@ -420,10 +441,15 @@ def first_name(name: str) -> str | None:
         typed = [w for w, _ in words[titles:]]
         # A letter with a dot after it is an initial ('Ms. Ana V.'), no generation.
         while len(surname) > 1 and _folded(surname[-1]) in _SUFFIXES:
-            if len(surname[-1]) == 1 and typed[len(surname) - 1].endswith("."):
+            last = typed[len(surname) - 1]
+            if len(surname[-1]) == 1 and last.endswith("."):
                 break
+            if len(surname) == 2 and _folded(surname[-1]) in _ALSO_NAMES and "." not in last:
+                # A surname or an initial as well ('Ms. Ana Do', 'Ms. Ana V', 'Mr. Smith
+                # V'): no telling a first name from a surname left alone, greeted whole.
+                return f"{words[titles - 1][0]} {' '.join(surname)}"
             surname.pop()
-        if len(surname) == 1 or _folded(found[0]) in _PARTICLES:
+        if len(surname) == 1 or _particle(found[0]):
             return f"{words[titles - 1][0]} {' '.join(surname)}"
     if "." in found[0] and word[found.end() : found.end() + 1] == ".":
         return found[0] + "."
