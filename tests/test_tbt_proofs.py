@@ -2340,3 +2340,32 @@ def test_a_class_tab_cut_at_excels_31_characters_is_that_classs_tab(
     data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
     assert [p["agent"] for p in data["recorded"]] == ["Omar Haddad"], data
     assert data["tracking_tab"] == long[:31], data
+
+
+@pytest.mark.parametrize(
+    ("tab", "headers"),
+    [
+        ("TBT Tracking", ["Agent", "Class", "File", "Date"]),
+        ("Proofs", ["Agent", "Class", "File", "Date", "Recorded By"]),
+        ("Proofs", ["Agent Name", "File Name", "Date", "Uploaded By"]),
+    ],
+)
+def test_a_hand_row_under_the_date_of_a_sheet_of_proofs_is_a_proof(
+    tracker: Path, tmp_path: Path, tab: str, headers: list[str]
+) -> None:
+    """A team's TBT Tracking sheet whose day column is headed Date (esp writes its own rows'
+    Received there): the rows the team typed in with a day there are recorded proofs."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = tab
+    ws.append(headers)
+    values = {"Agent": "Devon Price", "Agent Name": "Devon Price", "Class": "AET-1",
+              "File": "Devon Price TBT.pdf", "File Name": "Devon Price TBT.pdf",
+              "Date": date(2026, 11, 20), "Recorded By": "Pat", "Uploaded By": "Pat"}  # fmt: skip
+    ws.append([values[h] for h in headers])
+    wb.save(tmp_path / "TBT Tracking Sheet.xlsx")
+    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
+    data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
+    assert data["recorded"] == [], data
+    assert [p["file"] for p in data["already_recorded"]] == ["Devon Price TBT.pdf"], data

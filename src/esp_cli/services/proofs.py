@@ -384,6 +384,22 @@ def read_tracking(
     return book
 
 
+def _holds_received(sheet: str, header: list[Any], columns: dict[str, int]) -> bool:
+    """Whether the sheet's Received column holds the day a proof came, so a row typed by
+    hand with a day there is a proof: a header that says so ('Received', 'Date Received');
+    a 'Date' on a sheet of recorded proofs — the one named TBT Tracking, or one with the
+    Recorded By or SHA-256 column esp writes beside it — where esp itself writes the day
+    received. A 'Date' on another sheet (a reminder tab: Agent | File | Date, the day the
+    reminder went out) is no day received."""
+    heard = columns.get("received")
+    if heard is None:
+        return False
+    if "received" in normalise_header(header[heard - 1]):
+        return True
+    records = "recorded_by" in columns or "sha256" in columns
+    return records or sheet.strip().casefold() == TRACKING_SHEET.casefold()
+
+
 def _read_sheet(
     wb: Workbook, info: SheetInfo, left: Mapping[tuple[int, int], Any]
 ) -> TrackingSheet | None:
@@ -420,10 +436,7 @@ def _read_sheet(
             rows, last_col = _as_left(rows, r, left, last_col)
         found = TrackingSheet(info.name, r, columns, last_header, r, last_col)
         found.visible = info.visible
-        # Only a column that says it holds the day received ('Received', 'Date Received')
-        # makes a row typed by hand a proof: a reminder tab's 'Date' is the day it went out.
-        heard = columns.get("received")
-        received_said = heard is not None and "received" in normalise_header(line[heard - 1])
+        received_said = _holds_received(info.name, line, columns)
         found.set_aside = [
             (
                 TRACKING_COLUMNS[key][0],
