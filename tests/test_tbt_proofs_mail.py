@@ -1254,3 +1254,50 @@ def test_an_agents_own_email_dated_after_her_smes_forward_of_it_is_the_forwards_
         "same file (B fw.eml, 11/25/2026): a wrong clock on the agent's computer? Dated the "
         "forward's day"
     ), proof
+
+
+@pytest.mark.parametrize("colleague", ["her own too", "forward on"])
+def test_a_colleagues_unnamed_copy_is_no_claim_on_an_agents_own_named_transcript(
+    tracker: Path, config: Path, inbox: Path, colleague: str
+) -> None:
+    """Ana sent `Ana Ruiz TBT.pdf` from her own address; Kim's e-mail carries the same bytes
+    as `transcript.pdf` (beside her own transcript, or forwarding Ana's on): a copy named
+    for no one in a colleague's e-mail says nothing against Ana's own, well-named copy."""
+    same = pdf("Ana Ruiz")
+    save(inbox, "A own.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
+                                     ("Ana Ruiz TBT.pdf", same), date=AGENT_SENT))  # fmt: skip
+    files = [("transcript.pdf", same)]
+    if colleague == "her own too":
+        files.insert(0, ("Kim Lee TBT.pdf", pdf("Kim Lee")))
+    save(inbox, "B kim.eml", message("Kim Lee <kim.lee@vendorcx.com>", *files,
+                                     date="Tue, 24 Nov 2026 15:00:00 +0000"))  # fmt: skip
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    taken = {p["file"]: (p["received"], p["sender"]) for p in data["recorded"]}
+    assert taken["Ana Ruiz TBT.pdf"] == ("2026-11-23", "ana.ruiz@vendorcx.com"), data
+    assert ("Kim Lee TBT.pdf" in taken) == (colleague == "her own too"), data
+    reasons = {r["file"]: r["reason"] for r in data["rejected"]}
+    assert "whose transcript" not in reasons["transcript.pdf"], reasons
+
+
+def test_the_smes_renamed_copy_of_an_agents_own_unnamed_file_outweighs_a_colleagues(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """Ana sent `transcript.pdf`; Kim forwarded it on (attached again); her SME sent it
+    renamed `Ana Ruiz TBT.pdf`: the name and Ana's own address agree, so it is Ana's, dated
+    by her e-mail; Kim's copy claims nothing."""
+    same = pdf("Ana Ruiz")
+    save(inbox, "A own.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
+                                     ("transcript.pdf", same), date=AGENT_SENT))  # fmt: skip
+    save(inbox, "B kim.eml", message("Kim Lee <kim.lee@vendorcx.com>", ("transcript.pdf", same),
+                                     date="Tue, 24 Nov 2026 15:00:00 +0000"))  # fmt: skip
+    save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                    ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    (proof,) = data["recorded"]
+    assert (proof["file"], proof["received"], proof["sender"]) == (
+        "Ana Ruiz TBT.pdf", "2026-11-23", "ana.ruiz@vendorcx.com"
+    ), proof  # fmt: skip

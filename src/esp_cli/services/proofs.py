@@ -1153,17 +1153,17 @@ def check_files(
     to_save: dict[str, Incoming] = {}
     digests = [hashlib.sha256(item.data).hexdigest() for item in incoming]
     owners = [_sender_agent(item, rows) for item in incoming]
+    claims = _claims(incoming, digests, owners, rows, table)
     order = _owners_first(incoming, digests, owners, rows, table, sheet)
-    disputed = _disputed(incoming, digests, owners, order, rows, table, sheet)
+    disputed = _disputed(incoming, digests, claims, order, sheet)
     own_copies = _own_copies(incoming, digests, owners)
-    for item, digest, owner in ((incoming[i], digests[i], owners[i]) for i in order):
+    for i in order:
+        item, digest, owner, claimant = incoming[i], digests[i], owners[i], claims[i]
         problem = pdf_problem(item.data)
         if problem is not None:
             rejected.append(Rejected(item.name, problem, mail=item.mail))
             continue
         found, misnamed = _named(item.name, rows, table.path.name)
-        # Whose it came as: the agent its name names, else the agent whose own e-mail it is.
-        claimant = found or owner
         if claimant is not None and digest in disputed:
             # Never taken, whatever else is wrong with it: that is said after whose it is.
             agents = disputed[digest]
@@ -1301,35 +1301,59 @@ def _sent_as(item: Incoming, theirs: Incoming) -> Incoming:
     )
 
 
-def _disputed(
+def _claims(
     incoming: Sequence[Incoming],
     digests: Sequence[str],
     owners: Sequence[Row | None],
-    order: Sequence[int],
     rows: Sequence[Row],
     table: Table,
+) -> list[Row | None]:
+    """Whose transcript each copy came as: the agent its name names; else, for a name that
+    names no agent ('transcript.pdf'), the agent whose own e-mail it came in — unless the
+    same file (SHA-256) is named for another agent and came in that agent's own e-mail too
+    (her well-named transcript from her address; her `transcript.pdf` her SME renamed as
+    hers): a colleague's copy of it, her forward of it on, says nothing of whose it is."""
+    named = [_named(item.name, rows, table.path.name)[0] for item in incoming]
+    backed: dict[str, set[tuple[str, int]]] = {}
+    for digest, row in zip(digests, named, strict=True):
+        if row is not None and any(
+            its == digest and owner is not None and _row_key(owner) == _row_key(row)
+            for its, owner in zip(digests, owners, strict=True)
+        ):
+            backed.setdefault(digest, set()).add(_row_key(row))
+    claims: list[Row | None] = []
+    for digest, row, owner in zip(digests, named, owners, strict=True):
+        if row is None and owner is not None and backed.get(digest, set()) - {_row_key(owner)}:
+            owner = None  # another's file, named for her and sent from her address
+        claims.append(row or owner)
+    return claims
+
+
+def _disputed(
+    incoming: Sequence[Incoming],
+    digests: Sequence[str],
+    claims: Sequence[Row | None],
+    order: Sequence[int],
     sheet: TrackingBook | None,
 ) -> dict[str, list[tuple[Row, Incoming]]]:
     """The files (by SHA-256) come as more than one agent's transcript in this run and
     recorded for none of them, with each agent and her first copy: whose it is cannot be
     told. A copy counts whatever else is wrong with it — a bad name that still names her
     ('Kayla_Brooks_TBT.pdf'), a day before her ESP Start Date, a name that names no agent
-    in her own e-mail ('transcript.pdf' sent from her address): it came as hers."""
-    claims: dict[str, list[tuple[Row, Incoming]]] = {}
+    in her own e-mail ('transcript.pdf' sent from her address; `_claims`): it came as hers."""
+    disputes: dict[str, list[tuple[Row, Incoming]]] = {}
     for i in order:
-        item, digest = incoming[i], digests[i]
+        item, digest, found = incoming[i], digests[i], claims[i]
         if pdf_problem(item.data) is not None:
             continue
-        named, _ = _named(item.name, rows, table.path.name)
-        found = named or owners[i]
         if found is None:
             continue
         if sheet is not None and _recorded_words(sheet, digest, found.label()) is not None:
             continue  # recorded for another: this copy is refused so, and claims nothing
-        agents = claims.setdefault(digest, [])
+        agents = disputes.setdefault(digest, [])
         if all(_row_key(found) != _row_key(a) for a, _ in agents):
             agents.append((found, item))
-    return {digest: agents for digest, agents in claims.items() if len(agents) > 1}
+    return {digest: agents for digest, agents in disputes.items() if len(agents) > 1}
 
 
 def _row_key(row: Row) -> tuple[str, int]:
