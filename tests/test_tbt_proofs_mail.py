@@ -1301,3 +1301,47 @@ def test_the_smes_renamed_copy_of_an_agents_own_unnamed_file_outweighs_a_colleag
     assert (proof["file"], proof["received"], proof["sender"]) == (
         "Ana Ruiz TBT.pdf", "2026-11-23", "ana.ruiz@vendorcx.com"
     ), proof  # fmt: skip
+
+
+def test_a_forward_dated_before_the_agents_esp_start_does_not_date_her_own_email(
+    tmp_path: Path, config: Path, inbox: Path
+) -> None:
+    """Ana's e-mail says Mon 11/23; her SME's Forward of the same file says 11/16, before
+    Ana's ESP Start Date (11/18): the forward's clock is wrong, not Ana's, so her e-mail
+    keeps its day."""
+    tracker = _starting(tmp_path, date(2026, 11, 18))
+    same = pdf("Ana Ruiz")
+    save(inbox, "A own.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
+                                     ("Ana Ruiz TBT.pdf", same), date=AGENT_SENT))  # fmt: skip
+    save(inbox, "B fw.eml", message("Pat Sme <pat.sme@vendorcx.com>", ("Ana Ruiz TBT.pdf", same),
+                                    date="Mon, 16 Nov 2026 15:00:00 +0000"))  # fmt: skip
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    (proof,) = json.loads(res.stdout)["recorded"]
+    assert (proof["from_email"], proof["received"]) == ("A own.eml", "2026-11-23"), proof
+    assert proof.get("date_warning") is None, proof
+
+
+def test_an_agents_email_dated_before_her_esp_start_is_dated_by_a_forward_beside_it(
+    tmp_path: Path, config: Path, inbox: Path
+) -> None:
+    """Ana's e-mail says 02/02 (before her ESP Start Date), her SME's Forward of the same
+    file, saved beside it, says Wed 11/25: dated 11/25, as when the forward carries it,
+    not the day the folder is read."""
+    tracker = _starting(tmp_path, date(2026, 11, 18))
+    same = pdf("Ana Ruiz")
+    save(inbox, "A own.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
+                                     ("Ana Ruiz TBT.pdf", same),
+                                     date="Mon, 02 Feb 2026 15:00:00 +0000"))  # fmt: skip
+    save(inbox, "B fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                    ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    (proof,) = json.loads(res.stdout)["recorded"]
+    assert (proof["from_email"], proof["received"]) == ("A own.eml", "2026-11-25"), proof
+    assert proof["date_warning"] == (
+        "the agent's e-mail is dated 02/02/2026, before Ana Ruiz's ESP Start Date "
+        "(11/18/2026): a wrong clock, or a transcript of an earlier enrolment? Dated the day "
+        "of pat.sme@vendorcx.com's forward of the same file (B fw.eml, 11/25/2026); check the "
+        "transcript"
+    ), proof

@@ -1201,7 +1201,7 @@ def check_files(
         if not mine and theirs is not None:
             item = _sent_as(item, theirs)
         if mine or theirs is not None:
-            item = _forwarded_after(item, found, incoming, digests, owners)
+            item = _forwarded_after(item, found, incoming, digests, owners, today)
         item = dated(item, found, today)
         held = held_before_start(item, found)
         if held is not None:
@@ -1252,32 +1252,52 @@ def _forwarded_after(
     incoming: Sequence[Incoming],
     digests: Sequence[str],
     owners: Sequence[Row | None],
+    today: date | None,
 ) -> Incoming:
     """The agent's own e-mail's copy `item`, dated no later than the earliest e-mail of the
     run that forwarded the same file (SHA-256): another's e-mail holding it, or the forward
     carrying another of her e-mails that holds it. Dated after it is a wrong clock on her
-    computer: dated the forward's day, and said."""
+    computer: dated the forward's day, and said. Dated before her ESP Start Date with such
+    a forward on or after it, it is dated the forward's day too, as inside one e-mail. Only
+    a forward whose own day can be (on or after her ESP Start Date, not after today) bounds
+    her e-mail: one dated otherwise is a wrong clock on the forwarder's computer."""
     digest = hashlib.sha256(item.data).hexdigest()
-    forwards: list[tuple[date, datetime | None, Incoming]] = []
+    start = _esp_start(agent)
+    forwards: list[tuple[date, datetime | None, str, Incoming]] = []
     for other, its, owner in zip(incoming, digests, owners, strict=True):
         if its != digest or other.mail is None:
             continue
         if owner is not None and _row_key(owner) == _row_key(agent):
             if other.forwarded_on is not None:
-                forwards.append((other.forwarded_on, other.forward_sent, other))
+                who = other.forwarded_by
+                forwards.append((other.forwarded_on, other.forward_sent, who, other))
         else:
-            forwards.append((other.received, other.sent, other))
+            who = other.sender or other.sender_name
+            forwards.append((other.received, other.sent, who, other))
+    forwards = [
+        f
+        for f in forwards
+        if (start is None or f[0] >= start) and (today is None or f[0] <= today)
+    ]
     if not forwards:
         return item
-    day, sent, first = min(forwards, key=lambda f: f[0])
-    if item.received <= day:
+    day, sent, who, first = min(forwards, key=lambda f: f[0])
+    by = f"{who or 'an e-mail with no sender'}'s forward of the same file ({first.mail}, {fmt(day)})"
+    if start is not None and item.received < start:
+        if first is item:
+            return item  # the forward carrying it: `dated` says so
+        why = (
+            f"the agent's e-mail is dated {fmt(item.received)}, before {agent.label()}'s ESP "
+            f"Start Date ({fmt(start)}): a wrong clock, or a transcript of an earlier "
+            f"enrolment? Dated the day of {by}; check the transcript"
+        )
+    elif item.received > day:
+        why = (
+            f"the agent's e-mail is dated {fmt(item.received)}, after {by}: a wrong clock on "
+            "the agent's computer? Dated the forward's day"
+        )
+    else:
         return item
-    who = (first.forwarded_by if first.via else first.sender) or first.sender_name
-    why = (
-        f"the agent's e-mail is dated {fmt(item.received)}, after "
-        f"{who or 'an e-mail with no sender'}'s forward of the same file ({first.mail}, "
-        f"{fmt(day)}): a wrong clock on the agent's computer? Dated the forward's day"
-    )
     warning = f"{item.date_warning}; {why}" if item.date_warning else why
     return replace(item, received=day, sent=sent, date_warning=warning)
 
