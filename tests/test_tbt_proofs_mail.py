@@ -1345,3 +1345,47 @@ def test_an_agents_email_dated_before_her_esp_start_is_dated_by_a_forward_beside
         "of pat.sme@vendorcx.com's forward of the same file (B fw.eml, 11/25/2026); check the "
         "transcript"
     ), proof
+
+
+def _with_agents(tmp_path: Path, *more: list[Any]) -> Path:
+    rows = [*AGENTS, *more]
+    return factories.tracker(tmp_path / "ESP Tracker.xlsx", [dict(zip(HEADERS, a,
+                             strict=True)) for a in rows], headers=HEADERS)  # fmt: skip
+
+
+def _recorded(tracker: Path, *rows: list[Any]) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "TBT Tracking"
+    ws.append(["Agent", "Class", "File", "Received", "Recorded By", "SHA-256"])
+    for row in rows:
+        ws.append(row)
+    wb.save(tracker.parent / "TBT Tracking Sheet.xlsx")
+
+
+def test_a_recorded_file_again_from_namesakes_and_a_colleague_is_refused_not_a_crash(
+    tmp_path: Path, config: Path, inbox: Path
+) -> None:
+    """A file recorded for Ana Ruiz comes again as `transcript.pdf` from both agents named
+    Ana Ruiz (two classes) and from Kim: every copy is refused with its reason; the run
+    goes on."""
+    tracker = _with_agents(tmp_path, ["AET-2", "Ana Ruiz", "E104", "ana.ruiz2@vendorcx.com",
+                                      "No", None])  # fmt: skip
+    same = pdf("Ana Ruiz")
+    digest = hashlib.sha256(same).hexdigest()
+    _recorded(tracker, ["Ana Ruiz", "AET-1", "Ana Ruiz TBT.pdf", date(2026, 11, 20), "Jo",
+                        digest])  # fmt: skip
+    for name, sender in [("A.eml", "Ana Ruiz <ana.ruiz@vendorcx.com>"),
+                         ("B.eml", "Ana Ruiz <ana.ruiz2@vendorcx.com>"),
+                         ("C.eml", "Kim Lee <kim.lee@vendorcx.com>")]:  # fmt: skip
+        save(inbox, name, message(sender, ("transcript.pdf", same), date=AGENT_SENT))
+    save(inbox, "D.eml", message("Devon Price <devon.price@vendorcx.com>",
+                                 ("Devon Price TBT.pdf", pdf("Devon Price"))))  # fmt: skip
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [p["file"] for p in data["recorded"]] == ["Devon Price TBT.pdf"], data
+    reasons = {r["from_email"]: r["reason"] for r in data["rejected"]}
+    assert reasons["C.eml"].startswith("the same file was recorded for Ana Ruiz on 11/20/2026")
+    assert sorted(reasons) == ["A.eml", "B.eml", "C.eml"], reasons

@@ -1167,8 +1167,18 @@ def check_files(
         if claimant is not None and digest in disputed:
             # Never taken, whatever else is wrong with it: that is said after whose it is.
             agents = disputed[digest]
-            at = next(j for j, (a, _) in enumerate(agents) if _row_key(a) == _row_key(claimant))
+            at = next(
+                (j for j, (a, _) in enumerate(agents) if _row_key(a) == _row_key(claimant)), None
+            )
+            # A copy whose claim was set aside (recorded for another agent) is refused so.
+            elsewhere = (
+                _recorded_words(sheet, digest, claimant.label())
+                if at is None and sheet is not None
+                else None
+            )
             whose = replace(_whose(agents, at), file=item.name, mail=item.mail)
+            if elsewhere is not None:
+                whose = replace(whose, reason=elsewhere)
             own = misnamed.reason if misnamed is not None else None
             if own is None and found is not None:
                 own = held_before_start(dated(item, found, today), found)
@@ -1385,14 +1395,15 @@ def _shown(item: Incoming) -> str:
     return item.name + (f" in {item.mail}" if item.mail else "")
 
 
-def _whose(agents: Sequence[tuple[Row, Incoming]], i: int) -> Rejected:
+def _whose(agents: Sequence[tuple[Row, Incoming]], i: int | None) -> Rejected:
     """The file of `agents[i]`, the same file as the other agents' in one run and recorded
-    for none of them: rejected, naming the others — esp never guesses whose it is."""
-    item = agents[i][1]
+    for none of them: rejected, naming the others — esp never guesses whose it is (`i`
+    None: a copy of none of them, naming them all)."""
+    item = agents[i if i is not None else 0][1]
     others = " and ".join(
         f"{a.label()}'s ({_shown(other)})" for j, (a, other) in enumerate(agents) if j != i
     )
-    which = "either" if len(agents) == 2 else "any of them"
+    which = "either" if len(agents) == 2 and i is not None else "any of them"
     why = (
         f"the same file as {others}: whose transcript is it? Nothing is recorded for {which}; "
         f"ask them, and run esp tbt proofs again with only its own agent's file"
