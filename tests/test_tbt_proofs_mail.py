@@ -1389,3 +1389,41 @@ def test_a_recorded_file_again_from_namesakes_and_a_colleague_is_refused_not_a_c
     reasons = {r["from_email"]: r["reason"] for r in data["rejected"]}
     assert reasons["C.eml"].startswith("the same file was recorded for Ana Ruiz on 11/20/2026")
     assert sorted(reasons) == ["A.eml", "B.eml", "C.eml"], reasons
+
+
+@pytest.mark.parametrize("forward", [False, True])
+@pytest.mark.parametrize("own_name", ["Ana Ruiz TBT.pdf", "transcript.pdf"])
+def test_a_file_the_agent_sent_twice_is_dated_by_her_first_sending(
+    tracker: Path, config: Path, inbox: Path, forward: bool, own_name: str
+) -> None:
+    """Ana sent her transcript Monday and again Friday ("in case you didn't get it"); the
+    resend's e-mail file sorts first: the proof is dated Monday, with no wrong-clock word,
+    beside her SME's Wednesday Forward too."""
+    same = pdf("Ana Ruiz")
+    save(inbox, "A resend.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>", (own_name, same),
+                                        date="Fri, 27 Nov 2026 15:00:00 +0000"))  # fmt: skip
+    save(inbox, "B first.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>", (own_name, same),
+                                       date=AGENT_SENT))  # fmt: skip
+    if forward or own_name == "transcript.pdf":
+        save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                        ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    (proof,) = json.loads(res.stdout)["recorded"]
+    assert (proof["received"], proof["sender"]) == ("2026-11-23", "ana.ruiz@vendorcx.com"), proof
+    assert proof.get("date_warning") is None, proof
+
+
+def test_a_file_the_sme_forwarded_twice_is_dated_by_her_first_forward(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    same = pdf("Ana Ruiz")
+    save(inbox, "A again.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                       ("Ana Ruiz TBT.pdf", same),
+                                       date="Mon, 30 Nov 2026 15:00:00 +0000"))  # fmt: skip
+    save(inbox, "B first.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                       ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    (proof,) = json.loads(res.stdout)["recorded"]
+    assert (proof["from_email"], proof["received"]) == ("B first.eml", "2026-11-25"), proof

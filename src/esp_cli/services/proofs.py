@@ -1154,9 +1154,9 @@ def check_files(
     digests = [hashlib.sha256(item.data).hexdigest() for item in incoming]
     owners = [_sender_agent(item, rows) for item in incoming]
     claims = _claims(incoming, digests, owners, rows, table)
-    order = _owners_first(incoming, digests, owners, rows, table, sheet)
+    order = _owners_first(incoming, digests, owners, rows, table, sheet, today)
     disputed = _disputed(incoming, digests, claims, order, sheet)
-    own_copies = _own_copies(incoming, digests, owners)
+    own_copies = _own_copies(incoming, digests, owners, today)
     for i in order:
         item, digest, owner, claimant = incoming[i], digests[i], owners[i], claims[i]
         problem = pdf_problem(item.data)
@@ -1245,15 +1245,34 @@ def check_files(
 
 
 def _own_copies(
-    incoming: Sequence[Incoming], digests: Sequence[str], owners: Sequence[Row | None]
+    incoming: Sequence[Incoming],
+    digests: Sequence[str],
+    owners: Sequence[Row | None],
+    today: date | None,
 ) -> dict[tuple[str, tuple[str, int]], Incoming]:
-    """The first copy of each file (SHA-256) that came in an agent's own e-mail (`owners`),
-    whatever its name, by file and agent."""
+    """The first sending of each file (SHA-256) in an agent's own e-mails (`owners`),
+    whatever its name, by file and agent: the earliest day that can be (`_sent_first`),
+    whatever the e-mail files' names."""
     found: dict[tuple[str, tuple[str, int]], Incoming] = {}
     for item, digest, owner in zip(incoming, digests, owners, strict=True):
-        if owner is not None:
-            found.setdefault((digest, _row_key(owner)), item)
+        if owner is None:
+            continue
+        key = (digest, _row_key(owner))
+        was = found.get(key)
+        if was is None or _sent_first(item, owner, today) < _sent_first(was, owner, today):
+            found[key] = item
     return found
+
+
+def _sent_first(item: Incoming, agent: Row, today: date | None) -> tuple[bool, date]:
+    """How early a copy was sent, to take the first of one file's copies: a day that can be
+    (on or after the agent's ESP Start Date, not after today) before one that cannot (a
+    wrong clock), then the earlier day."""
+    start = _esp_start(agent)
+    wrong = (start is not None and item.received < start) or (
+        today is not None and item.received > today
+    )
+    return wrong, item.received
 
 
 def _forwarded_after(
@@ -1285,14 +1304,13 @@ def _forwarded_after(
             who = other.sender or other.sender_name
             forwards.append((other.received, other.sent, who, other))
     forwards = [
-        f
-        for f in forwards
-        if (start is None or f[0] >= start) and (today is None or f[0] <= today)
+        f for f in forwards if (start is None or f[0] >= start) and (today is None or f[0] <= today)
     ]
     if not forwards:
         return item
     day, sent, who, first = min(forwards, key=lambda f: f[0])
-    by = f"{who or 'an e-mail with no sender'}'s forward of the same file ({first.mail}, {fmt(day)})"
+    by = f"{who or 'an e-mail with no sender'}'s forward of the same file"
+    by += f" ({first.mail}, {fmt(day)})"
     if start is not None and item.received < start:
         if first is item:
             return item  # the forward carrying it: `dated` says so
@@ -1438,12 +1456,14 @@ def _owners_first(
     rows: Sequence[Row],
     table: Table,
     sheet: TrackingBook | None,
+    today: date | None,
 ) -> list[int]:
     """The order to check the files in: as they come, but where the same file comes in more
     than once, the copy to take first (in the place of the first of them): the one of the
     agent the TBT Tracking Sheet has it recorded for; else one sent from its agent's own
-    address (her e-mail, not her SME's forward of it: her day, her address), whatever the
-    e-mail files' names."""
+    address (her e-mail, not her SME's forward of it: her day, her address); of two such,
+    the one sent first (`_sent_first`: her resend, her SME's second forward, is a copy),
+    whatever the e-mail files' names."""
     order = list(range(len(incoming)))
     places: dict[str, list[int]] = {}
     for i, digest in enumerate(digests):
@@ -1453,15 +1473,16 @@ def _owners_first(
             continue
         owner = sheet.hashes[digest][0] if sheet is not None and digest in sheet.hashes else None
 
-        def rank(i: int, owner: str | None = owner) -> int:
+        def rank(i: int, owner: str | None = owner) -> tuple[int, bool, date]:
             found = check_name(incoming[i].name, rows, table.path.name)
             if isinstance(found, Rejected):
-                return 3
+                return 3, False, date.min
+            first = _sent_first(incoming[i], found, today)
             if owner is not None and same_person(owner, found.name):
-                return 0
+                return 0, *first
             hers = owners[i]
             own = hers is not None and _row_key(hers) == _row_key(found)
-            return 1 if own else 2
+            return 1 if own else 2, *first
 
         for place, i in zip(where, sorted(where, key=lambda i: (rank(i), i)), strict=True):
             order[place] = i
