@@ -1427,3 +1427,26 @@ def test_a_file_the_sme_forwarded_twice_is_dated_by_her_first_forward(
     assert res.exit_code == 0, res.output
     (proof,) = json.loads(res.stdout)["recorded"]
     assert (proof["from_email"], proof["received"]) == ("B first.eml", "2026-11-25"), proof
+
+
+def test_a_file_recorded_for_one_agent_is_not_recorded_for_another_with_a_longer_name(
+    tmp_path: Path, config: Path, inbox: Path
+) -> None:
+    """The file is recorded for Ana Ruiz; the SME sends the same bytes named for Ana Maria
+    Ruiz, another agent: not already recorded for her — refused as Ana Ruiz's."""
+    tracker = _with_agents(tmp_path, ["AET-2", "Ana Maria Ruiz", "E104",
+                                      "ana.maria.ruiz@vendorcx.com", "No", None])  # fmt: skip
+    same = pdf("Ana Ruiz")
+    _recorded(tracker, ["Ana Ruiz", "AET-1", "Ana Ruiz TBT.pdf", date(2026, 11, 20), "Jo",
+                        hashlib.sha256(same).hexdigest()])  # fmt: skip
+    save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                    ("Ana Maria Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == [] and data["already_recorded"] == [], data
+    (refused,) = data["rejected"]
+    assert refused["reason"].startswith(
+        "the same file was recorded for Ana Ruiz on 11/20/2026: not Ana Maria Ruiz's own proof"
+    ), refused
+    assert cells(tracker)[4] == ["No", None]

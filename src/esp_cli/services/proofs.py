@@ -329,6 +329,8 @@ class TrackingBook:
     names: dict[tuple[str, str], str] = field(default_factory=dict)
     # (agent key, file) of hand rows with a Received esp cannot read as a day -> (cell, text).
     unread_days: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    # The name keys of the tracker's agents: a row recorded for one of them is hers alone.
+    agent_keys: frozenset[str] = frozenset()
 
     @property
     def several(self) -> bool:
@@ -584,6 +586,15 @@ def _recorded_for(sheet: TrackingBook, proof: Proof) -> str | None:
     return _recorded_words(sheet, proof.sha256, proof.agent.name)
 
 
+def _recorded_as(sheet: TrackingBook, recorded: str, name: str) -> bool:
+    """Whether a row recorded for `recorded` is the agent `name`'s: her name; or her name
+    as the team typed it ('Kayla Brooks' of Kayla Ann Brooks) when it is no other agent's
+    own name in the tracker."""
+    if name_key(recorded) == name_key(name):
+        return True
+    return same_person(recorded, name) and name_key(recorded) not in sheet.agent_keys
+
+
 def _recorded_words(sheet: TrackingBook, digest: str, name: str) -> str | None:
     """Why the file (SHA-256 `digest`) is not the proof of the agent `name` when it is
     recorded for another agent, or None. The sheet it is on is named when the workbook has
@@ -592,7 +603,7 @@ def _recorded_words(sheet: TrackingBook, digest: str, name: str) -> str | None:
     if found is None:
         return None
     agent, day, tab = found
-    if not agent.strip() or same_person(agent, name):
+    if not agent.strip() or _recorded_as(sheet, agent, name):
         return None  # theirs (a row naming nobody is taken as it was before)
     on = f" on {day}" if day else ""
     where = f" (sheet {tab})" if sheet.several else ""
@@ -1478,7 +1489,7 @@ def _owners_first(
             if isinstance(found, Rejected):
                 return 3, False, date.min
             first = _sent_first(incoming[i], found, today)
-            if owner is not None and same_person(owner, found.name):
+            if owner is not None and sheet is not None and _recorded_as(sheet, owner, found.name):
                 return 0, *first
             hers = owners[i]
             own = hers is not None and _row_key(hers) == _row_key(found)
@@ -1614,6 +1625,7 @@ def record_proofs(
                 sheet_path, config, rows=False, dry_run=dry_run, signer=writer
             ) as sheet_s:
                 book = read_tracking(sheet_s.workbook, sheet_s.waiting_cells)
+                book.agent_keys = frozenset(name_key(r.name) for r in s.table.rows())
                 good, rejected, to_save = check_files(incoming, s.table, book, today)
                 rejected = sorted(refused + rejected, key=lambda r: (r.mail or r.file).casefold())
                 good = _not_others(book, good, rejected, to_save)
