@@ -2369,3 +2369,27 @@ def test_a_hand_row_under_the_date_of_a_sheet_of_proofs_is_a_proof(
     data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
     assert data["recorded"] == [], data
     assert [p["file"] for p in data["already_recorded"]] == ["Devon Price TBT.pdf"], data
+
+
+@pytest.mark.parametrize(
+    ("file", "sha"),
+    [
+        ("devon price tbt.pdf", None),
+        ("Devon Price TBT", None),
+        ("Devon Price TBT.PDF", None),
+        ("Devon Price TBT.pdf", "-"),
+        ("Devon Price TBT.pdf", "n/a"),
+        ("Devon Price TBT.pdf", "typed by hand"),
+    ],
+)
+def test_a_hand_row_naming_the_file_in_other_capitals_or_with_no_sha256_is_the_proof(
+    tracker: Path, tmp_path: Path, file: str, sha: str | None
+) -> None:
+    """A row typed by hand names the file as Windows takes it (any capitals, '.pdf' left
+    off), or fills SHA-256 with a placeholder: it is the proof, not recorded again."""
+    row = ["Devon Price", "AET-1", file, date(2026, 11, 20), "Pat", sha]
+    tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", [("TBT Tracking", [row], "visible")])
+    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
+    data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
+    assert data["recorded"] == [], data
+    assert [p["file"] for p in data["already_recorded"]] == ["Devon Price TBT.pdf"], data

@@ -118,6 +118,7 @@ PDF_SLACK = 1024
 MAIL_SUFFIXES = (".eml", ".msg")  # the agent's e-mail, its PDF attached
 NEVER_OVER = "esp never saves over another file: compare the two and keep one"
 TRACKING_SHEET = "TBT Tracking"
+SHA256_TEXT = re.compile(r"[0-9a-f]{64}")
 READ_KEYS = (*LOOKUP_KEYS, "esp_start", "tbts_complete", "tbt_complete_date")
 HEADER_SCAN_ROWS = 20
 # The tracking sheet's columns: key -> (header written, other spellings accepted).
@@ -455,6 +456,8 @@ def _read_sheet(
                 found.files.add(number)
             digest = _cell(record, columns, "sha256").strip().lower()
             file = _cell(record, columns, "file").strip()
+            if SHA256_TEXT.fullmatch(digest) is None:
+                digest = ""  # '-', 'n/a', 'typed by hand': no SHA-256, a row typed by hand
             if digest:
                 found.hashes.setdefault(
                     digest,
@@ -468,10 +471,10 @@ def _read_sheet(
                 agent = " ".join(name_tokens(_cell(record, columns, "agent")))
                 typed = _cell(record, columns, "received") if received_said else ""
                 if received_said and _received_day(record, columns):
-                    found.names.add((agent, file))
+                    found.names.add((agent, _file_key(file)))
                 elif any(ch.isdigit() for ch in typed):
                     cell = address(info.name, number, columns["received"])
-                    found.unread_days.setdefault((agent, file), (cell, typed.strip()))
+                    found.unread_days.setdefault((agent, _file_key(file)), (cell, typed.strip()))
         return found
     return None
 
@@ -535,6 +538,18 @@ def _as_left(
     return rows, last_col
 
 
+def _file_key(name: str) -> str:
+    """A file name as a row typed by hand may give it: in any capitals (Windows takes them
+    as one name), with or without '.pdf'."""
+    key = " ".join(name.split()).casefold()
+    return key.removesuffix(".pdf").strip()
+
+
+def _hand_key(proof: Proof) -> tuple[str, str]:
+    """The proof's (agent, file) as the rows typed by hand are looked up."""
+    return " ".join(name_tokens(proof.agent.name)), _file_key(proof.file)
+
+
 def _day_text(record: list[Any], columns: dict[str, int]) -> str:
     """The Received cell of a row as the team reads it (MM/DD/YYYY for a date)."""
     c = columns.get("received")
@@ -560,13 +575,13 @@ def _found_on(book: TrackingBook, proof: Proof) -> str | None:
     day and no SHA-256; None: not recorded."""
     if proof.sha256 in book.hashes:
         return book.hashes[proof.sha256][2] if _recorded_for(book, proof) is None else None
-    return book.names.get((" ".join(name_tokens(proof.agent.name)), proof.file))
+    return book.names.get(_hand_key(proof))
 
 
 def _unread_day(book: TrackingBook, proof: Proof) -> Proof:
     """The proof, with a word when a row typed by hand names its agent and file with a
     Received esp cannot read as a day ('11/23', no year): that row is not taken for it."""
-    said = book.unread_days.get((" ".join(name_tokens(proof.agent.name)), proof.file))
+    said = book.unread_days.get(_hand_key(proof))
     if said is None:
         return proof
     cell, typed = said
