@@ -2393,3 +2393,24 @@ def test_a_hand_row_naming_the_file_in_other_capitals_or_with_no_sha256_is_the_p
     data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
     assert data["recorded"] == [], data
     assert [p["file"] for p in data["already_recorded"]] == ["Devon Price TBT.pdf"], data
+
+
+@pytest.mark.parametrize(
+    ("received", "said"),
+    [
+        ("11/23", "(no year?), so it would be recorded again"),
+        ("23/11/2026", "read as a day, so it would be recorded again"),
+    ],
+)
+def test_a_hand_row_with_an_unread_day_is_said_as_it_is_in_a_dry_run(
+    tracker: Path, tmp_path: Path, received: str, said: str
+) -> None:
+    """'(no year?)' only of a day with no year (`23/11/2026`, typed day first, has one); a
+    dry run says the file would be recorded again."""
+    row = ["Devon Price", "AET-1", "Devon Price TBT.pdf", received, None, None]
+    tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", [("Proofs", [row], "visible")])
+    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
+    (proof,) = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)["recorded"]
+    assert said in proof["date_warning"], proof
+    fix = "give that day its year" if "no year" in said else "write that day MM/DD/YYYY"
+    assert fix in proof["date_warning"], proof

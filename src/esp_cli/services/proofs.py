@@ -119,6 +119,7 @@ MAIL_SUFFIXES = (".eml", ".msg")  # the agent's e-mail, its PDF attached
 NEVER_OVER = "esp never saves over another file: compare the two and keep one"
 TRACKING_SHEET = "TBT Tracking"
 SHA256_TEXT = re.compile(r"[0-9a-f]{64}")
+YEAR_TEXT = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 READ_KEYS = (*LOOKUP_KEYS, "esp_start", "tbts_complete", "tbt_complete_date")
 HEADER_SCAN_ROWS = 20
 # The tracking sheet's columns: key -> (header written, other spellings accepted).
@@ -578,17 +579,22 @@ def _found_on(book: TrackingBook, proof: Proof) -> str | None:
     return book.names.get(_hand_key(proof))
 
 
-def _unread_day(book: TrackingBook, proof: Proof) -> Proof:
+def _unread_day(book: TrackingBook, proof: Proof, dry_run: bool = False) -> Proof:
     """The proof, with a word when a row typed by hand names its agent and file with a
-    Received esp cannot read as a day ('11/23', no year): that row is not taken for it."""
+    Received esp cannot read as a day ('11/23', no year; '23/11/2026', day first): that row
+    is not taken for it."""
     said = book.unread_days.get(_hand_key(proof))
     if said is None:
         return proof
     cell, typed = said
+    yearless = YEAR_TEXT.search(typed) is None
+    hint = " (no year?)" if yearless else ""
+    fix = "give that day its year (MM/DD/YYYY)" if yearless else "write that day MM/DD/YYYY"
+    again = "would be recorded again" if dry_run else "is recorded again"
     why = (
         f"{cell} names this file by hand with Received {typed!r}, which esp cannot read as a "
-        f"day (no year?), so it is recorded again, dated {fmt(proof.received)}: give that day "
-        "its year (MM/DD/YYYY) and delete one of the two rows"
+        f"day{hint}, so it {again}, dated {fmt(proof.received)}: {fix} and delete one of the "
+        "two rows"
     )
     warning = f"{proof.date_warning}; {why}" if proof.date_warning else why
     return replace(proof, date_warning=warning)
@@ -1649,7 +1655,11 @@ def record_proofs(
                 already = [
                     replace(p, tab=t if shown else None) for p, t in zip(good, on, strict=True) if t
                 ]
-                new = [_unread_day(book, p) for p, t in zip(good, on, strict=True) if t is None]
+                new = [
+                    _unread_day(book, p, dry_run)
+                    for p, t in zip(good, on, strict=True)
+                    if t is None
+                ]
                 # Already-recorded proofs are flagged too: a run stopped between the two
                 # workbooks is finished by the next one. The tracker's cells first: what
                 # its write refuses stops the command before the TBT Tracking Sheet is.
