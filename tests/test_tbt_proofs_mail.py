@@ -1450,3 +1450,26 @@ def test_a_file_recorded_for_one_agent_is_not_recorded_for_another_with_a_longer
         "the same file was recorded for Ana Ruiz on 11/20/2026: not Ana Maria Ruiz's own proof"
     ), refused
     assert cells(tracker)[4] == ["No", None]
+
+
+def test_the_wrong_clock_word_names_the_sender_of_the_forward_whose_day_is_written(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """Ana's e-mail says 12/01; her lead forwarded on 11/27 the SME's e-mail of 11/25 that
+    holds the same file: dated 11/25, the SME's day, and the SME named with it."""
+    same = pdf("Ana Ruiz")
+    save(inbox, "A own.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
+                                     ("transcript.pdf", same),
+                                     date="Tue, 01 Dec 2026 15:00:00 +0000"))  # fmt: skip
+    sme = message("Pat Sme <pat.sme@vendorcx.com>", ("Ana Ruiz TBT.pdf", same), date=FORWARDED)
+    lead = message("Lee Lead <lee.lead@vendorcx.com>", date="Fri, 27 Nov 2026 15:00:00 +0000")
+    lead.add_attachment(sme)
+    save(inbox, "B lead.eml", lead)
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    (proof,) = json.loads(res.stdout)["recorded"]
+    assert proof["received"] == "2026-11-25", proof
+    assert (
+        "after pat.sme@vendorcx.com's forward of the same file (B lead.eml, 11/25/2026)"
+        in (proof["date_warning"])
+    ), proof
