@@ -2414,3 +2414,24 @@ def test_a_hand_row_with_an_unread_day_is_said_as_it_is_in_a_dry_run(
     assert said in proof["date_warning"], proof
     fix = "give that day its year" if "no year" in said else "write that day MM/DD/YYYY"
     assert fix in proof["date_warning"], proof
+
+
+def test_a_tab_cut_to_31_characters_that_two_classes_share_is_neithers(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """Two classes alike in their first 31 characters: the tab named as those is neither's
+    own, so a proof goes where one of a class with no tab goes (the first visible one)."""
+    long = "Aetna Medicare Advantage Wave 12"
+    wb = openpyxl.load_workbook(tracker)
+    wb["ESP Tracker"]["A5"] = f"{long} Columbus"
+    for r in range(6, 8):
+        wb["ESP Tracker"][f"A{r}"] = f"{long} Dallas"
+    wb.save(tracker)
+    tracking_book(
+        tmp_path / "TBT Tracking Sheet.xlsx",
+        [("AET-1", [], "visible"), (long[:31], [], "visible")],
+    )
+    later = proof_folder(tmp_path / "later", {"Omar Haddad TBT.pdf": pdf("Omar Haddad")})
+    data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
+    assert [p["agent"] for p in data["recorded"]] == ["Omar Haddad"], data
+    assert data["tracking_tab"] == "AET-1", data

@@ -333,6 +333,9 @@ class TrackingBook:
     unread_days: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     # The name keys of the tracker's agents: a row recorded for one of them is hers alone.
     agent_keys: frozenset[str] = frozenset()
+    # The tracker's classes, stripped and in small letters: a tab's name cut short is one
+    # class's only when no other class is cut to it.
+    classes: frozenset[str] = frozenset()
 
     @property
     def several(self) -> bool:
@@ -507,6 +510,9 @@ def tracking_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet:
     key = cls.strip().casefold()
     # A class longer than a tab name can be (Excel's 31 characters) has its tab cut short.
     cut = key[:MAX_SHEET_NAME].strip()
+    # Two classes alike in their first 31 characters: the cut tab is neither's own.
+    if any(c != key and c[:MAX_SHEET_NAME].strip() == cut for c in book.classes):
+        cut = key
     own = [t for t in visible if key and t.sheet.strip().casefold() in (key, cut)]
     if own or visible:
         return (own or visible)[0]
@@ -1647,6 +1653,7 @@ def record_proofs(
             ) as sheet_s:
                 book = read_tracking(sheet_s.workbook, sheet_s.waiting_cells)
                 book.agent_keys = frozenset(name_key(r.name) for r in s.table.rows())
+                book.classes = frozenset(r.cls.strip().casefold() for r in s.table.rows())
                 good, rejected, to_save = check_files(incoming, s.table, book, today)
                 rejected = sorted(refused + rejected, key=lambda r: (r.mail or r.file).casefold())
                 good = _not_others(book, good, rejected, to_save)
