@@ -2435,3 +2435,21 @@ def test_a_tab_cut_to_31_characters_that_two_classes_share_is_neithers(
     data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
     assert [p["agent"] for p in data["recorded"]] == ["Omar Haddad"], data
     assert data["tracking_tab"] == "AET-1", data
+
+
+def test_two_received_headers_on_the_tracking_sheet_are_fixed_by_renaming_one(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """The TBT Tracking Sheet's `Date` beside its `Received`: the fix said is the one that
+    works for this workbook (rename), not esp.toml [columns], which names the tracker's."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "TBT Tracking"
+    ws.append(["Agent", "Class", "File", "Date", "Received", "Recorded By", "SHA-256"])
+    wb.save(tmp_path / "TBT Tracking Sheet.xlsx")
+    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
+    res = proofs(tracker, later, "-n", "-f", "json")
+    assert "both name the Received column" in res.stderr, res.stderr
+    assert "Fix: rename the one that does not hold the Received" in res.stderr, res.stderr
+    assert "esp.toml" not in res.stderr, res.stderr

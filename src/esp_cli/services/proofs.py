@@ -748,7 +748,8 @@ def _plan_tracking(
     if not proofs:
         return
     for name, read, aside in sheet.set_aside:
-        log.warning("%s", set_aside_words(name, read, aside))
+        # esp.toml [columns] names the tracker's columns, not the TBT Tracking Sheet's.
+        log.warning("%s", set_aside_words(name, read, aside, mapped=False))
     place = _placement(plan, sheet, columns, len(proofs))
     if place.uncounted is not None:
         total = place.uncounted
