@@ -571,7 +571,8 @@ def test_a_second_column_of_a_field_read_is_never_passed_over(
     assert status == "not applied"
     assert f"column {column}" in reason
     (problem,) = json.loads(res.stdout)["problems"]
-    assert f"a second {'date' if 'Day' in column else 'by'} column: C " in problem["problem"]
+    field = "date" if "Day" in column else "by"
+    assert f"another {field} column, set aside: C " in problem["problem"]
     assert notes(tracker) == ["", ""]
 
 
@@ -667,3 +668,18 @@ def test_an_agent_column_spelled_as_esp_toml_maps_it_names_the_agent(
     res = CliRunner().invoke(app, ["note", "import", str(path), "--config", str(config)])
     assert res.exit_code == 0, res.output
     assert notes(tracker)[1].endswith("Jordan Reyes - On module 4")
+
+
+def test_a_note_column_set_aside_left_of_the_one_read_is_not_called_a_second(
+    tmp_path: Path, tracker: Path
+) -> None:
+    """`Notes` left of `Note`: the one set aside is the first, so it is 'another' note
+    column, set aside, not 'a second'."""
+    path = tmp_path / "notes.csv"
+    path.write_text("Notes,Agent,Note\r\nleft words,Marcus Lee,right words\r\n", encoding="utf-8")
+    res = run(tracker, path)
+    (problem,) = json.loads(res.stdout)["problems"]
+    assert (
+        "column A 'Notes' (another note column, set aside: C 'Note' is read)"
+        in (problem["problem"])
+    ), problem

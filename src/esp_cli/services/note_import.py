@@ -221,8 +221,8 @@ def _inner_rows(
 
 
 def _unread_columns(labels: Sequence[str], unread: Sequence[int], fields: dict[int, str]) -> str:
-    """The warning naming the columns of the header row esp does not read; a second column
-    of a field read (`Day` beside `Date`) with the one read."""
+    """The warning naming the columns of the header row esp does not read; another column
+    of a field read (`Day` beside `Date`, left or right of it) with the one read."""
 
     def shown_as(c: int) -> str:
         field = _HEADERS.get(normalise_header(labels[c]))
@@ -230,7 +230,8 @@ def _unread_columns(labels: Sequence[str], unread: Sequence[int], fields: dict[i
         named = f"{col_letter(c + 1)} {labels[c]!r}"
         if read is None:
             return named
-        return f"{named} (a second {field} column: {col_letter(read + 1)} {labels[read]!r} is read)"
+        read_as = f"{col_letter(read + 1)} {labels[read]!r} is read"
+        return f"{named} (another {field} column, set aside: {read_as})"
 
     shown = ", ".join(shown_as(c) for c in unread)
     return (
