@@ -1473,3 +1473,20 @@ def test_the_wrong_clock_word_names_the_sender_of_the_forward_whose_day_is_writt
         "after pat.sme@vendorcx.com's forward of the same file (B lead.eml, 11/25/2026)"
         in (proof["date_warning"])
     ), proof
+
+
+def test_an_outside_organisations_namesake_is_not_the_agent(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """A client trainer named as an agent (`Kim Lee <kim.lee@client.com>`) sends Ana's
+    `transcript.pdf`; the SME sends it renamed as Ana's: the trainer's e-mail is no agent's
+    own, so it claims nothing, and Ana's copy is recorded."""
+    same = pdf("Ana Ruiz")
+    save(inbox, "A lead.eml", message("Kim Lee <kim.lee@client.com>", ("transcript.pdf", same),
+                                      date=AGENT_SENT))  # fmt: skip
+    save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                    ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [p["file"] for p in data["recorded"]] == ["Ana Ruiz TBT.pdf"], data
