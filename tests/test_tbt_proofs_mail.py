@@ -1490,3 +1490,26 @@ def test_an_outside_organisations_namesake_is_not_the_agent(
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert [p["file"] for p in data["recorded"]] == ["Ana Ruiz TBT.pdf"], data
+
+
+def test_an_agents_email_with_no_date_beside_a_forward_is_said_so(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """Ana's e-mail holds no Date (the file's own time is later); her SME's Forward of the
+    same file says 11/25: dated 11/25, said as an e-mail with no date, not a wrong clock."""
+    same = pdf("Ana Ruiz")
+    mine = message("Ana Ruiz <ana.ruiz@vendorcx.com>", ("transcript.pdf", same))
+    del mine["Date"]
+    path = save(inbox, "A own.eml", mine)
+    late = datetime(2026, 12, 2, 9, 0).timestamp()
+    os.utime(path, (late, late))
+    save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                    ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    (proof,) = json.loads(res.stdout)["recorded"]
+    assert proof["received"] == "2026-11-25", proof
+    assert proof["date_warning"] == (
+        "the agent's e-mail holds no date (no time in it): dated by pat.sme@vendorcx.com's "
+        "forward of the same file (C fw.eml, 11/25/2026)"
+    ), proof

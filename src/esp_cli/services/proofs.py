@@ -1393,6 +1393,8 @@ def _forwarded_after(
             f"Start Date ({fmt(start)}): a wrong clock, or a transcript of an earlier "
             f"enrolment? Dated the day of {by}; check the transcript"
         )
+    elif item.received > day and item.sent is None:
+        why = f"the agent's e-mail holds no date (no time in it): dated by {by}"
     elif item.received > day:
         why = (
             f"the agent's e-mail is dated {fmt(item.received)}, after {by}: a wrong clock on "
