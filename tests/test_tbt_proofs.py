@@ -2328,18 +2328,7 @@ def test_a_class_tab_cut_at_excels_31_characters_is_that_classs_tab(
     """A class longer than an Excel tab name can be has its tab named as its first 31
     characters: that is its tab, not the first visible one."""
     long = "AET-2 Medicare Advantage Wave 3 Spring"
-    wb = openpyxl.load_workbook(tracker)
-    for r in range(5, 8):
-        wb["ESP Tracker"][f"A{r}"] = long
-    wb.save(tracker)
-    tracking_book(
-        tmp_path / "TBT Tracking Sheet.xlsx",
-        [("AET-1", [], "visible"), (long[:31], [], "visible")],
-    )
-    later = proof_folder(tmp_path / "later", {"Omar Haddad TBT.pdf": pdf("Omar Haddad")})
-    data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
-    assert [p["agent"] for p in data["recorded"]] == ["Omar Haddad"], data
-    assert data["tracking_tab"] == long[:31], data
+    assert omar_tab(tracker, tmp_path, [long] * 3, long[:31]) == long[:31]
 
 
 @pytest.mark.parametrize(
@@ -2365,10 +2354,7 @@ def test_a_hand_row_under_the_date_of_a_sheet_of_proofs_is_a_proof(
               "Date": date(2026, 11, 20), "Recorded By": "Pat", "Uploaded By": "Pat"}  # fmt: skip
     ws.append([values[h] for h in headers])
     wb.save(tmp_path / "TBT Tracking Sheet.xlsx")
-    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
-    data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
-    assert data["recorded"] == [], data
-    assert [p["file"] for p in data["already_recorded"]] == ["Devon Price TBT.pdf"], data
+    assert_devon_already_in(tracker, tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -2389,10 +2375,7 @@ def test_a_hand_row_naming_the_file_in_other_capitals_or_with_no_sha256_is_the_p
     off), or fills SHA-256 with a placeholder: it is the proof, not recorded again."""
     row = ["Devon Price", "AET-1", file, date(2026, 11, 20), "Pat", sha]
     tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", [("TBT Tracking", [row], "visible")])
-    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
-    data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
-    assert data["recorded"] == [], data
-    assert [p["file"] for p in data["already_recorded"]] == ["Devon Price TBT.pdf"], data
+    assert_devon_already_in(tracker, tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -2422,19 +2405,8 @@ def test_a_tab_cut_to_31_characters_that_two_classes_share_is_neithers(
     """Two classes alike in their first 31 characters: the tab named as those is neither's
     own, so a proof goes where one of a class with no tab goes (the first visible one)."""
     long = "Aetna Medicare Advantage Wave 12"
-    wb = openpyxl.load_workbook(tracker)
-    wb["ESP Tracker"]["A5"] = f"{long} Columbus"
-    for r in range(6, 8):
-        wb["ESP Tracker"][f"A{r}"] = f"{long} Dallas"
-    wb.save(tracker)
-    tracking_book(
-        tmp_path / "TBT Tracking Sheet.xlsx",
-        [("AET-1", [], "visible"), (long[:31], [], "visible")],
-    )
-    later = proof_folder(tmp_path / "later", {"Omar Haddad TBT.pdf": pdf("Omar Haddad")})
-    data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
-    assert [p["agent"] for p in data["recorded"]] == ["Omar Haddad"], data
-    assert data["tracking_tab"] == "AET-1", data
+    classes = [f"{long} Columbus", f"{long} Dallas", f"{long} Dallas"]
+    assert omar_tab(tracker, tmp_path, classes, long[:31]) == "AET-1"
 
 
 def test_two_received_headers_on_the_tracking_sheet_are_fixed_by_renaming_one(
@@ -2453,3 +2425,27 @@ def test_two_received_headers_on_the_tracking_sheet_are_fixed_by_renaming_one(
     assert "both name the Received column" in res.stderr, res.stderr
     assert "Fix: rename the one that does not hold the Received" in res.stderr, res.stderr
     assert "esp.toml" not in res.stderr, res.stderr
+
+
+def assert_devon_already_in(tracker: Path, tmp_path: Path) -> None:
+    """Devon Price's proof again: reported as already recorded, nothing recorded."""
+    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
+    data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
+    assert data["recorded"] == [], data
+    assert [p["file"] for p in data["already_recorded"]] == ["Devon Price TBT.pdf"], data
+
+
+def omar_tab(tracker: Path, tmp_path: Path, classes: list[str], tab: str) -> str:
+    """The tab Omar Haddad's proof goes to with rows 5-7 in `classes` and the sheets AET-1
+    and `tab`."""
+    wb = openpyxl.load_workbook(tracker)
+    for r, cls in enumerate(classes, start=5):
+        wb["ESP Tracker"][f"A{r}"] = cls
+    wb.save(tracker)
+    tracking_book(
+        tmp_path / "TBT Tracking Sheet.xlsx", [("AET-1", [], "visible"), (tab, [], "visible")]
+    )
+    later = proof_folder(tmp_path / "later", {"Omar Haddad TBT.pdf": pdf("Omar Haddad")})
+    data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
+    assert [p["agent"] for p in data["recorded"]] == ["Omar Haddad"], data
+    return str(data["tracking_tab"])

@@ -1271,9 +1271,7 @@ def test_a_colleagues_unnamed_copy_is_no_claim_on_an_agents_own_named_transcript
         files.insert(0, ("Kim Lee TBT.pdf", pdf("Kim Lee")))
     save(inbox, "B kim.eml", message("Kim Lee <kim.lee@vendorcx.com>", *files,
                                      date="Tue, 24 Nov 2026 15:00:00 +0000"))  # fmt: skip
-    res = proofs(tracker, config, inbox, "--dry-run")
-    assert res.exit_code == 0, res.output
-    data = json.loads(res.stdout)
+    data = _dry_run(tracker, config, inbox)
     taken = {p["file"]: (p["received"], p["sender"]) for p in data["recorded"]}
     assert taken["Ana Ruiz TBT.pdf"] == ("2026-11-23", "ana.ruiz@vendorcx.com"), data
     assert ("Kim Lee TBT.pdf" in taken) == (colleague == "her own too"), data
@@ -1294,9 +1292,7 @@ def test_the_smes_renamed_copy_of_an_agents_own_unnamed_file_outweighs_a_colleag
                                      date="Tue, 24 Nov 2026 15:00:00 +0000"))  # fmt: skip
     save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
                                     ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
-    res = proofs(tracker, config, inbox, "--dry-run")
-    assert res.exit_code == 0, res.output
-    data = json.loads(res.stdout)
+    data = _dry_run(tracker, config, inbox)
     (proof,) = data["recorded"]
     assert (proof["file"], proof["received"], proof["sender"]) == (
         "Ana Ruiz TBT.pdf", "2026-11-23", "ana.ruiz@vendorcx.com"
@@ -1315,9 +1311,7 @@ def test_a_forward_dated_before_the_agents_esp_start_does_not_date_her_own_email
                                      ("Ana Ruiz TBT.pdf", same), date=AGENT_SENT))  # fmt: skip
     save(inbox, "B fw.eml", message("Pat Sme <pat.sme@vendorcx.com>", ("Ana Ruiz TBT.pdf", same),
                                     date="Mon, 16 Nov 2026 15:00:00 +0000"))  # fmt: skip
-    res = proofs(tracker, config, inbox, "--dry-run")
-    assert res.exit_code == 0, res.output
-    (proof,) = json.loads(res.stdout)["recorded"]
+    proof = _one_recorded(tracker, config, inbox)
     assert (proof["from_email"], proof["received"]) == ("A own.eml", "2026-11-23"), proof
     assert proof.get("date_warning") is None, proof
 
@@ -1335,9 +1329,7 @@ def test_an_agents_email_dated_before_her_esp_start_is_dated_by_a_forward_beside
                                      date="Mon, 02 Feb 2026 15:00:00 +0000"))  # fmt: skip
     save(inbox, "B fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
                                     ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
-    res = proofs(tracker, config, inbox, "--dry-run")
-    assert res.exit_code == 0, res.output
-    (proof,) = json.loads(res.stdout)["recorded"]
+    proof = _one_recorded(tracker, config, inbox)
     assert (proof["from_email"], proof["received"]) == ("A own.eml", "2026-11-25"), proof
     assert proof["date_warning"] == (
         "the agent's e-mail is dated 02/02/2026, before Ana Ruiz's ESP Start Date "
@@ -1382,9 +1374,7 @@ def test_a_recorded_file_again_from_namesakes_and_a_colleague_is_refused_not_a_c
         save(inbox, name, message(sender, ("transcript.pdf", same), date=AGENT_SENT))
     save(inbox, "D.eml", message("Devon Price <devon.price@vendorcx.com>",
                                  ("Devon Price TBT.pdf", pdf("Devon Price"))))  # fmt: skip
-    res = proofs(tracker, config, inbox, "--dry-run")
-    assert res.exit_code == 0, res.output
-    data = json.loads(res.stdout)
+    data = _dry_run(tracker, config, inbox)
     assert [p["file"] for p in data["recorded"]] == ["Devon Price TBT.pdf"], data
     reasons = {r["from_email"]: r["reason"] for r in data["rejected"]}
     assert reasons["C.eml"].startswith("the same file was recorded for Ana Ruiz on 11/20/2026")
@@ -1407,9 +1397,7 @@ def test_a_file_the_agent_sent_twice_is_dated_by_her_first_sending(
     if forward or own_name == "transcript.pdf":
         save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
                                         ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
-    res = proofs(tracker, config, inbox, "--dry-run")
-    assert res.exit_code == 0, res.output
-    (proof,) = json.loads(res.stdout)["recorded"]
+    proof = _one_recorded(tracker, config, inbox)
     assert (proof["received"], proof["sender"]) == ("2026-11-23", "ana.ruiz@vendorcx.com"), proof
     assert proof.get("date_warning") is None, proof
 
@@ -1423,9 +1411,7 @@ def test_a_file_the_sme_forwarded_twice_is_dated_by_her_first_forward(
                                        date="Mon, 30 Nov 2026 15:00:00 +0000"))  # fmt: skip
     save(inbox, "B first.eml", message("Pat Sme <pat.sme@vendorcx.com>",
                                        ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
-    res = proofs(tracker, config, inbox, "--dry-run")
-    assert res.exit_code == 0, res.output
-    (proof,) = json.loads(res.stdout)["recorded"]
+    proof = _one_recorded(tracker, config, inbox)
     assert (proof["from_email"], proof["received"]) == ("B first.eml", "2026-11-25"), proof
 
 
@@ -1441,9 +1427,7 @@ def test_a_file_recorded_for_one_agent_is_not_recorded_for_another_with_a_longer
                         hashlib.sha256(same).hexdigest()])  # fmt: skip
     save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
                                     ("Ana Maria Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
-    res = proofs(tracker, config, inbox, "--dry-run")
-    assert res.exit_code == 0, res.output
-    data = json.loads(res.stdout)
+    data = _dry_run(tracker, config, inbox)
     assert data["recorded"] == [] and data["already_recorded"] == [], data
     (refused,) = data["rejected"]
     assert refused["reason"].startswith(
@@ -1465,9 +1449,7 @@ def test_the_wrong_clock_word_names_the_sender_of_the_forward_whose_day_is_writt
     lead = message("Lee Lead <lee.lead@vendorcx.com>", date="Fri, 27 Nov 2026 15:00:00 +0000")
     lead.add_attachment(sme)
     save(inbox, "B lead.eml", lead)
-    res = proofs(tracker, config, inbox, "--dry-run")
-    assert res.exit_code == 0, res.output
-    (proof,) = json.loads(res.stdout)["recorded"]
+    proof = _one_recorded(tracker, config, inbox)
     assert proof["received"] == "2026-11-25", proof
     assert (
         "after pat.sme@vendorcx.com's forward of the same file (B lead.eml, 11/25/2026)"
@@ -1486,9 +1468,7 @@ def test_an_outside_organisations_namesake_is_not_the_agent(
                                       date=AGENT_SENT))  # fmt: skip
     save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
                                     ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
-    res = proofs(tracker, config, inbox, "--dry-run")
-    assert res.exit_code == 0, res.output
-    data = json.loads(res.stdout)
+    data = _dry_run(tracker, config, inbox)
     assert [p["file"] for p in data["recorded"]] == ["Ana Ruiz TBT.pdf"], data
 
 
@@ -1505,11 +1485,20 @@ def test_an_agents_email_with_no_date_beside_a_forward_is_said_so(
     os.utime(path, (late, late))
     save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
                                     ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
-    res = proofs(tracker, config, inbox, "--dry-run")
-    assert res.exit_code == 0, res.output
-    (proof,) = json.loads(res.stdout)["recorded"]
+    proof = _one_recorded(tracker, config, inbox)
     assert proof["received"] == "2026-11-25", proof
     assert proof["date_warning"] == (
         "the agent's e-mail holds no date (no time in it): dated by pat.sme@vendorcx.com's "
         "forward of the same file (C fw.eml, 11/25/2026)"
     ), proof
+
+
+def _dry_run(tracker: Path, config: Path, inbox: Path) -> Any:
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def _one_recorded(tracker: Path, config: Path, inbox: Path) -> Any:
+    (proof,) = _dry_run(tracker, config, inbox)["recorded"]
+    return proof
