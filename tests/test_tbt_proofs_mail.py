@@ -1502,3 +1502,20 @@ def _dry_run(tracker: Path, config: Path, inbox: Path) -> Any:
 def _one_recorded(tracker: Path, config: Path, inbox: Path) -> Any:
     (proof,) = _dry_run(tracker, config, inbox)["recorded"]
     return proof
+
+
+def test_an_agents_email_is_hers_by_name_when_the_tracker_has_no_addresses(
+    tmp_path: Path, config: Path, inbox: Path
+) -> None:
+    """A tracker with no agent's address: Ana's e-mail from her work address is hers by its
+    display name, so the SME's renamed copy is dated by it."""
+    rows = [[*a[:3], "", *a[4:]] for a in AGENTS]
+    tracker = factories.tracker(tmp_path / "ESP Tracker.xlsx", [dict(zip(HEADERS, a,
+                                strict=True)) for a in rows], headers=HEADERS)  # fmt: skip
+    same = pdf("Ana Ruiz")
+    save(inbox, "A own.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
+                                     ("transcript.pdf", same), date=AGENT_SENT))  # fmt: skip
+    save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                    ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
+    proof = _one_recorded(tracker, config, inbox)
+    assert (proof["received"], proof["sender"]) == ("2026-11-23", "ana.ruiz@vendorcx.com"), proof

@@ -1146,11 +1146,13 @@ PERSONAL_MAIL = frozenset(
 def _personal(address: str, rows: Sequence[Row]) -> bool:
     """Whether an address no agent has may still be an agent's own: at a personal mail
     service, or at a domain the tracker's agents' addresses are at (an alias the tracker
-    does not have) — not at another organisation's (a client's trainer of her name)."""
+    does not have) — not at another organisation's (a client's trainer of her name). With
+    no agent's address in the tracker, no domain is told apart."""
     domain = address.rpartition("@")[2]
     if domain in PERSONAL_MAIL or domain.startswith(("yahoo.", "hotmail.", "outlook.", "live.")):
         return True
-    return any(a.rpartition("@")[2] == domain for r in rows for a in _addresses(r))
+    domains = {a.rpartition("@")[2] for r in rows for a in _addresses(r)}
+    return not domains or domain in domains
 
 
 def dated(item: Incoming, row: Row, today: date | None) -> Incoming:
