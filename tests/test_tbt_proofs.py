@@ -2328,15 +2328,124 @@ def test_a_class_tab_cut_at_excels_31_characters_is_that_classs_tab(
     """A class longer than an Excel tab name can be has its tab named as its first 31
     characters: that is its tab, not the first visible one."""
     long = "AET-2 Medicare Advantage Wave 3 Spring"
+    assert omar_tab(tracker, tmp_path, [long] * 3, long[:31]) == long[:31]
+
+
+@pytest.mark.parametrize(
+    ("tab", "headers"),
+    [
+        ("TBT Tracking", ["Agent", "Class", "File", "Date"]),
+        ("Proofs", ["Agent", "Class", "File", "Date", "Recorded By"]),
+        ("Proofs", ["Agent Name", "File Name", "Date", "Uploaded By"]),
+    ],
+)
+def test_a_hand_row_under_the_date_of_a_sheet_of_proofs_is_a_proof(
+    tracker: Path, tmp_path: Path, tab: str, headers: list[str]
+) -> None:
+    """A team's TBT Tracking sheet whose day column is headed Date (esp writes its own rows'
+    Received there): the rows the team typed in with a day there are recorded proofs."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = tab
+    ws.append(headers)
+    values = {"Agent": "Devon Price", "Agent Name": "Devon Price", "Class": "AET-1",
+              "File": "Devon Price TBT.pdf", "File Name": "Devon Price TBT.pdf",
+              "Date": date(2026, 11, 20), "Recorded By": "Pat", "Uploaded By": "Pat"}  # fmt: skip
+    ws.append([values[h] for h in headers])
+    wb.save(tmp_path / "TBT Tracking Sheet.xlsx")
+    assert_devon_already_in(tracker, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("file", "sha"),
+    [
+        ("devon price tbt.pdf", None),
+        ("Devon Price TBT", None),
+        ("Devon Price TBT.PDF", None),
+        ("Devon Price TBT.pdf", "-"),
+        ("Devon Price TBT.pdf", "n/a"),
+        ("Devon Price TBT.pdf", "typed by hand"),
+    ],
+)
+def test_a_hand_row_naming_the_file_in_other_capitals_or_with_no_sha256_is_the_proof(
+    tracker: Path, tmp_path: Path, file: str, sha: str | None
+) -> None:
+    """A row typed by hand names the file as Windows takes it (any capitals, '.pdf' left
+    off), or fills SHA-256 with a placeholder: it is the proof, not recorded again."""
+    row = ["Devon Price", "AET-1", file, date(2026, 11, 20), "Pat", sha]
+    tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", [("TBT Tracking", [row], "visible")])
+    assert_devon_already_in(tracker, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("received", "said"),
+    [
+        ("11/23", "(no year?), so it would be recorded again"),
+        ("23/11/2026", "read as a day, so it would be recorded again"),
+    ],
+)
+def test_a_hand_row_with_an_unread_day_is_said_as_it_is_in_a_dry_run(
+    tracker: Path, tmp_path: Path, received: str, said: str
+) -> None:
+    """'(no year?)' only of a day with no year (`23/11/2026`, typed day first, has one); a
+    dry run says the file would be recorded again."""
+    row = ["Devon Price", "AET-1", "Devon Price TBT.pdf", received, None, None]
+    tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", [("Proofs", [row], "visible")])
+    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
+    (proof,) = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)["recorded"]
+    assert said in proof["date_warning"], proof
+    fix = "give that day its year" if "no year" in said else "write that day MM/DD/YYYY"
+    assert fix in proof["date_warning"], proof
+
+
+def test_a_tab_cut_to_31_characters_that_two_classes_share_is_neithers(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """Two classes alike in their first 31 characters: the tab named as those is neither's
+    own, so a proof goes where one of a class with no tab goes (the first visible one)."""
+    long = "Aetna Medicare Advantage Wave 12"
+    classes = [f"{long} Columbus", f"{long} Dallas", f"{long} Dallas"]
+    assert omar_tab(tracker, tmp_path, classes, long[:31]) == "AET-1"
+
+
+def test_two_received_headers_on_the_tracking_sheet_are_fixed_by_renaming_one(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """The TBT Tracking Sheet's `Date` beside its `Received`: the fix said is the one that
+    works for this workbook (rename), not esp.toml [columns], which names the tracker's."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "TBT Tracking"
+    ws.append(["Agent", "Class", "File", "Date", "Received", "Recorded By", "SHA-256"])
+    wb.save(tmp_path / "TBT Tracking Sheet.xlsx")
+    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
+    res = proofs(tracker, later, "-n", "-f", "json")
+    assert "both name the Received column" in res.stderr, res.stderr
+    assert "Fix: rename the one that does not hold the Received" in res.stderr, res.stderr
+    assert "esp.toml" not in res.stderr, res.stderr
+
+
+def assert_devon_already_in(tracker: Path, tmp_path: Path) -> None:
+    """Devon Price's proof again: reported as already recorded, nothing recorded."""
+    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
+    data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
+    assert data["recorded"] == [], data
+    assert [p["file"] for p in data["already_recorded"]] == ["Devon Price TBT.pdf"], data
+
+
+def omar_tab(tracker: Path, tmp_path: Path, classes: list[str], tab: str) -> str:
+    """The tab Omar Haddad's proof goes to with rows 5-7 in `classes` and the sheets AET-1
+    and `tab`."""
     wb = openpyxl.load_workbook(tracker)
-    for r in range(5, 8):
-        wb["ESP Tracker"][f"A{r}"] = long
+    for r, cls in enumerate(classes, start=5):
+        wb["ESP Tracker"][f"A{r}"] = cls
     wb.save(tracker)
     tracking_book(
-        tmp_path / "TBT Tracking Sheet.xlsx",
-        [("AET-1", [], "visible"), (long[:31], [], "visible")],
+        tmp_path / "TBT Tracking Sheet.xlsx", [("AET-1", [], "visible"), (tab, [], "visible")]
     )
     later = proof_folder(tmp_path / "later", {"Omar Haddad TBT.pdf": pdf("Omar Haddad")})
     data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
     assert [p["agent"] for p in data["recorded"]] == ["Omar Haddad"], data
-    assert data["tracking_tab"] == long[:31], data
+    return str(data["tracking_tab"])

@@ -1254,3 +1254,268 @@ def test_an_agents_own_email_dated_after_her_smes_forward_of_it_is_the_forwards_
         "same file (B fw.eml, 11/25/2026): a wrong clock on the agent's computer? Dated the "
         "forward's day"
     ), proof
+
+
+@pytest.mark.parametrize("colleague", ["her own too", "forward on"])
+def test_a_colleagues_unnamed_copy_is_no_claim_on_an_agents_own_named_transcript(
+    tracker: Path, config: Path, inbox: Path, colleague: str
+) -> None:
+    """Ana sent `Ana Ruiz TBT.pdf` from her own address; Kim's e-mail carries the same bytes
+    as `transcript.pdf` (beside her own transcript, or forwarding Ana's on): a copy named
+    for no one in a colleague's e-mail says nothing against Ana's own, well-named copy."""
+    same = pdf("Ana Ruiz")
+    save(inbox, "A own.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
+                                     ("Ana Ruiz TBT.pdf", same), date=AGENT_SENT))  # fmt: skip
+    files = [("transcript.pdf", same)]
+    if colleague == "her own too":
+        files.insert(0, ("Kim Lee TBT.pdf", pdf("Kim Lee")))
+    save(inbox, "B kim.eml", message("Kim Lee <kim.lee@vendorcx.com>", *files,
+                                     date="Tue, 24 Nov 2026 15:00:00 +0000"))  # fmt: skip
+    data = _dry_run(tracker, config, inbox)
+    taken = {p["file"]: (p["received"], p["sender"]) for p in data["recorded"]}
+    assert taken["Ana Ruiz TBT.pdf"] == ("2026-11-23", "ana.ruiz@vendorcx.com"), data
+    assert ("Kim Lee TBT.pdf" in taken) == (colleague == "her own too"), data
+    reasons = {r["file"]: r["reason"] for r in data["rejected"]}
+    assert "whose transcript" not in reasons["transcript.pdf"], reasons
+
+
+def test_the_smes_renamed_copy_of_an_agents_own_unnamed_file_outweighs_a_colleagues(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """Ana sent `transcript.pdf`; Kim forwarded it on (attached again); her SME sent it
+    renamed `Ana Ruiz TBT.pdf`: the name and Ana's own address agree, so it is Ana's, dated
+    by her e-mail; Kim's copy claims nothing."""
+    same = pdf("Ana Ruiz")
+    save(inbox, "A own.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
+                                     ("transcript.pdf", same), date=AGENT_SENT))  # fmt: skip
+    save(inbox, "B kim.eml", message("Kim Lee <kim.lee@vendorcx.com>", ("transcript.pdf", same),
+                                     date="Tue, 24 Nov 2026 15:00:00 +0000"))  # fmt: skip
+    save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                    ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
+    data = _dry_run(tracker, config, inbox)
+    (proof,) = data["recorded"]
+    assert (proof["file"], proof["received"], proof["sender"]) == (
+        "Ana Ruiz TBT.pdf", "2026-11-23", "ana.ruiz@vendorcx.com"
+    ), proof  # fmt: skip
+
+
+def test_a_forward_dated_before_the_agents_esp_start_does_not_date_her_own_email(
+    tmp_path: Path, config: Path, inbox: Path
+) -> None:
+    """Ana's e-mail says Mon 11/23; her SME's Forward of the same file says 11/16, before
+    Ana's ESP Start Date (11/18): the forward's clock is wrong, not Ana's, so her e-mail
+    keeps its day."""
+    tracker = _starting(tmp_path, date(2026, 11, 18))
+    same = pdf("Ana Ruiz")
+    save(inbox, "A own.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
+                                     ("Ana Ruiz TBT.pdf", same), date=AGENT_SENT))  # fmt: skip
+    save(inbox, "B fw.eml", message("Pat Sme <pat.sme@vendorcx.com>", ("Ana Ruiz TBT.pdf", same),
+                                    date="Mon, 16 Nov 2026 15:00:00 +0000"))  # fmt: skip
+    proof = _one_recorded(tracker, config, inbox)
+    assert (proof["from_email"], proof["received"]) == ("A own.eml", "2026-11-23"), proof
+    assert proof.get("date_warning") is None, proof
+
+
+def test_an_agents_email_dated_before_her_esp_start_is_dated_by_a_forward_beside_it(
+    tmp_path: Path, config: Path, inbox: Path
+) -> None:
+    """Ana's e-mail says 02/02 (before her ESP Start Date), her SME's Forward of the same
+    file, saved beside it, says Wed 11/25: dated 11/25, as when the forward carries it,
+    not the day the folder is read."""
+    tracker = _starting(tmp_path, date(2026, 11, 18))
+    same = pdf("Ana Ruiz")
+    save(inbox, "A own.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
+                                     ("Ana Ruiz TBT.pdf", same),
+                                     date="Mon, 02 Feb 2026 15:00:00 +0000"))  # fmt: skip
+    save(inbox, "B fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                    ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
+    proof = _one_recorded(tracker, config, inbox)
+    assert (proof["from_email"], proof["received"]) == ("A own.eml", "2026-11-25"), proof
+    assert proof["date_warning"] == (
+        "the agent's e-mail is dated 02/02/2026, before Ana Ruiz's ESP Start Date "
+        "(11/18/2026): a wrong clock, or a transcript of an earlier enrolment? Dated the day "
+        "of pat.sme@vendorcx.com's forward of the same file (B fw.eml, 11/25/2026); check the "
+        "transcript"
+    ), proof
+
+
+def _with_agents(tmp_path: Path, *more: list[Any]) -> Path:
+    rows = [*AGENTS, *more]
+    return factories.tracker(tmp_path / "ESP Tracker.xlsx", [dict(zip(HEADERS, a,
+                             strict=True)) for a in rows], headers=HEADERS)  # fmt: skip
+
+
+def _recorded(tracker: Path, *rows: list[Any]) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "TBT Tracking"
+    ws.append(["Agent", "Class", "File", "Received", "Recorded By", "SHA-256"])
+    for row in rows:
+        ws.append(row)
+    wb.save(tracker.parent / "TBT Tracking Sheet.xlsx")
+
+
+def test_a_recorded_file_again_from_namesakes_and_a_colleague_is_refused_not_a_crash(
+    tmp_path: Path, config: Path, inbox: Path
+) -> None:
+    """A file recorded for Ana Ruiz comes again as `transcript.pdf` from both agents named
+    Ana Ruiz (two classes) and from Kim: every copy is refused with its reason; the run
+    goes on."""
+    tracker = _with_agents(tmp_path, ["AET-2", "Ana Ruiz", "E104", "ana.ruiz2@vendorcx.com",
+                                      "No", None])  # fmt: skip
+    same = pdf("Ana Ruiz")
+    digest = hashlib.sha256(same).hexdigest()
+    _recorded(tracker, ["Ana Ruiz", "AET-1", "Ana Ruiz TBT.pdf", date(2026, 11, 20), "Jo",
+                        digest])  # fmt: skip
+    for name, sender in [("A.eml", "Ana Ruiz <ana.ruiz@vendorcx.com>"),
+                         ("B.eml", "Ana Ruiz <ana.ruiz2@vendorcx.com>"),
+                         ("C.eml", "Kim Lee <kim.lee@vendorcx.com>")]:  # fmt: skip
+        save(inbox, name, message(sender, ("transcript.pdf", same), date=AGENT_SENT))
+    save(inbox, "D.eml", message("Devon Price <devon.price@vendorcx.com>",
+                                 ("Devon Price TBT.pdf", pdf("Devon Price"))))  # fmt: skip
+    data = _dry_run(tracker, config, inbox)
+    assert [p["file"] for p in data["recorded"]] == ["Devon Price TBT.pdf"], data
+    reasons = {r["from_email"]: r["reason"] for r in data["rejected"]}
+    assert reasons["C.eml"].startswith("the same file was recorded for Ana Ruiz on 11/20/2026")
+    assert sorted(reasons) == ["A.eml", "B.eml", "C.eml"], reasons
+
+
+@pytest.mark.parametrize("forward", [False, True])
+@pytest.mark.parametrize("own_name", ["Ana Ruiz TBT.pdf", "transcript.pdf"])
+def test_a_file_the_agent_sent_twice_is_dated_by_her_first_sending(
+    tracker: Path, config: Path, inbox: Path, forward: bool, own_name: str
+) -> None:
+    """Ana sent her transcript Monday and again Friday ("in case you didn't get it"); the
+    resend's e-mail file sorts first: the proof is dated Monday, with no wrong-clock word,
+    beside her SME's Wednesday Forward too."""
+    same = pdf("Ana Ruiz")
+    save(inbox, "A resend.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>", (own_name, same),
+                                        date="Fri, 27 Nov 2026 15:00:00 +0000"))  # fmt: skip
+    save(inbox, "B first.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>", (own_name, same),
+                                       date=AGENT_SENT))  # fmt: skip
+    if forward or own_name == "transcript.pdf":
+        save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                        ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
+    proof = _one_recorded(tracker, config, inbox)
+    assert (proof["received"], proof["sender"]) == ("2026-11-23", "ana.ruiz@vendorcx.com"), proof
+    assert proof.get("date_warning") is None, proof
+
+
+def test_a_file_the_sme_forwarded_twice_is_dated_by_her_first_forward(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    same = pdf("Ana Ruiz")
+    save(inbox, "A again.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                       ("Ana Ruiz TBT.pdf", same),
+                                       date="Mon, 30 Nov 2026 15:00:00 +0000"))  # fmt: skip
+    save(inbox, "B first.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                       ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
+    proof = _one_recorded(tracker, config, inbox)
+    assert (proof["from_email"], proof["received"]) == ("B first.eml", "2026-11-25"), proof
+
+
+def test_a_file_recorded_for_one_agent_is_not_recorded_for_another_with_a_longer_name(
+    tmp_path: Path, config: Path, inbox: Path
+) -> None:
+    """The file is recorded for Ana Ruiz; the SME sends the same bytes named for Ana Maria
+    Ruiz, another agent: not already recorded for her — refused as Ana Ruiz's."""
+    tracker = _with_agents(tmp_path, ["AET-2", "Ana Maria Ruiz", "E104",
+                                      "ana.maria.ruiz@vendorcx.com", "No", None])  # fmt: skip
+    same = pdf("Ana Ruiz")
+    _recorded(tracker, ["Ana Ruiz", "AET-1", "Ana Ruiz TBT.pdf", date(2026, 11, 20), "Jo",
+                        hashlib.sha256(same).hexdigest()])  # fmt: skip
+    save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                    ("Ana Maria Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
+    data = _dry_run(tracker, config, inbox)
+    assert data["recorded"] == [] and data["already_recorded"] == [], data
+    (refused,) = data["rejected"]
+    assert refused["reason"].startswith(
+        "the same file was recorded for Ana Ruiz on 11/20/2026: not Ana Maria Ruiz's own proof"
+    ), refused
+    assert cells(tracker)[4] == ["No", None]
+
+
+def test_the_wrong_clock_word_names_the_sender_of_the_forward_whose_day_is_written(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """Ana's e-mail says 12/01; her lead forwarded on 11/27 the SME's e-mail of 11/25 that
+    holds the same file: dated 11/25, the SME's day, and the SME named with it."""
+    same = pdf("Ana Ruiz")
+    save(inbox, "A own.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
+                                     ("transcript.pdf", same),
+                                     date="Tue, 01 Dec 2026 15:00:00 +0000"))  # fmt: skip
+    sme = message("Pat Sme <pat.sme@vendorcx.com>", ("Ana Ruiz TBT.pdf", same), date=FORWARDED)
+    lead = message("Lee Lead <lee.lead@vendorcx.com>", date="Fri, 27 Nov 2026 15:00:00 +0000")
+    lead.add_attachment(sme)
+    save(inbox, "B lead.eml", lead)
+    proof = _one_recorded(tracker, config, inbox)
+    assert proof["received"] == "2026-11-25", proof
+    assert (
+        "after pat.sme@vendorcx.com's forward of the same file (B lead.eml, 11/25/2026)"
+        in (proof["date_warning"])
+    ), proof
+
+
+def test_an_outside_organisations_namesake_is_not_the_agent(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """A client trainer named as an agent (`Kim Lee <kim.lee@client.com>`) sends Ana's
+    `transcript.pdf`; the SME sends it renamed as Ana's: the trainer's e-mail is no agent's
+    own, so it claims nothing, and Ana's copy is recorded."""
+    same = pdf("Ana Ruiz")
+    save(inbox, "A lead.eml", message("Kim Lee <kim.lee@client.com>", ("transcript.pdf", same),
+                                      date=AGENT_SENT))  # fmt: skip
+    save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                    ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
+    data = _dry_run(tracker, config, inbox)
+    assert [p["file"] for p in data["recorded"]] == ["Ana Ruiz TBT.pdf"], data
+
+
+def test_an_agents_email_with_no_date_beside_a_forward_is_said_so(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """Ana's e-mail holds no Date (the file's own time is later); her SME's Forward of the
+    same file says 11/25: dated 11/25, said as an e-mail with no date, not a wrong clock."""
+    same = pdf("Ana Ruiz")
+    mine = message("Ana Ruiz <ana.ruiz@vendorcx.com>", ("transcript.pdf", same))
+    del mine["Date"]
+    path = save(inbox, "A own.eml", mine)
+    late = datetime(2026, 12, 2, 9, 0).timestamp()
+    os.utime(path, (late, late))
+    save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                    ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
+    proof = _one_recorded(tracker, config, inbox)
+    assert proof["received"] == "2026-11-25", proof
+    assert proof["date_warning"] == (
+        "the agent's e-mail holds no date (no time in it): dated by pat.sme@vendorcx.com's "
+        "forward of the same file (C fw.eml, 11/25/2026)"
+    ), proof
+
+
+def _dry_run(tracker: Path, config: Path, inbox: Path) -> Any:
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def _one_recorded(tracker: Path, config: Path, inbox: Path) -> Any:
+    (proof,) = _dry_run(tracker, config, inbox)["recorded"]
+    return proof
+
+
+def test_an_agents_email_is_hers_by_name_when_the_tracker_has_no_addresses(
+    tmp_path: Path, config: Path, inbox: Path
+) -> None:
+    """A tracker with no agent's address: Ana's e-mail from her work address is hers by its
+    display name, so the SME's renamed copy is dated by it."""
+    rows = [[*a[:3], "", *a[4:]] for a in AGENTS]
+    tracker = factories.tracker(tmp_path / "ESP Tracker.xlsx", [dict(zip(HEADERS, a,
+                                strict=True)) for a in rows], headers=HEADERS)  # fmt: skip
+    same = pdf("Ana Ruiz")
+    save(inbox, "A own.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
+                                     ("transcript.pdf", same), date=AGENT_SENT))  # fmt: skip
+    save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                    ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
+    proof = _one_recorded(tracker, config, inbox)
+    assert (proof["received"], proof["sender"]) == ("2026-11-23", "ana.ruiz@vendorcx.com"), proof

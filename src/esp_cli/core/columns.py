@@ -356,17 +356,26 @@ def spellings(key: str, table: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(sorted(own, key=lambda s: _rank(s, key, table), reverse=True))
 
 
-def set_aside_words(name: str, read: tuple[str, str], aside: tuple[str, str], why: str = "") -> str:
+def set_aside_words(
+    name: str,
+    read: tuple[str, str],
+    aside: tuple[str, str],
+    why: str = "",
+    mapped: bool = True,
+) -> str:
     """One line for a header set aside because another is read for its column (`name`: its
     header as esp writes it; see pick_columns) (`read`, `aside`: each header's cell
     address and text; `why`: what chose it, when not the headers: see chosen_why): both
-    cells, the one esp reads, and the fix."""
+    cells, the one esp reads, and the fix (`mapped`: whether esp.toml [columns] can name
+    the sheet's spelling of it)."""
     because = f" ({why})" if why else ""
+    fix = f"rename the one that does not hold the {name}"
+    if mapped:
+        fix += ", or map the team's spelling of it in esp.toml [columns] (a header mapped "
+        fix += "there is read first)"
     return (
         f"{aside[0]} '{aside[1]}' and {read[0]} '{read[1]}' both name the {name} column; esp "
-        f"reads {read[0]}{because} and sets {aside[0]} aside. Fix: rename the one that does "
-        f"not hold the {name}, or map the team's spelling of it in esp.toml [columns] (a header "
-        "mapped there is read first)"
+        f"reads {read[0]}{because} and sets {aside[0]} aside. Fix: {fix}"
     )
 
 

@@ -118,6 +118,8 @@ PDF_SLACK = 1024
 MAIL_SUFFIXES = (".eml", ".msg")  # the agent's e-mail, its PDF attached
 NEVER_OVER = "esp never saves over another file: compare the two and keep one"
 TRACKING_SHEET = "TBT Tracking"
+SHA256_TEXT = re.compile(r"[0-9a-f]{64}")
+YEAR_TEXT = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 READ_KEYS = (*LOOKUP_KEYS, "esp_start", "tbts_complete", "tbt_complete_date")
 HEADER_SCAN_ROWS = 20
 # The tracking sheet's columns: key -> (header written, other spellings accepted).
@@ -329,6 +331,11 @@ class TrackingBook:
     names: dict[tuple[str, str], str] = field(default_factory=dict)
     # (agent key, file) of hand rows with a Received esp cannot read as a day -> (cell, text).
     unread_days: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    # The name keys of the tracker's agents: a row recorded for one of them is hers alone.
+    agent_keys: frozenset[str] = frozenset()
+    # The tracker's classes, stripped and in small letters: a tab's name cut short is one
+    # class's only when no other class is cut to it.
+    classes: frozenset[str] = frozenset()
 
     @property
     def several(self) -> bool:
@@ -384,6 +391,22 @@ def read_tracking(
     return book
 
 
+def _holds_received(sheet: str, header: list[Any], columns: dict[str, int]) -> bool:
+    """Whether the sheet's Received column holds the day a proof came, so a row typed by
+    hand with a day there is a proof: a header that says so ('Received', 'Date Received');
+    a 'Date' on a sheet of recorded proofs — the one named TBT Tracking, or one with the
+    Recorded By or SHA-256 column esp writes beside it — where esp itself writes the day
+    received. A 'Date' on another sheet (a reminder tab: Agent | File | Date, the day the
+    reminder went out) is no day received."""
+    heard = columns.get("received")
+    if heard is None:
+        return False
+    if "received" in normalise_header(header[heard - 1]):
+        return True
+    records = "recorded_by" in columns or "sha256" in columns
+    return records or sheet.strip().casefold() == TRACKING_SHEET.casefold()
+
+
 def _read_sheet(
     wb: Workbook, info: SheetInfo, left: Mapping[tuple[int, int], Any]
 ) -> TrackingSheet | None:
@@ -420,10 +443,7 @@ def _read_sheet(
             rows, last_col = _as_left(rows, r, left, last_col)
         found = TrackingSheet(info.name, r, columns, last_header, r, last_col)
         found.visible = info.visible
-        # Only a column that says it holds the day received ('Received', 'Date Received')
-        # makes a row typed by hand a proof: a reminder tab's 'Date' is the day it went out.
-        heard = columns.get("received")
-        received_said = heard is not None and "received" in normalise_header(line[heard - 1])
+        received_said = _holds_received(info.name, line, columns)
         found.set_aside = [
             (
                 TRACKING_COLUMNS[key][0],
@@ -440,6 +460,8 @@ def _read_sheet(
                 found.files.add(number)
             digest = _cell(record, columns, "sha256").strip().lower()
             file = _cell(record, columns, "file").strip()
+            if SHA256_TEXT.fullmatch(digest) is None:
+                digest = ""  # '-', 'n/a', 'typed by hand': no SHA-256, a row typed by hand
             if digest:
                 found.hashes.setdefault(
                     digest,
@@ -453,10 +475,10 @@ def _read_sheet(
                 agent = " ".join(name_tokens(_cell(record, columns, "agent")))
                 typed = _cell(record, columns, "received") if received_said else ""
                 if received_said and _received_day(record, columns):
-                    found.names.add((agent, file))
+                    found.names.add((agent, _file_key(file)))
                 elif any(ch.isdigit() for ch in typed):
                     cell = address(info.name, number, columns["received"])
-                    found.unread_days.setdefault((agent, file), (cell, typed.strip()))
+                    found.unread_days.setdefault((agent, _file_key(file)), (cell, typed.strip()))
         return found
     return None
 
@@ -488,6 +510,9 @@ def tracking_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet:
     key = cls.strip().casefold()
     # A class longer than a tab name can be (Excel's 31 characters) has its tab cut short.
     cut = key[:MAX_SHEET_NAME].strip()
+    # Two classes alike in their first 31 characters: the cut tab is neither's own.
+    if any(c != key and c[:MAX_SHEET_NAME].strip() == cut for c in book.classes):
+        cut = key
     own = [t for t in visible if key and t.sheet.strip().casefold() in (key, cut)]
     if own or visible:
         return (own or visible)[0]
@@ -520,6 +545,18 @@ def _as_left(
     return rows, last_col
 
 
+def _file_key(name: str) -> str:
+    """A file name as a row typed by hand may give it: in any capitals (Windows takes them
+    as one name), with or without '.pdf'."""
+    key = " ".join(name.split()).casefold()
+    return key.removesuffix(".pdf").strip()
+
+
+def _hand_key(proof: Proof) -> tuple[str, str]:
+    """The proof's (agent, file) as the rows typed by hand are looked up."""
+    return " ".join(name_tokens(proof.agent.name)), _file_key(proof.file)
+
+
 def _day_text(record: list[Any], columns: dict[str, int]) -> str:
     """The Received cell of a row as the team reads it (MM/DD/YYYY for a date)."""
     c = columns.get("received")
@@ -545,20 +582,25 @@ def _found_on(book: TrackingBook, proof: Proof) -> str | None:
     day and no SHA-256; None: not recorded."""
     if proof.sha256 in book.hashes:
         return book.hashes[proof.sha256][2] if _recorded_for(book, proof) is None else None
-    return book.names.get((" ".join(name_tokens(proof.agent.name)), proof.file))
+    return book.names.get(_hand_key(proof))
 
 
-def _unread_day(book: TrackingBook, proof: Proof) -> Proof:
+def _unread_day(book: TrackingBook, proof: Proof, dry_run: bool = False) -> Proof:
     """The proof, with a word when a row typed by hand names its agent and file with a
-    Received esp cannot read as a day ('11/23', no year): that row is not taken for it."""
-    said = book.unread_days.get((" ".join(name_tokens(proof.agent.name)), proof.file))
+    Received esp cannot read as a day ('11/23', no year; '23/11/2026', day first): that row
+    is not taken for it."""
+    said = book.unread_days.get(_hand_key(proof))
     if said is None:
         return proof
     cell, typed = said
+    yearless = YEAR_TEXT.search(typed) is None
+    hint = " (no year?)" if yearless else ""
+    fix = "give that day its year (MM/DD/YYYY)" if yearless else "write that day MM/DD/YYYY"
+    again = "would be recorded again" if dry_run else "is recorded again"
     why = (
         f"{cell} names this file by hand with Received {typed!r}, which esp cannot read as a "
-        f"day (no year?), so it is recorded again, dated {fmt(proof.received)}: give that day "
-        "its year (MM/DD/YYYY) and delete one of the two rows"
+        f"day{hint}, so it {again}, dated {fmt(proof.received)}: {fix} and delete one of the "
+        "two rows"
     )
     warning = f"{proof.date_warning}; {why}" if proof.date_warning else why
     return replace(proof, date_warning=warning)
@@ -571,6 +613,15 @@ def _recorded_for(sheet: TrackingBook, proof: Proof) -> str | None:
     return _recorded_words(sheet, proof.sha256, proof.agent.name)
 
 
+def _recorded_as(sheet: TrackingBook, recorded: str, name: str) -> bool:
+    """Whether a row recorded for `recorded` is the agent `name`'s: her name; or her name
+    as the team typed it ('Kayla Brooks' of Kayla Ann Brooks) when it is no other agent's
+    own name in the tracker."""
+    if name_key(recorded) == name_key(name):
+        return True
+    return same_person(recorded, name) and name_key(recorded) not in sheet.agent_keys
+
+
 def _recorded_words(sheet: TrackingBook, digest: str, name: str) -> str | None:
     """Why the file (SHA-256 `digest`) is not the proof of the agent `name` when it is
     recorded for another agent, or None. The sheet it is on is named when the workbook has
@@ -579,7 +630,7 @@ def _recorded_words(sheet: TrackingBook, digest: str, name: str) -> str | None:
     if found is None:
         return None
     agent, day, tab = found
-    if not agent.strip() or same_person(agent, name):
+    if not agent.strip() or _recorded_as(sheet, agent, name):
         return None  # theirs (a row naming nobody is taken as it was before)
     on = f" on {day}" if day else ""
     where = f" (sheet {tab})" if sheet.several else ""
@@ -697,7 +748,8 @@ def _plan_tracking(
     if not proofs:
         return
     for name, read, aside in sheet.set_aside:
-        log.warning("%s", set_aside_words(name, read, aside))
+        # esp.toml [columns] names the tracker's columns, not the TBT Tracking Sheet's.
+        log.warning("%s", set_aside_words(name, read, aside, mapped=False))
     place = _placement(plan, sheet, columns, len(proofs))
     if place.uncounted is not None:
         total = place.uncounted
@@ -1053,8 +1105,8 @@ def _agent(row: Row) -> str:
 def _sender_agent(item: Incoming, rows: Sequence[Row]) -> Row | None:
     """The agent whose own e-mail a copy came in, whatever its file is called (None: not an
     agent's e-mail, or not one agent's): the one whose address sent it; for an address no
-    agent has (a personal account) or none (an Exchange user's name alone), the one agent
-    the sender's display name is, as progress import matches it."""
+    agent has (a personal account, `_personal`) or none (an Exchange user's name alone),
+    the one agent the sender's display name is, as progress import matches it."""
     if item.mail is None:
         return None
     sender = item.sender.lower()
@@ -1062,8 +1114,45 @@ def _sender_agent(item: Incoming, rows: Sequence[Row]) -> Row | None:
         by_address = [r for r in rows if sender in _addresses(r)]
         if by_address:
             return by_address[0] if len(by_address) == 1 else None
+        if not _personal(sender, rows):
+            return None  # another organisation's person of her name: a trainer, a lead
     named = [r for r in rows if item.sender_name and same_person(item.sender_name, r.name)]
     return named[0] if len(named) == 1 else None
+
+
+# Mail services where people keep personal accounts: an agent's e-mail from one of them,
+# under her name, is hers.
+PERSONAL_MAIL = frozenset(
+    {
+        "aol.com",
+        "gmail.com",
+        "googlemail.com",
+        "gmx.com",
+        "hotmail.com",
+        "icloud.com",
+        "live.com",
+        "mail.com",
+        "me.com",
+        "msn.com",
+        "outlook.com",
+        "proton.me",
+        "protonmail.com",
+        "yahoo.com",
+        "ymail.com",
+    }
+)
+
+
+def _personal(address: str, rows: Sequence[Row]) -> bool:
+    """Whether an address no agent has may still be an agent's own: at a personal mail
+    service, or at a domain the tracker's agents' addresses are at (an alias the tracker
+    does not have) — not at another organisation's (a client's trainer of her name). With
+    no agent's address in the tracker, no domain is told apart."""
+    domain = address.rpartition("@")[2]
+    if domain in PERSONAL_MAIL or domain.startswith(("yahoo.", "hotmail.", "outlook.", "live.")):
+        return True
+    domains = {a.rpartition("@")[2] for r in rows for a in _addresses(r)}
+    return not domains or domain in domains
 
 
 def dated(item: Incoming, row: Row, today: date | None) -> Incoming:
@@ -1140,22 +1229,32 @@ def check_files(
     to_save: dict[str, Incoming] = {}
     digests = [hashlib.sha256(item.data).hexdigest() for item in incoming]
     owners = [_sender_agent(item, rows) for item in incoming]
-    order = _owners_first(incoming, digests, owners, rows, table, sheet)
-    disputed = _disputed(incoming, digests, owners, order, rows, table, sheet)
-    own_copies = _own_copies(incoming, digests, owners)
-    for item, digest, owner in ((incoming[i], digests[i], owners[i]) for i in order):
+    claims = _claims(incoming, digests, owners, rows, table)
+    order = _owners_first(incoming, digests, owners, rows, table, sheet, today)
+    disputed = _disputed(incoming, digests, claims, order, sheet)
+    own_copies = _own_copies(incoming, digests, owners, today)
+    for i in order:
+        item, digest, owner, claimant = incoming[i], digests[i], owners[i], claims[i]
         problem = pdf_problem(item.data)
         if problem is not None:
             rejected.append(Rejected(item.name, problem, mail=item.mail))
             continue
         found, misnamed = _named(item.name, rows, table.path.name)
-        # Whose it came as: the agent its name names, else the agent whose own e-mail it is.
-        claimant = found or owner
         if claimant is not None and digest in disputed:
             # Never taken, whatever else is wrong with it: that is said after whose it is.
             agents = disputed[digest]
-            at = next(j for j, (a, _) in enumerate(agents) if _row_key(a) == _row_key(claimant))
+            at = next(
+                (j for j, (a, _) in enumerate(agents) if _row_key(a) == _row_key(claimant)), None
+            )
+            # A copy whose claim was set aside (recorded for another agent) is refused so.
+            elsewhere = (
+                _recorded_words(sheet, digest, claimant.label())
+                if at is None and sheet is not None
+                else None
+            )
             whose = replace(_whose(agents, at), file=item.name, mail=item.mail)
+            if elsewhere is not None:
+                whose = replace(whose, reason=elsewhere)
             own = misnamed.reason if misnamed is not None else None
             if own is None and found is not None:
                 own = held_before_start(dated(item, found, today), found)
@@ -1188,7 +1287,7 @@ def check_files(
         if not mine and theirs is not None:
             item = _sent_as(item, theirs)
         if mine or theirs is not None:
-            item = _forwarded_after(item, found, incoming, digests, owners)
+            item = _forwarded_after(item, found, incoming, digests, owners, today)
         item = dated(item, found, today)
         held = held_before_start(item, found)
         if held is not None:
@@ -1222,15 +1321,34 @@ def check_files(
 
 
 def _own_copies(
-    incoming: Sequence[Incoming], digests: Sequence[str], owners: Sequence[Row | None]
+    incoming: Sequence[Incoming],
+    digests: Sequence[str],
+    owners: Sequence[Row | None],
+    today: date | None,
 ) -> dict[tuple[str, tuple[str, int]], Incoming]:
-    """The first copy of each file (SHA-256) that came in an agent's own e-mail (`owners`),
-    whatever its name, by file and agent."""
+    """The first sending of each file (SHA-256) in an agent's own e-mails (`owners`),
+    whatever its name, by file and agent: the earliest day that can be (`_sent_first`),
+    whatever the e-mail files' names."""
     found: dict[tuple[str, tuple[str, int]], Incoming] = {}
     for item, digest, owner in zip(incoming, digests, owners, strict=True):
-        if owner is not None:
-            found.setdefault((digest, _row_key(owner)), item)
+        if owner is None:
+            continue
+        key = (digest, _row_key(owner))
+        was = found.get(key)
+        if was is None or _sent_first(item, owner, today) < _sent_first(was, owner, today):
+            found[key] = item
     return found
+
+
+def _sent_first(item: Incoming, agent: Row, today: date | None) -> tuple[bool, date]:
+    """How early a copy was sent, to take the first of one file's copies: a day that can be
+    (on or after the agent's ESP Start Date, not after today) before one that cannot (a
+    wrong clock), then the earlier day."""
+    start = _esp_start(agent)
+    wrong = (start is not None and item.received < start) or (
+        today is not None and item.received > today
+    )
+    return wrong, item.received
 
 
 def _forwarded_after(
@@ -1239,32 +1357,53 @@ def _forwarded_after(
     incoming: Sequence[Incoming],
     digests: Sequence[str],
     owners: Sequence[Row | None],
+    today: date | None,
 ) -> Incoming:
     """The agent's own e-mail's copy `item`, dated no later than the earliest e-mail of the
     run that forwarded the same file (SHA-256): another's e-mail holding it, or the forward
     carrying another of her e-mails that holds it. Dated after it is a wrong clock on her
-    computer: dated the forward's day, and said."""
+    computer: dated the forward's day, and said. Dated before her ESP Start Date with such
+    a forward on or after it, it is dated the forward's day too, as inside one e-mail. Only
+    a forward whose own day can be (on or after her ESP Start Date, not after today) bounds
+    her e-mail: one dated otherwise is a wrong clock on the forwarder's computer."""
     digest = hashlib.sha256(item.data).hexdigest()
-    forwards: list[tuple[date, datetime | None, Incoming]] = []
+    start = _esp_start(agent)
+    forwards: list[tuple[date, datetime | None, str, Incoming]] = []
     for other, its, owner in zip(incoming, digests, owners, strict=True):
         if its != digest or other.mail is None:
             continue
         if owner is not None and _row_key(owner) == _row_key(agent):
             if other.forwarded_on is not None:
-                forwards.append((other.forwarded_on, other.forward_sent, other))
+                who = other.forwarded_by
+                forwards.append((other.forwarded_on, other.forward_sent, who, other))
         else:
-            forwards.append((other.received, other.sent, other))
+            who = other.sender or other.sender_name
+            forwards.append((other.received, other.sent, who, other))
+    forwards = [
+        f for f in forwards if (start is None or f[0] >= start) and (today is None or f[0] <= today)
+    ]
     if not forwards:
         return item
-    day, sent, first = min(forwards, key=lambda f: f[0])
-    if item.received <= day:
+    day, sent, who, first = min(forwards, key=lambda f: f[0])
+    by = f"{who or 'an e-mail with no sender'}'s forward of the same file"
+    by += f" ({first.mail}, {fmt(day)})"
+    if start is not None and item.received < start:
+        if first is item:
+            return item  # the forward carrying it: `dated` says so
+        why = (
+            f"the agent's e-mail is dated {fmt(item.received)}, before {agent.label()}'s ESP "
+            f"Start Date ({fmt(start)}): a wrong clock, or a transcript of an earlier "
+            f"enrolment? Dated the day of {by}; check the transcript"
+        )
+    elif item.received > day and item.sent is None:
+        why = f"the agent's e-mail holds no date (no time in it): dated by {by}"
+    elif item.received > day:
+        why = (
+            f"the agent's e-mail is dated {fmt(item.received)}, after {by}: a wrong clock on "
+            "the agent's computer? Dated the forward's day"
+        )
+    else:
         return item
-    who = (first.forwarded_by if first.via else first.sender) or first.sender_name
-    why = (
-        f"the agent's e-mail is dated {fmt(item.received)}, after "
-        f"{who or 'an e-mail with no sender'}'s forward of the same file ({first.mail}, "
-        f"{fmt(day)}): a wrong clock on the agent's computer? Dated the forward's day"
-    )
     warning = f"{item.date_warning}; {why}" if item.date_warning else why
     return replace(item, received=day, sent=sent, date_warning=warning)
 
@@ -1288,35 +1427,59 @@ def _sent_as(item: Incoming, theirs: Incoming) -> Incoming:
     )
 
 
-def _disputed(
+def _claims(
     incoming: Sequence[Incoming],
     digests: Sequence[str],
     owners: Sequence[Row | None],
-    order: Sequence[int],
     rows: Sequence[Row],
     table: Table,
+) -> list[Row | None]:
+    """Whose transcript each copy came as: the agent its name names; else, for a name that
+    names no agent ('transcript.pdf'), the agent whose own e-mail it came in — unless the
+    same file (SHA-256) is named for another agent and came in that agent's own e-mail too
+    (her well-named transcript from her address; her `transcript.pdf` her SME renamed as
+    hers): a colleague's copy of it, her forward of it on, says nothing of whose it is."""
+    named = [_named(item.name, rows, table.path.name)[0] for item in incoming]
+    backed: dict[str, set[tuple[str, int]]] = {}
+    for digest, row in zip(digests, named, strict=True):
+        if row is not None and any(
+            its == digest and owner is not None and _row_key(owner) == _row_key(row)
+            for its, owner in zip(digests, owners, strict=True)
+        ):
+            backed.setdefault(digest, set()).add(_row_key(row))
+    claims: list[Row | None] = []
+    for digest, row, owner in zip(digests, named, owners, strict=True):
+        if row is None and owner is not None and backed.get(digest, set()) - {_row_key(owner)}:
+            owner = None  # another's file, named for her and sent from her address
+        claims.append(row or owner)
+    return claims
+
+
+def _disputed(
+    incoming: Sequence[Incoming],
+    digests: Sequence[str],
+    claims: Sequence[Row | None],
+    order: Sequence[int],
     sheet: TrackingBook | None,
 ) -> dict[str, list[tuple[Row, Incoming]]]:
     """The files (by SHA-256) come as more than one agent's transcript in this run and
     recorded for none of them, with each agent and her first copy: whose it is cannot be
     told. A copy counts whatever else is wrong with it — a bad name that still names her
     ('Kayla_Brooks_TBT.pdf'), a day before her ESP Start Date, a name that names no agent
-    in her own e-mail ('transcript.pdf' sent from her address): it came as hers."""
-    claims: dict[str, list[tuple[Row, Incoming]]] = {}
+    in her own e-mail ('transcript.pdf' sent from her address; `_claims`): it came as hers."""
+    disputes: dict[str, list[tuple[Row, Incoming]]] = {}
     for i in order:
-        item, digest = incoming[i], digests[i]
+        item, digest, found = incoming[i], digests[i], claims[i]
         if pdf_problem(item.data) is not None:
             continue
-        named, _ = _named(item.name, rows, table.path.name)
-        found = named or owners[i]
         if found is None:
             continue
         if sheet is not None and _recorded_words(sheet, digest, found.label()) is not None:
             continue  # recorded for another: this copy is refused so, and claims nothing
-        agents = claims.setdefault(digest, [])
+        agents = disputes.setdefault(digest, [])
         if all(_row_key(found) != _row_key(a) for a, _ in agents):
             agents.append((found, item))
-    return {digest: agents for digest, agents in claims.items() if len(agents) > 1}
+    return {digest: agents for digest, agents in disputes.items() if len(agents) > 1}
 
 
 def _row_key(row: Row) -> tuple[str, int]:
@@ -1328,14 +1491,15 @@ def _shown(item: Incoming) -> str:
     return item.name + (f" in {item.mail}" if item.mail else "")
 
 
-def _whose(agents: Sequence[tuple[Row, Incoming]], i: int) -> Rejected:
+def _whose(agents: Sequence[tuple[Row, Incoming]], i: int | None) -> Rejected:
     """The file of `agents[i]`, the same file as the other agents' in one run and recorded
-    for none of them: rejected, naming the others — esp never guesses whose it is."""
-    item = agents[i][1]
+    for none of them: rejected, naming the others — esp never guesses whose it is (`i`
+    None: a copy of none of them, naming them all)."""
+    item = agents[i if i is not None else 0][1]
     others = " and ".join(
         f"{a.label()}'s ({_shown(other)})" for j, (a, other) in enumerate(agents) if j != i
     )
-    which = "either" if len(agents) == 2 else "any of them"
+    which = "either" if len(agents) == 2 and i is not None else "any of them"
     why = (
         f"the same file as {others}: whose transcript is it? Nothing is recorded for {which}; "
         f"ask them, and run esp tbt proofs again with only its own agent's file"
@@ -1370,12 +1534,14 @@ def _owners_first(
     rows: Sequence[Row],
     table: Table,
     sheet: TrackingBook | None,
+    today: date | None,
 ) -> list[int]:
     """The order to check the files in: as they come, but where the same file comes in more
     than once, the copy to take first (in the place of the first of them): the one of the
     agent the TBT Tracking Sheet has it recorded for; else one sent from its agent's own
-    address (her e-mail, not her SME's forward of it: her day, her address), whatever the
-    e-mail files' names."""
+    address (her e-mail, not her SME's forward of it: her day, her address); of two such,
+    the one sent first (`_sent_first`: her resend, her SME's second forward, is a copy),
+    whatever the e-mail files' names."""
     order = list(range(len(incoming)))
     places: dict[str, list[int]] = {}
     for i, digest in enumerate(digests):
@@ -1385,15 +1551,16 @@ def _owners_first(
             continue
         owner = sheet.hashes[digest][0] if sheet is not None and digest in sheet.hashes else None
 
-        def rank(i: int, owner: str | None = owner) -> int:
+        def rank(i: int, owner: str | None = owner) -> tuple[int, bool, date]:
             found = check_name(incoming[i].name, rows, table.path.name)
             if isinstance(found, Rejected):
-                return 3
-            if owner is not None and same_person(owner, found.name):
-                return 0
+                return 3, False, date.min
+            first = _sent_first(incoming[i], found, today)
+            if owner is not None and sheet is not None and _recorded_as(sheet, owner, found.name):
+                return 0, *first
             hers = owners[i]
             own = hers is not None and _row_key(hers) == _row_key(found)
-            return 1 if own else 2
+            return 1 if own else 2, *first
 
         for place, i in zip(where, sorted(where, key=lambda i: (rank(i), i)), strict=True):
             order[place] = i
@@ -1525,6 +1692,8 @@ def record_proofs(
                 sheet_path, config, rows=False, dry_run=dry_run, signer=writer
             ) as sheet_s:
                 book = read_tracking(sheet_s.workbook, sheet_s.waiting_cells)
+                book.agent_keys = frozenset(name_key(r.name) for r in s.table.rows())
+                book.classes = frozenset(r.cls.strip().casefold() for r in s.table.rows())
                 good, rejected, to_save = check_files(incoming, s.table, book, today)
                 rejected = sorted(refused + rejected, key=lambda r: (r.mail or r.file).casefold())
                 good = _not_others(book, good, rejected, to_save)
@@ -1533,7 +1702,11 @@ def record_proofs(
                 already = [
                     replace(p, tab=t if shown else None) for p, t in zip(good, on, strict=True) if t
                 ]
-                new = [_unread_day(book, p) for p, t in zip(good, on, strict=True) if t is None]
+                new = [
+                    _unread_day(book, p, dry_run)
+                    for p, t in zip(good, on, strict=True)
+                    if t is None
+                ]
                 # Already-recorded proofs are flagged too: a run stopped between the two
                 # workbooks is finished by the next one. The tracker's cells first: what
                 # its write refuses stops the command before the TBT Tracking Sheet is.
