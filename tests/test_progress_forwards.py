@@ -18,7 +18,7 @@ from aspose.email_foss.msg import MapiMessage
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
-from esp_cli.mail.selfreports import html_to_text
+from esp_cli.mail.selfreports import html_to_text, is_forward, subject_text
 from tests import factories
 
 AGENTS: list[dict[str, Any]] = [
@@ -950,3 +950,20 @@ def test_a_quote_marked_in_html_is_cut_however_its_attribute_is_quoted(quote: st
         "23, 2026 at 5:00 PM Tom Alvarez wrote:<br>Send your ESP</div></body></html>"
     )
     assert html_to_text(html).split() == ["Module", "6", "done"]
+
+
+@pytest.mark.parametrize(
+    ("subject", "forward", "shown"),
+    [
+        ("[EXTERNAL] Fwd: ESP progress", True, "ESP progress"),
+        ("[EXT] FW: ESP progress", True, "ESP progress"),
+        ("(External) FW: ESP progress", True, "ESP progress"),
+        ("[EXTERNAL] RE: ESP progress", False, ""),
+        ("[URGENT] Citrix down", False, "[URGENT] Citrix down"),
+    ],
+)
+def test_a_mail_gateways_tag_before_a_subject_is_no_part_of_it(
+    subject: str, forward: bool, shown: str
+) -> None:
+    assert is_forward(subject) is forward
+    assert subject_text(subject) == shown

@@ -1196,8 +1196,13 @@ def is_reply(subject: str) -> bool:
     return found is not None and bool(found.group("reply"))
 
 
-# A mail gateway's tag before a subject: `[EXTERNAL]`, `[EXT]`, `(External)`.
-_TAG = re.compile(r"^\s*(\[[^\]]{1,20}\]|\((external|ext)\))\s*", re.I)
+# A mail gateway's tag before a subject: `[EXTERNAL]`, `[EXT]`, `(External)`, `[Caution]`;
+# an agent's own `[URGENT]` is her subject's.
+_TAG = re.compile(
+    r"^\s*[\[(](external( e-?mail| sender| message)?|ext|extern|externe|externo|caution)"
+    r"[\])]\s*:?\s*",
+    re.I,
+)
 
 
 def _untagged(subject: str) -> str:
