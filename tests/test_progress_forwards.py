@@ -9,6 +9,7 @@ import base64
 import json
 from email.message import EmailMessage
 from email.mime.base import MIMEBase
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from aspose.email_foss.msg import MapiMessage
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
+from esp_cli.mail.selfreports import html_to_text, is_forward, subject_text
 from tests import factories
 
 AGENTS: list[dict[str, Any]] = [
@@ -645,3 +647,323 @@ def test_words_above_her_inline_forward_naming_her_alone_are_her_report(
     data = run(tracker, folder)
     ((date, note),) = [(i["date"], i["note"]) for i in data["imported"]]
     assert date == "2026-11-24" and note.startswith("11/24/2026 - Xavier Dunn - Still down"), note
+
+
+# ------------------------------------------- a message quoting another person's message
+
+# Rebecca's Monday report as Outlook quotes it in other languages: its From, Sent, To and
+# Subject words, under Outlook's rule.
+_LANGUAGES = {
+    "vi": ("Từ", "Đã gửi", "Thứ Hai, ngày 23 tháng 11 năm 2026 17:00", "Đến", "Chủ đề"),
+    "tr": ("Kimden", "Gönderildi", "23 Kasım 2026 Pazartesi 17:00", "Kime", "Konu"),
+    "ru": ("От", "Отправлено", "23 ноября 2026 г. 17:00", "Кому", "Тема"),
+    "pl": ("Od", "Wysłano", "poniedziałek, 23 listopada 2026 17:00", "Do", "Temat"),
+    "ja": ("差出人", "送信日時", "2026年11月23日 17:00", "宛先", "件名"),
+}
+
+
+def _quoted_in(language: str, who: str = "Stone, Rebecca <rebecca.stone@x.com>") -> str:
+    From, sent, when, to, subject = _LANGUAGES[language]
+    return (
+        f"\n\n________________________________\n{From}: {who}\n{sent}: {when}\n"
+        f"{to}: Tom Alvarez\n{subject}: ESP progress\n\n{REPORT}\n"
+    )
+
+
+@pytest.mark.parametrize("language", sorted(_LANGUAGES))
+@pytest.mark.parametrize("layout", ["eml", "msg"])
+def test_an_outlook_forward_in_any_language_is_not_the_forwarders(
+    tracker: Path, folder: Path, language: str, layout: str
+) -> None:
+    fw = message("Xavier Dunn <xavier.dunn@x.com>", FORWARDED, "FW: ESP progress", "")
+    fw.set_content(_quoted_in(language))
+    data = fw.as_bytes() if layout == "eml" else MapiMessage.from_email_message(fw).to_bytes()
+    reason = _refusal(tracker, folder, f"fw.{layout}", data)
+    when = _LANGUAGES[language][2]
+    assert f"it quotes a report Rebecca Stone (rebecca.stone@x.com) sent {when}" in reason
+
+
+@pytest.mark.parametrize("language", sorted(_LANGUAGES))
+def test_her_own_outlook_forward_in_any_language_is_refused_as_a_forward(
+    tracker: Path, folder: Path, language: str
+) -> None:
+    body = _quoted_in(language, "Dunn, Xavier <xavier.dunn@x.com>")
+    fw = message("Xavier Dunn <xavier.dunn@x.com>", FORWARDED, "FW: ESP progress", body)
+    reason = _refusal(tracker, folder, "fw.eml", fw.as_bytes())
+    assert reason.startswith("a forward of Xavier Dunn's own earlier e-mail"), reason
+
+
+def test_an_html_outlook_forward_in_russian_is_not_the_forwarders(
+    tracker: Path, folder: Path
+) -> None:
+    html = (
+        "<html><body><p>&nbsp;</p><div style='border-top:solid #E1E1E1 1.0pt'><p><b>От:</b> "
+        "Stone, Rebecca &lt;rebecca.stone@x.com&gt;<br><b>Отправлено:</b> 23 ноября 2026 г. "
+        f"17:00<br><b>Кому:</b> Tom Alvarez<br><b>Тема:</b> ESP</p></div><p>{REPORT}</p>"
+        "</body></html>"
+    )
+    fw = message("Xavier Dunn <xavier.dunn@x.com>", FORWARDED, "FW: ESP progress", "")
+    fw.set_content(html, subtype="html")
+    reason = _refusal(tracker, folder, "fw.eml", fw.as_bytes())
+    assert "it quotes a report Rebecca Stone (rebecca.stone@x.com) sent 23 ноября" in reason
+
+
+_SEPARATED = {
+    "RV": ("-----Mensaje original-----", "De", "Enviado el", "lunes, 23 de noviembre 17:00"),
+    "WG": ("-----Ursprüngliche Nachricht-----", "Von", "Gesendet", "Montag, 23. November 17:00"),
+    "TR": ("-----Message d'origine-----", "De", "Envoyé", "lundi 23 novembre 2026 17:00"),
+    "ENC": ("-----Mensagem original-----", "De", "Enviada em", "segunda-feira, 23 17:00"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("prefix", sorted(_SEPARATED))
+def test_outlooks_separator_in_its_languages_is_no_words_typed(
+    tracker: Path, folder: Path, prefix: str
+) -> None:
+    line, From, sent, when = _SEPARATED[prefix]
+    body = f"\n{line}\n{From}: Stone, Rebecca <rebecca.stone@x.com>\n{sent}: {when}\n\n{REPORT}"
+    fw = message("Xavier Dunn <xavier.dunn@x.com>", FORWARDED, f"{prefix}: ESP progress", body)
+    reason = _refusal(tracker, folder, "fw.eml", fw.as_bytes())
+    assert f"it quotes a report Rebecca Stone (rebecca.stone@x.com) sent {when}" in reason
+
+
+def test_a_reply_above_outlooks_separator_in_spanish_is_her_words_alone(
+    tracker: Path, folder: Path
+) -> None:
+    body = (
+        "5 of 8 done, Citrix ok now\n\n-----Mensaje original-----\nDe: Tom Alvarez "
+        "<tom.alvarez@x.com>\nEnviado el: lunes, 23 de noviembre de 2026 9:00\n\nSend your ESP"
+    )
+    fw = message("Xavier Dunn <xavier.dunn@x.com>", FORWARDED, "RE: ESP progress", body)
+    (folder / "re.eml").write_bytes(fw.as_bytes())
+    data = run(tracker, folder)
+    assert [i["note"] for i in data["imported"]] == [
+        "11/24/2026 - Xavier Dunn - 5 of 8 done, Citrix ok now"
+    ]
+    assert data["problems"] == []
+
+
+_IPHONE = (
+    "Sent from my iPhone\n\nBegin forwarded message:\n\n> From: {who}\n"
+    "> Date: November 23, 2026 at 5:00:00 PM EST\n> To: Tom Alvarez <tom.alvarez@x.com>\n"
+    f"> Subject: ESP progress\n> \n> {REPORT}\n"
+)
+_IPHONE_HTML = (
+    "<html><body><div>Sent from my iPhone</div><div><br>Begin forwarded message:<br><br>"
+    '</div><blockquote type="cite"><div><b>From:</b> {who}<br><b>Date:</b> November 23, 2026 '
+    "at 5:00:00 PM EST<br><b>To:</b> Tom Alvarez<br><b>Subject:</b> ESP progress<br></div>"
+    f"<div>{REPORT}</div></blockquote></body></html>"
+)
+# Outlook on the web and the new Outlook, HTML only.
+_OWA = (
+    '<html><body><div>{typed}</div><div id="appendonsend"></div><hr><div id="divRplyFwdMsg">'
+    "<b>From:</b> {who}<br><b>Sent:</b> Monday, November 23, 2026 5:00 PM<br><b>To:</b> "
+    f"Tom Alvarez<br><b>Subject:</b> ESP progress</div><div>{REPORT}</div></body></html>"
+)
+_GMAIL_HTML = (
+    '<html><body><div dir="ltr">{typed}</div><div class="gmail_quote"><div dir="ltr" '
+    'class="gmail_attr">---------- Forwarded message ---------<br>From: <strong '
+    'class="gmail_sendername">{who}</strong><br>Date: Mon, Nov 23, 2026 at 5:00 PM<br>'
+    f"Subject: ESP progress<br></div><div>{REPORT}</div></div></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("shape", "typed"),
+    [(_IPHONE, ""), (_IPHONE_HTML, ""), (_OWA, ""), (_OWA, "FYI"), (_GMAIL_HTML, "fyi")],
+)
+@pytest.mark.parametrize("own", [False, True])
+def test_a_phones_and_web_mails_inline_forward_is_never_the_forwarders_report(
+    tracker: Path, folder: Path, shape: str, typed: str, own: bool
+) -> None:
+    who = (
+        "Xavier Dunn &lt;xavier.dunn@x.com&gt;"
+        if own
+        else "Rebecca Stone &lt;rebecca.stone@x.com&gt;"
+    )
+    html = shape.startswith("<html>")
+    body = shape.format(who=who if html else unescape(who), typed=typed)
+    fw = message("Xavier Dunn <xavier.dunn@x.com>", FORWARDED, "Fwd: ESP progress", "")
+    fw.set_content(body, subtype="html" if html else "plain")
+    reason = _refusal(tracker, folder, "fw.eml", fw.as_bytes())
+    if own:
+        assert reason.startswith("a forward of Xavier Dunn's own earlier e-mail"), reason
+    else:
+        assert "it quotes a report Rebecca Stone (rebecca.stone@x.com) sent " in reason, reason
+
+
+@pytest.mark.parametrize(
+    "subject", ["[EXTERNAL] Fwd: ESP progress", "[EXT] FW: ESP progress", "Rebecca's progress"]
+)
+def test_a_forward_is_told_by_its_quoted_header_block_not_its_subject(
+    tracker: Path, folder: Path, subject: str
+) -> None:
+    fw = message("Xavier Dunn <xavier.dunn@x.com>", FORWARDED, subject, _QUOTE)
+    reason = _refusal(tracker, folder, "fw.eml", fw.as_bytes())
+    assert "it quotes a report Rebecca Stone (rebecca.stone@x.com) sent Monday" in reason
+
+
+@pytest.mark.parametrize(
+    "above",
+    [
+        "FYI\n\n" + _SIGNATURE,  # a cover line over her signature, no sign-off
+        "See attached.\n\nXavier Dunn\nCustomer Care Agent | VendorCX",
+        "Thanks,\nXavier Dunn\nCustomer Care Agent | VendorCX\nOffice: (614) 555-0146\n"
+        "Mobile: (614) 555-0199\n1200 Polaris Pkwy, Suite 400\nColumbus, OH 43240\n"
+        "www.vendorcx.com\n\nCONFIDENTIALITY NOTICE: This e-mail and any attachments are for\n"
+        "the sole use of the intended recipient(s) and may contain confidential and\n"
+        "privileged information. Any unauthorized review, use, disclosure or\n"
+        "distribution is prohibited. If you are not the intended recipient, please\n"
+        "contact the sender by reply e-mail and destroy all copies.",
+        "Xavier Dunn\nCustomer Service Representative\nVendorCX Inc.",
+        "Xavier K. Dunn\nCustomer Care Agent | VendorCX",
+        "Sent from my Verizon, Samsung Galaxy smartphone",
+    ],
+)
+def test_a_colleagues_report_under_any_signature_or_cover_line_is_not_hers(
+    tracker: Path, folder: Path, above: str
+) -> None:
+    fw = message("Xavier Dunn <xavier.dunn@x.com>", FORWARDED, "FW: ESP progress", above + _QUOTE)
+    reason = _refusal(tracker, folder, "fw.eml", fw.as_bytes())
+    assert "it quotes a report Rebecca Stone (rebecca.stone@x.com) sent Monday" in reason
+
+
+@pytest.mark.parametrize(
+    "typed", ["Rebecca asked me to send this, her Outlook is down", "FYI Citrix down again"]
+)
+def test_words_typed_above_a_colleagues_quoted_report_say_whose_it_quotes(
+    tracker: Path, folder: Path, typed: str
+) -> None:
+    fw = message("Xavier Dunn <xavier.dunn@x.com>", FORWARDED, "FW: ESP progress", typed + _QUOTE)
+    (folder / "fw.eml").write_bytes(fw.as_bytes())
+    data = run(tracker, folder)
+    assert [i["note"] for i in data["imported"]] == [f"11/24/2026 - Xavier Dunn - {typed}"]
+    assert [p["problem"] for p in data["problems"]] == [
+        "it also quotes an e-mail Rebecca Stone (rebecca.stone@x.com) sent Monday, November 23, "
+        "2026 5:00 PM: if that is Rebecca Stone's report, import that person's own e-mail, or "
+        "add the report with esp note add"
+    ]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "See attached.\n\n" + _SIGNATURE,
+        "Resending my update from Monday.\n\nXavier Dunn | Customer Care Agent | VendorCX",
+        "Please find attached",
+        "PFA",
+        "Kindly see below",
+        "Kindly find attached",
+        "See attachment",
+        "Attached.",
+        "As requested",
+        "Sending again",
+        "Please see attached my ESP update.",
+    ],
+)
+def test_a_cover_line_over_her_signature_or_in_other_words_is_nothing_typed(
+    tracker: Path, folder: Path, typed: str
+) -> None:
+    (folder / "fw.eml").write_bytes(_own_forward(typed))
+    data = run(tracker, folder)
+    assert [(i["date"], i["note"]) for i in data["imported"]] == [
+        ("2026-11-23", f"11/23/2026 - Xavier Dunn - {REPORT}")
+    ]
+    said = [p["problem"] for p in data["problems"]]
+    signed = [x for x in typed.split("\n")[1:] if x]
+    lines = " / ".join(signed)
+    aside = f"the lines {lines!r} above it were taken for her signature: if they are her report, "
+    assert said == ([aside + "add it with esp note add"] if signed else [])
+
+
+@pytest.mark.parametrize(
+    ("body", "note"),
+    [
+        ("Xavier Dunn\nDONE", "DONE"),
+        ("Xavier Dunn | OOO", "Xavier Dunn | OOO"),
+        ("Xavier Dunn\nEmailed spoc.team@x.com about Citrix, no reply yet",
+         "Emailed spoc.team@x.com about Citrix, no reply yet"),
+        ("Xavier Dunn\nCitrix down again, called helpdesk 614-555-0100, ticket open",
+         "Citrix down again, called helpdesk 614-555-0100, ticket open"),
+        ("Xavier Dunn\nQuiz scores 85 90 92 100", "Quiz scores 85 90 92 100"),
+    ],
+)  # fmt: skip
+def test_a_plain_report_under_her_name_keeps_her_words(
+    tracker: Path, folder: Path, body: str, note: str
+) -> None:
+    mail = message("Xavier Dunn <xavier.dunn@x.com>", REPORTED, "ESP progress", body)
+    (folder / "report.eml").write_bytes(mail.as_bytes())
+    data = run(tracker, folder)
+    assert [i["note"] for i in data["imported"]] == [f"11/23/2026 - Xavier Dunn - {note}"]
+    assert data["problems"] == []
+
+
+def test_a_plain_report_that_is_her_signature_alone_is_said(tracker: Path, folder: Path) -> None:
+    body = "Xavier Dunn\nTechnical support"
+    mail = message("Xavier Dunn <xavier.dunn@x.com>", REPORTED, "ESP progress", body)
+    (folder / "report.eml").write_bytes(mail.as_bytes())
+    data = run(tracker, folder)
+    assert [i["note"] for i in data["imported"]] == ["11/23/2026 - Xavier Dunn - ESP progress"]
+    assert [p["problem"] for p in data["problems"]] == [
+        "the lines 'Xavier Dunn / Technical support' were taken for her signature: if they are "
+        "her report, add it with esp note add"
+    ]
+
+
+_ASKED = (
+    "\n\n-----Original Message-----\nFrom: Tom Alvarez <tom.alvarez@x.com>\nSent: Monday, "
+    "November 23, 2026 9:00 AM\nSubject: ESP progress\n\nHow many TBTs done? 6 of 8 - XAVIER\n"
+)
+
+
+@pytest.mark.parametrize("typed", ["See below", "Answers below in red."])
+def test_a_reply_pointing_below_says_her_answers_may_be_in_the_quote(
+    tracker: Path, folder: Path, typed: str
+) -> None:
+    mail = message("Xavier Dunn <xavier.dunn@x.com>", FORWARDED, "RE: ESP progress", typed + _ASKED)
+    (folder / "re.eml").write_bytes(mail.as_bytes())
+    data = run(tracker, folder)
+    assert [i["note"] for i in data["imported"]] == [f"11/24/2026 - Xavier Dunn - {typed}"]
+    assert [p["problem"] for p in data["problems"]] == [
+        f"her words {typed!r} point into the e-mail she answers, the one Tom Alvarez sent "
+        "Monday, November 23, 2026 9:00 AM: her answers may be typed inside it; open it, and "
+        "add them with esp note add"
+    ]
+
+
+def test_a_reply_with_nothing_typed_names_the_email_it_quotes(tracker: Path, folder: Path) -> None:
+    mail = message("Xavier Dunn <xavier.dunn@x.com>", FORWARDED, "RE: ESP progress", _ASKED)
+    (folder / "re.eml").write_bytes(mail.as_bytes())
+    data = run(tracker, folder)
+    assert [i["date"] for i in data["imported"]] == ["2026-11-24"]
+    assert [p["problem"] for p in data["problems"]] == [
+        "nothing is typed above the e-mail it quotes, one Tom Alvarez (tom.alvarez@x.com) sent "
+        "Monday, November 23, 2026 9:00 AM: if that is Tom Alvarez's report, import that "
+        "person's own e-mail; if Xavier Dunn answered inside it, add the report with esp note add"
+    ]
+
+
+@pytest.mark.parametrize("quote", ['"', "'", ""])
+def test_a_quote_marked_in_html_is_cut_however_its_attribute_is_quoted(quote: str) -> None:
+    html = (
+        f"<html><body><div>Module 6 done</div><div class={quote}gmail_quote{quote}>On Mon, Nov "
+        "23, 2026 at 5:00 PM Tom Alvarez wrote:<br>Send your ESP</div></body></html>"
+    )
+    assert html_to_text(html).split() == ["Module", "6", "done"]
+
+
+@pytest.mark.parametrize(
+    ("subject", "forward", "shown"),
+    [
+        ("[EXTERNAL] Fwd: ESP progress", True, "ESP progress"),
+        ("[EXT] FW: ESP progress", True, "ESP progress"),
+        ("(External) FW: ESP progress", True, "ESP progress"),
+        ("[EXTERNAL] RE: ESP progress", False, ""),
+        ("[URGENT] Citrix down", False, "[URGENT] Citrix down"),
+    ],
+)
+def test_a_mail_gateways_tag_before_a_subject_is_no_part_of_it(
+    subject: str, forward: bool, shown: str
+) -> None:
+    assert is_forward(subject) is forward
+    assert subject_text(subject) == shown

@@ -45,6 +45,7 @@ from esp_cli.mail.selfreports import (
     forwarded_report,
     html_to_text,
     is_forward,
+    is_reply,
     local_day,
     local_time,
     mime_body,
@@ -324,15 +325,17 @@ def _html(props: _Properties) -> str:
     return decode_text(raw, charset)
 
 
-def _body(props: _Properties) -> str:
+def _body(props: _Properties, *, whole: bool = False) -> str:
+    """The message's text: its plain body, else its HTML (with the quoted message the client
+    marked when `whole`), else its RTF."""
     text = props.text(BODY)
     if text:
         return text
     for data in props.attachments:  # a signed message's own MIME
-        if text := mime_body(data):
+        if text := mime_body(data, whole=whole):
             return text
     if html := _html(props):
-        return html_to_text(html)
+        return html_to_text(html, whole=whole)
     rtf = props.binary(RTF_COMPRESSED)
     if rtf:
         try:
@@ -439,10 +442,11 @@ def _report(
         report,
         typed=bool(own.text),
         attached=found,
-        body=body,
+        body=_body(props, whole=True),
         unread=unread,
         forward=is_forward(props.text(SUBJECT)),
         set_aside=own.set_aside,
+        reply=is_reply(props.text(SUBJECT)),
     )
 
 

@@ -229,32 +229,71 @@ _SIGNATURE_LINE = re.compile(
     r"(\(?\+?\d[\d\s().-]{6,}\d|[\w.+-]+@[\w-]+\.[\w.-]+|https?://|www\.|\|)", re.I
 )
 _POSTSCRIPT = re.compile(r"^p\.?\s?s\.?\s*[:\-]?\s", re.I)
-# Where the quoted or forwarded earlier message starts: Outlook's, Thunderbird's and
-# Gmail's separators, Apple Mail's forward line.
+# The header block mail programs write above a quoted or forwarded message, in the languages
+# Outlook, Gmail and the phones are set to: its From words, its Sent (date) words, its other
+# header words (To, Cc, Subject), and the separator line Outlook's plain text draws above it
+# (`-----Original Message-----`, `-----Mensaje original-----`…). One table, read both to
+# cut the quote from the agent's words and to tell whose message it quotes.
+_QUOTE_LANGUAGES: dict[str, tuple[str, str, str, str]] = {
+    # language: (from, sent, other headers, separator words), each `|`-separated
+    "en": ("from", "sent|date", "to|cc|subject", "original message|forwarded message"),
+    "es": ("de", "enviado|enviado el|fecha", "para|cc|asunto",
+           "mensaje original|mensaje reenviado"),
+    "pt": ("de", "enviada|enviada em|enviado|data", "para|cc|assunto",
+           "mensagem original|mensagem encaminhada"),
+    "fr": ("de", "envoyé|date", "à|cc|objet", "message d'origine|message transféré"),
+    "de": ("von", "gesendet|datum", "an|cc|betreff",
+           "ursprüngliche nachricht|weitergeleitete nachricht"),
+    "it": ("da", "inviato|data", "a|cc|oggetto", "messaggio originale|messaggio inoltrato"),
+    "nl": ("van", "verzonden|datum", "aan|cc|onderwerp",
+           "oorspronkelijk bericht|doorgestuurd bericht"),
+    "sv": ("från", "skickat|datum", "till|kopia|ämne",
+           "originalmeddelande|vidarebefordrat meddelande"),
+    "da": ("fra", "sendt|dato", "til|cc|emne", "oprindelig meddelelse|videresendt meddelelse"),
+    "no": ("fra", "sendt|dato", "til|kopi|emne", "opprinnelig melding|videresendt melding"),
+    "pl": ("od", "wysłano|data", "do|dw|temat", "wiadomość oryginalna|oryginalna wiadomość"),
+    "cs": ("od", "odesláno|datum", "komu|kopie|předmět", "původní zpráva|přeposlaná zpráva"),
+    "ro": ("de la", "trimis|data", "către|cc|subiect", "mesaj original|mesaj redirecționat"),
+    "tr": ("kimden", "gönderildi|gönderilme|tarih", "kime|bilgi|konu",
+           "özgün ileti|orijinal mesaj|iletilen ileti"),
+    "ru": ("от", "отправлено|дата", "кому|копия|тема",
+           "исходное сообщение|пересылаемое сообщение"),
+    "uk": ("від", "надіслано|дата", "кому|копія|тема", "вихідне повідомлення"),
+    "vi": ("từ", "đã gửi|ngày gửi|ngày", "đến|cc|chủ đề",
+           "thư gốc|tin nhắn gốc|thư đã chuyển tiếp"),
+    "id": ("dari", "dikirim|tanggal", "kepada|cc|subjek", "pesan asli|pesan yang diteruskan"),
+    "tl": ("mula kay", "ipinadala", "para kay|paksa", "orihinal na mensahe"),
+    "ja": ("差出人", "送信日時|日付", "宛先|件名|cc", "元のメッセージ|転送メッセージ"),
+    "zh": ("发件人|寄件者|發件人", "发送时间|日期|寄件日期|傳送時間", "收件人|主题|主旨|抄送",
+           "原始邮件|原始郵件|转发的邮件"),
+    "ko": ("보낸 사람", "보낸 날짜|날짜", "받는 사람|제목|참조", "원본 메시지|전달된 메시지"),
+}  # fmt: skip
+
+
+def _words(i: int) -> str:
+    found = {w for row in _QUOTE_LANGUAGES.values() for w in row[i].split("|")}
+    return "|".join(sorted(map(re.escape, found), key=len, reverse=True))
+
+
+# A label's colon: ASCII, full width (Japanese, Chinese), after a space in French.
+_COLON = r"[ \u00a0]?[:：]"
+# Where the quoted or forwarded earlier message starts: Outlook's separator in its languages,
+# Thunderbird's and Gmail's, Apple Mail's forward line. Never the agent's words, in a reply too.
 _QUOTE_START = re.compile(
-    r"^(-{2,}\s*(original message|forwarded message)\s*-{2,}|begin forwarded message:)\s*$",
+    rf"^(-{{2,}}\s*({_words(3)})\s*-{{2,}}|begin forwarded message:)\s*$",
     re.I,
 )
 # The line Outlook draws above a quoted message's header block: the quote starts there only
 # when a header block follows it (an agent may underline a heading so too).
 _RULE = re.compile(r"^_{5,}$")
-# Outlook's header block above a quoted message, in English and in the languages it is set
-# to most often: "From: …" then "Sent: …", "De: …" then "Enviado: …", "Von: …" then
-# "Gesendet: …", "De : …" then "Envoyé : …". A line that only starts like one ("From: the
-# Learning Hub I get error 403") is the agent's own unless a second header follows.
-_FROM_HEADER = re.compile(r"^(from|de|von|da|van|från|fra|od)\s?:\s*\S", re.I)
-_SENT_HEADER = re.compile(
-    r"^(sent|date|subject|to|cc|enviado|enviada|enviada em|enviado el|fecha|asunto|assunto|"
-    r"envoyé|objet|gesendet|datum|betreff|inviato|data|oggetto|verzonden|onderwerp|skickat|"
-    r"ämne|sendt|emne|wysłano|temat)\s?:",
-    re.I,
-)
+# The header block's From line ("From: …", "De: …", "Von: …", "Từ: …", "От: …"). A line that
+# only starts like one ("From: the Learning Hub I get error 403") is the agent's own unless a
+# second header follows.
+_FROM_HEADER = re.compile(rf"^({_words(0)}){_COLON}\s*\S", re.I)
 # The header that says when the quoted message was sent: every mail program writes its time.
-_DATE_HEADER = re.compile(
-    r"^(sent|date|enviado|enviada|enviada em|enviado el|fecha|envoyé|gesendet|datum|inviato|"
-    r"data|verzonden|skickat|sendt|wysłano)\s?:",
-    re.I,
-)
+_DATE_HEADER = re.compile(rf"^({_words(1)}){_COLON}", re.I)
+# The headers that may follow a From line in its block.
+_SENT_HEADER = re.compile(rf"^({_words(1)}|{_words(2)}){_COLON}", re.I)
 # Any header line, in any language ("Đã gửi: …", "Отправлено: …", "送信日時：…"): a label
 # of one to three words, then its colon.
 _HEADER_LINE = re.compile(r"^[^\W\d_][^\W\d]*(?:[ \u00a0'’-][^\W\d_][^\W\d]*){0,2}[ \u00a0]?[:：]")
@@ -282,14 +321,16 @@ _ATTRIBUTION_LINES = 3
 # A phone's or an app's signature line, the end of what the agent typed.
 _MOBILE_SIGNATURE = re.compile(
     r"^(sent from (my |the )?(iphone|ipad|android|samsung|galaxy|mobile|blackberry|"
-    r"outlook|mail for windows|yahoo mail)\b.*|get outlook for (ios|android)\b.*)$",
+    r"outlook|mail for windows|yahoo mail)\b.*|get outlook for (ios|android)\b.*|"
+    r"sent from my [\w ,.&'-]{0,40}\b(phone|smartphone|device|tablet|galaxy|iphone|android)"
+    r"[\w ,.&'-]{0,20})$",
     re.I,
 )
 # HTML bodies mark the quoted message: Gmail, Apple Mail, Thunderbird, Outlook on the web,
 # Outlook for Windows (the quote's block), Yahoo.
 _HTML_QUOTE = re.compile(
-    r"<(div|blockquote)\b[^>]*(class=\"?(gmail_quote|moz-cite-prefix|yahoo_quoted)|"
-    r"type=\"?cite|id=\"?(appendonsend|divRplyFwdMsg))",
+    r"<(div|blockquote)\b[^>]*(class=[\"']?(gmail_quote|moz-cite-prefix|yahoo_quoted)|"
+    r"type=[\"']?cite|id=[\"']?(appendonsend|divRplyFwdMsg))",
     re.I,
 )
 # The prefixes mail programs put before a reply's subject, in the languages Outlook, Gmail
@@ -307,9 +348,10 @@ _PREFIX = re.compile(
 )
 
 
-def _body(msg: EmailMessage) -> str:
-    """The message's text: its plain part, else its HTML; a part whose header is damaged
-    gives way to its alternative, and with none the message is unreadable."""
+def _body(msg: EmailMessage, *, whole: bool = False) -> str:
+    """The message's text: its plain part, else its HTML (with the quoted message the
+    client marked when `whole`); a part whose header is damaged gives way to its
+    alternative, and with none the message is unreadable."""
     part = msg.get_body(preferencelist=("plain", "html"))
     if part is None:
         return ""
@@ -322,13 +364,13 @@ def _body(msg: EmailMessage) -> str:
     payload = part.get_payload(decode=True)
     text = decode_text(payload, part.get_content_charset()) if isinstance(payload, bytes) else ""
     if part.get_content_subtype() == "html":
-        return html_to_text(text)
+        return html_to_text(text, whole=whole)
     return text
 
 
-def mime_body(data: bytes) -> str:
+def mime_body(data: bytes, *, whole: bool = False) -> str:
     """The text of a MIME message given as bytes (a signed .msg keeps its message so)."""
-    return _body(_parse(data))
+    return _body(_parse(data), whole=whole)
 
 
 # A header line holding only encoded words, not indented: how some mailers (Gmail through
@@ -605,10 +647,10 @@ def decode_words(text: str) -> str:
     return "".join(p if isinstance(p, str) else decode_text(p, cs) for p, cs in parts)
 
 
-def html_to_text(html: str) -> str:
+def html_to_text(html: str, *, whole: bool = False) -> str:
     """An HTML body's own words, one line per paragraph: no scripts and styles, and nothing
-    from the quoted message the mail client marked on."""
-    quoted = _HTML_QUOTE.search(html)
+    from the quoted message the mail client marked on (kept when `whole`)."""
+    quoted = None if whole else _HTML_QUOTE.search(html)
     if quoted is not None:
         html = html[: quoted.start()]
     # A line break in HTML's source is a space (Word and Outlook wrap their source lines);
@@ -822,6 +864,12 @@ def own_text(text: str, sender_name: str = "", sender_email: str = "") -> OwnTex
     if kept and sender and _signature_only(kept, sender, sender_email):
         set_aside = " / ".join(x for x in kept if x)
         kept = []
+    # A cover line ("FYI", "See attached.") over her signature: the cover line, the
+    # signature set aside.
+    rest = [x for x in kept[1:] if x]
+    if rest and _POINTER.match(kept[0]) and sender and _signature_only(rest, sender, sender_email):
+        set_aside = " / ".join(rest)
+        kept = kept[:1]
     # Her whole name alone on the first line, above her words (a heading): the note names
     # her already.
     while kept and not kept[0]:
@@ -850,25 +898,37 @@ _TITLE_WORDS = frozenset(
     "agent representative rep specialist associate advisor advocate consultant analyst "
     "coordinator supervisor manager lead trainee customer care service services support "
     "client contact center centre call team member senior junior sr jr tier level i ii iii "
-    "officer executive escalations billing technical tech sales account".split()
+    "officer executive escalations billing technical tech sales account experience csr "
+    "bilingual assistant operations help desk helpdesk retention resolution".split()
 )
-_CONTACT = re.compile(r"(\(?\+?\d[\d\s().-]{6,}\d|[\w.+-]+@[\w-]+\.[\w.-]+|https?://|www\.)", re.I)
+# A contact that is the whole line (or `|` part), its label before it ("Office: (614) …",
+# "E: amira@…"): "Emailed spoc@x.com about Citrix" is a sentence.
+_CONTACT = re.compile(
+    r"^((tel|phone|office|mobile|cell|direct|fax|work|main|e-?mail|web|website|[motpewdcf])"
+    r"\.?\s*[:.]?\s*)?"
+    r"(\+?\d{0,3}[\s.-]?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}|[\w.+-]+@[\w-]+\.[\w.-]+|"
+    r"(https?://|www\.)\S+)(\s*(ext|x)\.?\s*\d+)?$",
+    re.I,
+)
 _PRONOUNS = re.compile(r"^(pronouns?\s*:|\(?(she|he|they)\s*/\s*(her|him|them)\b)", re.I)
 _EXTENSION = re.compile(r"\b(ext|x)\.?\s*\d+\b", re.I)
-_COMPANY = re.compile(r"^([A-Z][a-z]*[A-Z][\w&]*|[A-Z]{2,}|.+\b(inc|llc|ltd|corp|gmbh)\.?)$")
+# A company: a name in CamelCase ("VendorCX"), or one with its Inc., LLC…; a word in
+# capitals alone ("DONE", "OOO") is a company only when it is her address's.
+_COMPANY = re.compile(r"^([A-Z][a-z]+[A-Z][\w&]*|.+\b(?i:inc|llc|ltd|corp|gmbh|co)\.?)$")
 
 
 def _signature_part(part: str, domain: str) -> bool:
     """Whether a signature line (or one of its `|` parts) is a title, a company, pronouns,
     an extension, a phone, an address or a link — no words of a report."""
-    if not part or _CONTACT.search(part) or _PRONOUNS.match(part):
+    if not part or _CONTACT.match(part) or _PRONOUNS.match(part):
         return True
     plain = _EXTENSION.sub(" ", part)
     words = re.findall(r"[^\W\d_]+", plain.casefold())
     if not words and plain != part:
         return True  # "Ext. 4471"
-    if words and all(w in _TITLE_WORDS for w in words):
-        return True
+    titled = [w for w in words if w != domain]
+    if titled and all(w in _TITLE_WORDS for w in titled):
+        return True  # "Customer Care Agent VendorCX"
     letters = "".join(words)
     return bool(letters and domain and letters == domain) or bool(_COMPANY.match(plain.strip()))
 
@@ -879,10 +939,18 @@ def _signature_only(kept: Sequence[str], sender: list[str], address: str) -> boo
     domain = re.sub(r"[^\w]", "", address.rpartition("@")[2].split(".")[0].casefold())
     name, *tail = (x.strip() for x in kept[0].split("|"))
     rest = [x for x in kept[1:] if x]
-    if sorted(name_words(name)) != sorted(sender) or not (rest or tail):
+    if not _her_name(name, sender) or not (rest or tail):
         return False
     parts = tail + [p.strip() for x in rest for p in x.split("|")]
     return all(_signature_part(p, domain) for p in parts)
+
+
+def _her_name(text: str, sender: list[str]) -> bool:
+    """Whether a line is the sender's whole name, a middle initial in it or not ("Amira K.
+    Hassan")."""
+    words = name_words(text)
+    full = [w for w in words if len(w) > 1] if len(words) > len(sender) else words
+    return bool(sender) and sorted(full) == sorted(sender)
 
 
 def _shortened(line: str, most: int = 60) -> str:
@@ -894,7 +962,7 @@ def subject_text(subject: str) -> str:
     text of its own; '' when a reply prefix is among them (`RE:`, `AW:`, `RES:`, `回复:`,
     `Fwd: RE:`): a reply's subject is the message it answers, the coordinator's words, not
     the agent's."""
-    rest = subject
+    rest = _untagged(subject)
     while found := _PREFIX.match(rest):
         if found.group("reply"):
             return ""
@@ -1107,17 +1175,40 @@ def _report_of(
         report,
         typed=bool(own.text),
         attached=attached,
-        body=body,
+        body=_body(msg, whole=True),
         unread=unread,
         forward=is_forward(subject),
         set_aside=own.set_aside,
+        reply=is_reply(subject),
     )
 
 
 def is_forward(subject: str) -> bool:
-    """Whether a subject says its message is a forward (`FW:`, `Fwd:`, `WG:`…)."""
-    found = _PREFIX.match(subject)
+    """Whether a subject says its message is a forward (`FW:`, `Fwd:`, `WG:`…), after the
+    tags a mail gateway puts before it (`[EXTERNAL] Fwd:`)."""
+    found = _PREFIX.match(_untagged(subject))
     return found is not None and not found.group("reply")
+
+
+def is_reply(subject: str) -> bool:
+    """Whether a subject says its message is a reply (`RE:`, `AW:`…), its tags apart."""
+    found = _PREFIX.match(_untagged(subject))
+    return found is not None and bool(found.group("reply"))
+
+
+# A mail gateway's tag before a subject: `[EXTERNAL]`, `[EXT]`, `(External)`, `[Caution]`;
+# an agent's own `[URGENT]` is her subject's.
+_TAG = re.compile(
+    r"^\s*[\[(](external( e-?mail| sender| message)?|ext|extern|externe|externo|caution)"
+    r"[\])]\s*:?\s*",
+    re.I,
+)
+
+
+def _untagged(subject: str) -> str:
+    while found := _TAG.match(subject):
+        subject = subject[found.end() :]
+    return subject
 
 
 def encoded_message(part: Message) -> bytes | None:
@@ -1200,6 +1291,7 @@ def forwarded_report(
     unread: Sequence[str] = (),
     forward: bool = False,
     set_aside: str = "",
+    reply: bool = False,
 ) -> SelfReport:
     """The report of an e-mail that forwards another: an agent's forward of her own report
     with nothing typed in it is that report (its words, its day), read from the e-mail
@@ -1221,6 +1313,7 @@ def forwarded_report(
     cannot read), and so are the lines taken for her signature (`set_aside`); her words
     typed above her attached report are the report, the attached one said."""
     mine = (report.name, report.email)
+    forward = forward or bool(_FORWARD_LINE.search(body))
     attached = [inner for r in attached for inner in (r.carried or (r,))]
     own = [r for r in attached if _same_sender_or_name((r.name, r.email), mine)]
     others = [r for r in attached if r not in own]
@@ -1257,38 +1350,12 @@ def forwarded_report(
             refused=f"forwards {len(own)} of {who}'s own e-mails ({days}) with nothing typed in "
             "it: save each attached e-mail on its own and import them",
         )
-    quoted = None
-    if not attached and (not typed or forward):
-        quoted = _quoted_sender(body, below_signature=not typed)
-    if quoted is None and not attached and typed and forward:
-        # Her name alone in the quoted From under her signature reads as her own memo's
-        # block: a forward's all the same when nothing above it is typed.
-        quoted = _quoted_sender(body, below_signature=True)
-        if quoted is not None and own_text(quoted[2], report.name, report.email).text:
-            quoted = None
-        typed = quoted is None
+    quoted = None if attached else quoted_message(body)
     if quoted is not None:
-        sender, sent, _ = quoted
-        on = f" (sent {sent})" if sent else ""
-        # A forward's quoted header at its top, with its time, is read as her text when it
-        # names her (her own memo's block): it is the quote, nothing typed above it.
-        if _same_sender_or_name(sender, mine) and (not typed or _TIME.search(sent)):
-            return replace(
-                report,
-                refused=f"a forward of {who}'s own earlier e-mail{on} with nothing typed above "
-                "it: esp does not read a forwarded message as a report; import the original "
-                "e-mail, or add the report with esp note add",
-            )
-        if not typed and forward:  # a colleague's report, quoted: not the forwarder's
-            whose = display_name(sender[0]) if sender[0] else sender[1]
-            at = f" ({sender[1]})" if sender[0] and sender[1] else ""
-            return replace(
-                report,
-                refused=f"a forward by {who} with nothing typed in it, of another person's "
-                f"report: it quotes a report {whose}{at}{f' sent {sent}' if sent else ''}; esp "
-                "does not read a forwarded message as a report: import that person's own "
-                "e-mail, or add the report with esp note add",
-            )
+        read = _quoted_report(report, quoted, typed=typed, forward=forward, reply=reply)
+        if isinstance(read, SelfReport):
+            return read
+        typed = read
     if not typed and not own and not others and unread:
         which = ", ".join(unread)
         return replace(
@@ -1312,7 +1379,95 @@ def forwarded_report(
             "the report, save that e-mail on its own and import it"
         )
         carries = "; ".join(w for w in (mention, carries) if w)
+    if set_aside:  # her report of the day: the lines set aside said
+        report = _warned(
+            report,
+            f"the lines {set_aside!r} were taken for her signature: if they are her report, "
+            "add it with esp note add",
+        )
     return replace(report, carries=carries) if carries else report
+
+
+# A forward's own line in its body: Gmail's, Apple Mail's, Samsung's.
+_FORWARD_LINE = re.compile(
+    r"^\s*(-{2,}\s*(forwarded message|mensaje reenviado|weitergeleitete nachricht|"
+    r"message transféré|mensagem encaminhada|messaggio inoltrato)\s*-{2,}|"
+    r"begin forwarded message:)\s*$",
+    re.I | re.M,
+)
+
+
+def _quoted_report(
+    report: SelfReport, quoted: Quoted, *, typed: bool, forward: bool, reply: bool
+) -> SelfReport | bool:
+    """What a message quoting another says. Nothing typed above the quote: a forward is
+    refused (her own forwarded e-mail; another person's message, named with when it was
+    sent), a reply is hers with nothing typed, the message it quotes named. Words typed
+    above: whether they are (`typed`), with a warning naming whose message a forward quotes,
+    or that her answers may be inside the message a reply that points below quotes."""
+    mine = (report.name, report.email)
+    who = display_name(report.name) if report.name else report.email
+    sender, sent = quoted.sender, quoted.sent
+    above = own_text(quoted.above, report.name, report.email).text
+    answering = reply and not forward  # "See below" in a reply points at her answers
+    nothing_above = not typed or not above or (not answering and bool(_POINTER.match(above)))
+    on = f" (sent {sent})" if sent else ""
+    if _same_sender_or_name(sender, mine):
+        # A forward's quoted header at its top, with its time, is read as her text when it
+        # names her (her own memo's block): it is the quote, nothing typed above it.
+        shown = forward or quoted.separated  # a forward's, not her memo's block at the top
+        if nothing_above and (not typed or shown and (_TIME.search(sent) or above)):
+            return replace(
+                report,
+                refused=f"a forward of {who}'s own earlier e-mail{on} with nothing typed above "
+                "it: esp does not read a forwarded message as a report; import the original "
+                "e-mail, or add the report with esp note add",
+            )
+        return typed
+    whose = display_name(sender[0]) if sender[0] else sender[1]
+    at = f" ({sender[1]})" if sender[0] and sender[1] else ""
+    when = f" sent {sent}" if sent else ""
+    sure = "@" in "".join(sender) or bool(_TIME.search(sent))
+    if nothing_above and (not typed or above or sure):
+        if answering:  # her reply, with no details
+            return _warned(
+                report,
+                f"nothing is typed above the e-mail it quotes, one {whose}{at}{when}: if that "
+                f"is {whose}'s report, import that person's own e-mail; if {who} answered "
+                "inside it, add the report with esp note add",
+            )
+        return replace(
+            report,
+            refused=f"a forward by {who} with nothing typed in it, of another person's "
+            f"report: it quotes a report {whose}{at}{when}; esp does not read a forwarded "
+            "message as a report: import that person's own e-mail, or add the report with esp "
+            "note add",
+        )
+    if not sure or not (forward or quoted.separated or answering):
+        return typed  # a memo's block of her own words, or a quote she writes above
+    if answering:
+        if _POINTER.match(report.text) or _ANSWERS_BELOW.search(report.text):
+            return _warned(  # "See below": her answers are typed into the quote
+                report,
+                f"her words {report.text!r} point into the e-mail she answers, the one "
+                f"{whose}{when or ' wrote'}: her answers may be typed inside it; open it, and "
+                "add them with esp note add",
+            )
+        return True
+    return _warned(
+        report,
+        f"it also quotes an e-mail {whose}{at}{when}: if that is {whose}'s report, import "
+        "that person's own e-mail, or add the report with esp note add",
+    )
+
+
+# A short reply that says her answers are in the quoted message: "Answers below in red.",
+# "See my answers inline".
+_ANSWERS_BELOW = re.compile(r"^(?=(\S+\s+){0,7}\S+$).*\b(below|inline|in (red|blue|bold))\b", re.I)
+
+
+def _warned(report: SelfReport, words: str) -> SelfReport:
+    return replace(report, warning="; ".join(w for w in (report.warning, words) if w))
 
 
 def _carries(others: Sequence[SelfReport]) -> str:
@@ -1334,13 +1489,17 @@ def _carries(others: Sequence[SelfReport]) -> str:
     )
 
 
-# A cover line that only points at the report it forwards, nothing of its own: "FYI", "See
-# below", "fyi - see attached", "Resending my update from Monday.", "Please see my update
-# below".
+# A cover line that only points at the report it forwards, nothing of its own, the whole
+# line: "FYI", "See below", "fyi - see attached", "Please find attached", "PFA", "Kindly
+# see below", "See attachment", "Attached.", "As requested", "Sending again", "Resending my
+# update from Monday.", "Please see my update below", "Please see attached my ESP update".
 _POINTER = re.compile(
     r"^(fyi|f\.y\.i\.?)?[\s,.:;!-]*("
-    r"(please\s+)?see\s+((my|the)\s+)?((update|report|e-?mail|progress)\s+)?(below|attached)"
-    r"|(re-?sending|forwarding)(\s+(my|the)\s+(update|report|e-?mail|progress))?"
+    r"((please|kindly)\s+)?(see|find)\s+((my|the)\s+)?((esp\s+)?(update|report|e-?mail|progress)"
+    r"\s+)?(below|attached|attachment|enclosed)(\s+(my|the)\s+(esp\s+)?(update|report|progress))?"
+    r"(\s+again)?"
+    r"|pfa|attached|as requested"
+    r"|(re-?sending|sending|forwarding)(\s+(my|the)\s+(esp\s+)?(update|report|e-?mail|progress))?"
     r"(\s+(from|of)\s+[\w/]+)?(\s+again)?"
     r")?[\s.!]*$",
     re.I,
@@ -1353,32 +1512,53 @@ def _same_sender_or_name(a: tuple[str, str], b: tuple[str, str]) -> bool:
     return same_sender(a, b) or bool(a[0] and b[0]) and name_tokens(a[0]) == name_tokens(b[0])
 
 
-# How many lines a forward with nothing typed may hold above its quoted header block: her
-# signature, "Thanks, / Amira", "Sent from my iPhone" / "Begin forwarded message:".
-_LINES_ABOVE_QUOTE = 12
+# The marks of a quote: iPhone Mail quotes a forwarded message's header block so.
+_QUOTE_MARKS = re.compile(r"^(\s*>)+\s?")
 
 
-def _quoted_sender(
-    body: str, *, below_signature: bool = False
-) -> tuple[tuple[str, str], str, str] | None:
-    """The sender (display name, address) of the message quoted first in a body, the
-    time its header block says it was sent ('' when none) and the text above the block, or
-    None when no header block comes before any words. `below_signature`: nothing above the
-    block was typed (her signature, a sign-off, a phone's line may stand there), so it is
-    looked for below them: a From line followed by a Sent, To or Subject line."""
-    lines = [x.strip() for x in body.replace("\r\n", "\n").split("\n")]
-    starts = [i for i, x in enumerate(lines) if x]
-    for n, at in enumerate(starts[:_LINES_ABOVE_QUOTE] if below_signature else starts[:1]):
-        if _QUOTE_START.match(lines[at]) or _RULE.match(lines[at]):
-            at = next((i for i in range(at + 1, len(lines)) if lines[i]), len(lines))
-        if at == len(lines) or not _FROM_HEADER.match(lines[at]):
+@dataclass(frozen=True)
+class Quoted:
+    """The message a body quotes first: its sender (display name, address), the time its
+    header block says it was sent ('' when none), the text above the block, and whether a
+    separator line (`-----Original Message-----`) or Outlook's rule stands above it."""
+
+    sender: tuple[str, str]
+    sent: str
+    above: str
+    separated: bool = False
+
+
+def quoted_message(body: str) -> Quoted | None:
+    """The message quoted first in a body, wherever its header block stands (under a
+    separator, Outlook's rule, a signature of any length, quoted with `>`), in any language
+    of _QUOTE_LANGUAGES: a From line then a Sent, To or Subject line; at the top, or under a
+    separator or the rule, the From line alone. Deeper in the body a block naming no
+    address and no time is the agent's own memo. None when the body quotes no message."""
+    raw = body.replace("\r\n", "\n").split("\n")
+    lines = [_QUOTE_MARKS.sub("", x).strip() for x in raw]
+    before = ""  # the line above, not blank
+    for at, line in enumerate(lines):
+        if not line:
+            continue
+        separated = bool(_QUOTE_START.match(before) or _RULE.match(before))
+        top = not before
+        before = line
+        if not _FROM_HEADER.match(line):
             continue
         block = [x for x in lines[at + 1 : at + _BLOCK_LINES] if x]
-        if n and not any(_SENT_HEADER.match(x) for x in block[:_HEADER_LOOKAHEAD]):
+        headed = any(_SENT_HEADER.match(x) for x in block[:_HEADER_LOOKAHEAD])
+        value = _header_value(line)
+        sent = next((_header_value(x) for x in block if _DATE_HEADER.match(x)), "")
+        if not (headed or separated):
             continue
-        sent = next((x.split(":", 1)[1].strip() for x in block if _DATE_HEADER.match(x)), "")
-        return _quoted_person(lines[at].split(":", 1)[1]), sent, "\n".join(lines[:at])
+        if not (separated or top or "@" in value or _TIME.search(sent)):
+            continue
+        return Quoted(_quoted_person(value), sent, "\n".join(raw[:at]), separated)
     return None
+
+
+def _header_value(line: str) -> str:
+    return re.split(r"[:：]", line, maxsplit=1)[-1].strip()
 
 
 # Outlook's `Reyes, Jordan [mailto:jordan.reyes@x.com]`.
