@@ -1256,13 +1256,19 @@ def test_an_agents_own_email_dated_after_her_smes_forward_of_it_is_the_forwards_
     ), proof
 
 
+def whose(data: dict[str, Any]) -> dict[tuple[str, str | None], str]:
+    """The refused copies, by file and e-mail, with their reasons."""
+    return {(r["file"], r.get("from_email")): r["reason"] for r in data["rejected"]}
+
+
 @pytest.mark.parametrize("colleague", ["her own too", "forward on"])
-def test_a_colleagues_unnamed_copy_is_no_claim_on_an_agents_own_named_transcript(
+def test_a_colleagues_unnamed_copy_of_an_agents_named_transcript_is_refused_with_hers(
     tracker: Path, config: Path, inbox: Path, colleague: str
 ) -> None:
     """Ana sent `Ana Ruiz TBT.pdf` from her own address; Kim's e-mail carries the same bytes
-    as `transcript.pdf` (beside her own transcript, or forwarding Ana's on): a copy named
-    for no one in a colleague's e-mail says nothing against Ana's own, well-named copy."""
+    as `transcript.pdf` (beside her own transcript, or forwarding Ana's on). That looks just
+    like Kim's own transcript copied by Ana and renamed for herself: esp cannot tell, so
+    neither is recorded, each refusal naming the other's e-mail."""
     same = pdf("Ana Ruiz")
     save(inbox, "A own.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
                                      ("Ana Ruiz TBT.pdf", same), date=AGENT_SENT))  # fmt: skip
@@ -1271,20 +1277,51 @@ def test_a_colleagues_unnamed_copy_is_no_claim_on_an_agents_own_named_transcript
         files.insert(0, ("Kim Lee TBT.pdf", pdf("Kim Lee")))
     save(inbox, "B kim.eml", message("Kim Lee <kim.lee@vendorcx.com>", *files,
                                      date="Tue, 24 Nov 2026 15:00:00 +0000"))  # fmt: skip
-    data = _dry_run(tracker, config, inbox)
-    taken = {p["file"]: (p["received"], p["sender"]) for p in data["recorded"]}
-    assert taken["Ana Ruiz TBT.pdf"] == ("2026-11-23", "ana.ruiz@vendorcx.com"), data
-    assert ("Kim Lee TBT.pdf" in taken) == (colleague == "her own too"), data
-    reasons = {r["file"]: r["reason"] for r in data["rejected"]}
-    assert "whose transcript" not in reasons["transcript.pdf"], reasons
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    taken = [p["file"] for p in data["recorded"]]
+    assert taken == (["Kim Lee TBT.pdf"] if colleague == "her own too" else []), data
+    reasons = whose(data)
+    assert "the same file as Kim Lee's (transcript.pdf in B kim.eml): whose transcript is it?" in (
+        reasons[("Ana Ruiz TBT.pdf", "A own.eml")]
+    ), reasons
+    assert "the same file as Ana Ruiz's (Ana Ruiz TBT.pdf in A own.eml)" in (
+        reasons[("transcript.pdf", "B kim.eml")]
+    ), reasons
 
 
-def test_the_smes_renamed_copy_of_an_agents_own_unnamed_file_outweighs_a_colleagues(
+@pytest.mark.parametrize("kims", ["transcript.pdf", "My TBT.pdf"])
+def test_an_agents_own_transcript_copied_by_a_colleague_renamed_for_herself_is_neithers(
+    tracker: Path, config: Path, inbox: Path, kims: str
+) -> None:
+    """Kim sent her own transcript from her address on Monday, named for no one; Ana sent
+    the same bytes on Tuesday renamed `Ana Ruiz TBT.pdf` from hers: Ana is not recorded
+    with Kim's transcript — both are refused, each naming the other's e-mail."""
+    same = pdf("Kim Lee")
+    save(inbox, "A kim.eml", message("Kim Lee <kim.lee@vendorcx.com>", (kims, same),
+                                     date=AGENT_SENT))  # fmt: skip
+    save(inbox, "B ana.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
+         ("Ana Ruiz TBT.pdf", same), date="Tue, 24 Nov 2026 15:00:00 +0000"))  # fmt: skip
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == [], data
+    reasons = whose(data)
+    assert f"the same file as Kim Lee's ({kims} in A kim.eml): whose transcript is it?" in (
+        reasons[("Ana Ruiz TBT.pdf", "B ana.eml")]
+    ), reasons
+    assert "the same file as Ana Ruiz's (Ana Ruiz TBT.pdf in B ana.eml)" in (
+        reasons[(kims, "A kim.eml")]
+    ), reasons
+
+
+def test_the_smes_renamed_copy_of_a_file_in_two_agents_own_emails_is_no_ones(
     tracker: Path, config: Path, inbox: Path
 ) -> None:
-    """Ana sent `transcript.pdf`; Kim forwarded it on (attached again); her SME sent it
-    renamed `Ana Ruiz TBT.pdf`: the name and Ana's own address agree, so it is Ana's, dated
-    by her e-mail; Kim's copy claims nothing."""
+    """Ana sent `transcript.pdf`; Kim sent the same bytes as `transcript.pdf` from her own
+    address too; the SME sent it renamed `Ana Ruiz TBT.pdf`. Two agents' own e-mails each
+    sent the file as theirs; the SME's renaming does not tell whose: all refused."""
     same = pdf("Ana Ruiz")
     save(inbox, "A own.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
                                      ("transcript.pdf", same), date=AGENT_SENT))  # fmt: skip
@@ -1292,11 +1329,13 @@ def test_the_smes_renamed_copy_of_an_agents_own_unnamed_file_outweighs_a_colleag
                                      date="Tue, 24 Nov 2026 15:00:00 +0000"))  # fmt: skip
     save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
                                     ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
-    data = _dry_run(tracker, config, inbox)
-    (proof,) = data["recorded"]
-    assert (proof["file"], proof["received"], proof["sender"]) == (
-        "Ana Ruiz TBT.pdf", "2026-11-23", "ana.ruiz@vendorcx.com"
-    ), proof  # fmt: skip
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == [], data
+    reasons = whose(data)
+    assert "Kim Lee's (transcript.pdf in B kim.eml)" in reasons[("Ana Ruiz TBT.pdf", "C fw.eml")]
+    assert "Ana Ruiz's" in reasons[("transcript.pdf", "B kim.eml")], reasons
 
 
 def test_a_forward_dated_before_the_agents_esp_start_does_not_date_her_own_email(

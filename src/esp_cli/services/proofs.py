@@ -1229,7 +1229,7 @@ def check_files(
     to_save: dict[str, Incoming] = {}
     digests = [hashlib.sha256(item.data).hexdigest() for item in incoming]
     owners = [_sender_agent(item, rows) for item in incoming]
-    claims = _claims(incoming, digests, owners, rows, table)
+    claims = _claims(incoming, owners, rows, table)
     order = _owners_first(incoming, digests, owners, rows, table, sheet, today)
     disputed = _disputed(incoming, digests, claims, order, sheet)
     own_copies = _own_copies(incoming, digests, owners, today)
@@ -1429,30 +1429,19 @@ def _sent_as(item: Incoming, theirs: Incoming) -> Incoming:
 
 def _claims(
     incoming: Sequence[Incoming],
-    digests: Sequence[str],
     owners: Sequence[Row | None],
     rows: Sequence[Row],
     table: Table,
 ) -> list[Row | None]:
     """Whose transcript each copy came as: the agent its name names; else, for a name that
-    names no agent ('transcript.pdf'), the agent whose own e-mail it came in — unless the
-    same file (SHA-256) is named for another agent and came in that agent's own e-mail too
-    (her well-named transcript from her address; her `transcript.pdf` her SME renamed as
-    hers): a colleague's copy of it, her forward of it on, says nothing of whose it is."""
-    named = [_named(item.name, rows, table.path.name)[0] for item in incoming]
-    backed: dict[str, set[tuple[str, int]]] = {}
-    for digest, row in zip(digests, named, strict=True):
-        if row is not None and any(
-            its == digest and owner is not None and _row_key(owner) == _row_key(row)
-            for its, owner in zip(digests, owners, strict=True)
-        ):
-            backed.setdefault(digest, set()).add(_row_key(row))
-    claims: list[Row | None] = []
-    for digest, row, owner in zip(digests, named, owners, strict=True):
-        if row is None and owner is not None and backed.get(digest, set()) - {_row_key(owner)}:
-            owner = None  # another's file, named for her and sent from her address
-        claims.append(row or owner)
-    return claims
+    names no agent ('transcript.pdf'), the agent whose own e-mail it came in. The same bytes
+    in two agents' own e-mails are both agents' claims, whatever either file is called: a
+    colleague's copy of Kayla's file and Rebecca's own transcript that Kayla copied look
+    alike, so neither is taken (`_disputed`) and the team is asked."""
+    return [
+        _named(item.name, rows, table.path.name)[0] or owner
+        for item, owner in zip(incoming, owners, strict=True)
+    ]
 
 
 def _disputed(
