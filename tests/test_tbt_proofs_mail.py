@@ -1496,19 +1496,47 @@ def test_the_wrong_clock_word_names_the_sender_of_the_forward_whose_day_is_writt
     ), proof
 
 
-def test_an_outside_organisations_namesake_is_not_the_agent(
-    tracker: Path, config: Path, inbox: Path
+@pytest.mark.parametrize("address", ["kim.lee@client.com", "klee@comcast.net", "kl@mac.com"])
+def test_an_email_under_an_agents_name_from_an_address_no_agent_has_is_hers(
+    tracker: Path, config: Path, inbox: Path, address: str
 ) -> None:
-    """A client trainer named as an agent (`Kim Lee <kim.lee@client.com>`) sends Ana's
-    `transcript.pdf`; the SME sends it renamed as Ana's: the trainer's e-mail is no agent's
-    own, so it claims nothing, and Ana's copy is recorded."""
+    """`Kim Lee <…>` from an address the tracker does not have (her ISP's, Apple's, or a
+    client's account) sends Ana's `transcript.pdf`; the SME sends it renamed as Ana's. The
+    display name is Kim's, as progress import matches it: whose file it is cannot be told,
+    so neither is recorded, each refusal naming the other's e-mail."""
     same = pdf("Ana Ruiz")
-    save(inbox, "A lead.eml", message("Kim Lee <kim.lee@client.com>", ("transcript.pdf", same),
-                                      date=AGENT_SENT))  # fmt: skip
+    save(inbox, "A kim.eml", message(f"Kim Lee <{address}>", ("transcript.pdf", same),
+                                     date=AGENT_SENT))  # fmt: skip
     save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
                                     ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
-    data = _dry_run(tracker, config, inbox)
-    assert [p["file"] for p in data["recorded"]] == ["Ana Ruiz TBT.pdf"], data
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == [], data
+    reasons = whose(data)
+    assert "the same file as Kim Lee's (transcript.pdf in A kim.eml)" in (
+        reasons[("Ana Ruiz TBT.pdf", "C fw.eml")]
+    ), reasons
+
+
+@pytest.mark.parametrize("address", ["ana1999@gmail.com", "aruiz@comcast.net", "ar@pm.me"])
+def test_an_agents_own_email_from_any_personal_address_dates_her_smes_renamed_copy(
+    tracker: Path, config: Path, inbox: Path, address: str
+) -> None:
+    """Ana sent `transcript.pdf` from her home address under her own name (any service, her
+    ISP's too); her SME forwarded it renamed: dated by Ana's own e-mail, not the forward."""
+    same = pdf("Ana Ruiz")
+    save(inbox, "A own.eml", message(f"Ana Ruiz <{address}>", ("transcript.pdf", same),
+                                     date=AGENT_SENT))  # fmt: skip
+    save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                    ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    (proof,) = data["recorded"]
+    assert (proof["file"], proof["received"], proof["sender"]) == (
+        "Ana Ruiz TBT.pdf", "2026-11-23", address
+    ), proof  # fmt: skip
 
 
 def test_an_agents_email_with_no_date_beside_a_forward_is_said_so(

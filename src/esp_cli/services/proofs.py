@@ -1105,8 +1105,9 @@ def _agent(row: Row) -> str:
 def _sender_agent(item: Incoming, rows: Sequence[Row]) -> Row | None:
     """The agent whose own e-mail a copy came in, whatever its file is called (None: not an
     agent's e-mail, or not one agent's): the one whose address sent it; for an address no
-    agent has (a personal account, `_personal`) or none (an Exchange user's name alone),
-    the one agent the sender's display name is, as progress import matches it."""
+    agent has (a personal account at any service or her ISP, an alias) or none (an Exchange
+    user's name alone), the one agent the sender's display name is, as progress import
+    matches it."""
     if item.mail is None:
         return None
     sender = item.sender.lower()
@@ -1114,45 +1115,8 @@ def _sender_agent(item: Incoming, rows: Sequence[Row]) -> Row | None:
         by_address = [r for r in rows if sender in _addresses(r)]
         if by_address:
             return by_address[0] if len(by_address) == 1 else None
-        if not _personal(sender, rows):
-            return None  # another organisation's person of her name: a trainer, a lead
     named = [r for r in rows if item.sender_name and same_person(item.sender_name, r.name)]
     return named[0] if len(named) == 1 else None
-
-
-# Mail services where people keep personal accounts: an agent's e-mail from one of them,
-# under her name, is hers.
-PERSONAL_MAIL = frozenset(
-    {
-        "aol.com",
-        "gmail.com",
-        "googlemail.com",
-        "gmx.com",
-        "hotmail.com",
-        "icloud.com",
-        "live.com",
-        "mail.com",
-        "me.com",
-        "msn.com",
-        "outlook.com",
-        "proton.me",
-        "protonmail.com",
-        "yahoo.com",
-        "ymail.com",
-    }
-)
-
-
-def _personal(address: str, rows: Sequence[Row]) -> bool:
-    """Whether an address no agent has may still be an agent's own: at a personal mail
-    service, or at a domain the tracker's agents' addresses are at (an alias the tracker
-    does not have) — not at another organisation's (a client's trainer of her name). With
-    no agent's address in the tracker, no domain is told apart."""
-    domain = address.rpartition("@")[2]
-    if domain in PERSONAL_MAIL or domain.startswith(("yahoo.", "hotmail.", "outlook.", "live.")):
-        return True
-    domains = {a.rpartition("@")[2] for r in rows for a in _addresses(r)}
-    return not domains or domain in domains
 
 
 def dated(item: Incoming, row: Row, today: date | None) -> Incoming:
