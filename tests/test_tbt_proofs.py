@@ -2306,20 +2306,70 @@ def test_a_hand_row_whose_received_has_no_year_is_said_when_the_file_is_recorded
     ), proof
 
 
-def test_a_reminder_tab_with_a_date_column_holds_no_proof(tracker: Path, tmp_path: Path) -> None:
-    """A tab headed Agent | File | Date (the day a reminder went out): its Date is no
-    Received day, so its rows typed by hand are no proof; the file is recorded."""
+def dated_book(path: Path, tabs: list[tuple[str, list[str], list[list[Any]]]]) -> Path:
+    """A TBT Tracking Sheet workbook with (tab, headers, rows) for each sheet, in tab order."""
     wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Reminders"
-    ws.append(["Agent", "File", "Date"])
-    ws.append(["Devon Price", "Devon Price TBT.pdf", date(2026, 12, 1)])
-    wb.save(tmp_path / "TBT Tracking Sheet.xlsx")
+    wb.remove(wb.active)
+    for name, headers, rows in tabs:
+        ws = wb.create_sheet(name)
+        ws.append(headers)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("first", [False, True])
+def test_a_reminder_tab_with_a_date_column_holds_no_proof(
+    tracker: Path, tmp_path: Path, first: bool
+) -> None:
+    """A tab headed Agent | File | Date (the day a reminder went out) that esp does not
+    record proofs on: its Date is no Received day, so its rows typed by hand are no proof;
+    the file is recorded — on the sheet esp records on, given by --tracking-tab when the
+    reminder tab comes first."""
+    reminders = ("Reminders", ["Agent", "File", "Date"],
+                 [["Devon Price", "Devon Price TBT.pdf", date(2026, 12, 1)]])  # fmt: skip
+    log = ("Log", ["Agent", "Class", "File", "Received"], [])
+    tabs = [reminders, log] if first else [log, reminders]
+    dated_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs)
     later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
-    data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
-    assert [p["file"] for p in data["recorded"]] == ["Devon Price TBT.pdf"]
+    args = ("--tracking-tab", "Log") if first else ()
+    data = json.loads(proofs(tracker, later, "-n", "-f", "json", *args).stdout)
+    assert [p["file"] for p in data["recorded"]] == ["Devon Price TBT.pdf"], data
     assert data["already_recorded"] == []
+
+
+@pytest.mark.parametrize(
+    ("tabs", "args"),
+    [
+        (["Sheet1"], ()),
+        (["TBT Tracker"], ()),
+        (["AET-2", "AET-1"], ()),  # a sheet per class: Devon's class is AET-1
+        (["Reminders", "Log"], ("--tracking-tab", "Log")),
+        (["Reminders", "Log"], ("config",)),
+    ],
+)
+def test_a_hand_row_under_date_on_the_sheet_esp_records_on_is_a_proof(
+    tracker: Path, tmp_path: Path, tabs: list[str], args: tuple[str, ...]
+) -> None:
+    """The team's own tracking sheet under any name, headed Agent | Class | File | Date and
+    typed by hand before esp: esp writes the day received under that Date there, so the
+    rows with a day there are recorded proofs, not recorded again."""
+    headers = ["Agent", "Class", "File", "Date"]
+    devon = ["Devon Price", "AET-1", "Devon Price TBT.pdf", date(2026, 11, 20)]
+    sheets = []
+    for tab in tabs:
+        mine = tab in ("Sheet1", "TBT Tracker", "AET-1", "Log")
+        sheets.append((tab, headers, [devon] if mine else []))
+    dated_book(tmp_path / "TBT Tracking Sheet.xlsx", sheets)
+    if args == ("config",):
+        config = tmp_path / "esp.toml"
+        config.write_text('[tracker]\ntbt_tracking_tab = "Log"\n', encoding="utf-8")
+        args = ("--config", str(config))
+    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
+    data = json.loads(proofs(tracker, later, "-n", "-f", "json", *args).stdout)
+    assert data["recorded"] == [], data
+    assert [p["file"] for p in data["already_recorded"]] == ["Devon Price TBT.pdf"], data
 
 
 def test_a_class_tab_cut_at_excels_31_characters_is_that_classs_tab(

@@ -1283,11 +1283,13 @@ def test_a_colleagues_unnamed_copy_of_an_agents_named_transcript_is_refused_with
     taken = [p["file"] for p in data["recorded"]]
     assert taken == (["Kim Lee TBT.pdf"] if colleague == "her own too" else []), data
     reasons = whose(data)
-    assert "the same file as Kim Lee's (transcript.pdf in B kim.eml): whose transcript is it?" in (
-        reasons[("Ana Ruiz TBT.pdf", "A own.eml")]
+    assert (
+        "the same file as Kim Lee's (transcript.pdf in B kim.eml): whose transcript is it?"
+        in (reasons[("Ana Ruiz TBT.pdf", "A own.eml")])
     ), reasons
-    assert "the same file as Ana Ruiz's (Ana Ruiz TBT.pdf in A own.eml)" in (
-        reasons[("transcript.pdf", "B kim.eml")]
+    assert (
+        "the same file as Ana Ruiz's (Ana Ruiz TBT.pdf in A own.eml)"
+        in (reasons[("transcript.pdf", "B kim.eml")])
     ), reasons
 
 
@@ -1308,11 +1310,13 @@ def test_an_agents_own_transcript_copied_by_a_colleague_renamed_for_herself_is_n
     data = json.loads(res.stdout)
     assert data["recorded"] == [], data
     reasons = whose(data)
-    assert f"the same file as Kim Lee's ({kims} in A kim.eml): whose transcript is it?" in (
-        reasons[("Ana Ruiz TBT.pdf", "B ana.eml")]
+    assert (
+        f"the same file as Kim Lee's ({kims} in A kim.eml): whose transcript is it?"
+        in (reasons[("Ana Ruiz TBT.pdf", "B ana.eml")])
     ), reasons
-    assert "the same file as Ana Ruiz's (Ana Ruiz TBT.pdf in B ana.eml)" in (
-        reasons[(kims, "A kim.eml")]
+    assert (
+        "the same file as Ana Ruiz's (Ana Ruiz TBT.pdf in B ana.eml)"
+        in (reasons[(kims, "A kim.eml")])
     ), reasons
 
 
@@ -1514,8 +1518,9 @@ def test_an_email_under_an_agents_name_from_an_address_no_agent_has_is_hers(
     data = json.loads(res.stdout)
     assert data["recorded"] == [], data
     reasons = whose(data)
-    assert "the same file as Kim Lee's (transcript.pdf in A kim.eml)" in (
-        reasons[("Ana Ruiz TBT.pdf", "C fw.eml")]
+    assert (
+        "the same file as Kim Lee's (transcript.pdf in A kim.eml)"
+        in (reasons[("Ana Ruiz TBT.pdf", "C fw.eml")])
     ), reasons
 
 

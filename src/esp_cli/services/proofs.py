@@ -310,6 +310,11 @@ class TrackingSheet:
     # (agent key, file) of the rows typed by hand whose Received looks like a day esp cannot
     # read ('11/23', 'Nov 23': no year) -> (cell, text): no proof, but said.
     unread_days: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    # The same for the rows under a plain 'Date' on a sheet not known by its name or columns
+    # to hold recorded proofs: they count when esp records proofs on this sheet
+    # (`count_dated`), and hold no proof on another (a reminder tab).
+    dated: set[tuple[str, str]] = field(default_factory=set)
+    dated_unread: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     # The headers set aside for another naming their column as exactly or more: (the
     # column's header as esp writes it, (cell, text) of the one read, of the one set aside).
     set_aside: list[tuple[str, tuple[str, str], tuple[str, str]]] = field(default_factory=list)
@@ -397,7 +402,8 @@ def _holds_received(sheet: str, header: list[Any], columns: dict[str, int]) -> b
     a 'Date' on a sheet of recorded proofs — the one named TBT Tracking, or one with the
     Recorded By or SHA-256 column esp writes beside it — where esp itself writes the day
     received. A 'Date' on another sheet (a reminder tab: Agent | File | Date, the day the
-    reminder went out) is no day received."""
+    reminder went out) is no day received — unless esp records proofs on that sheet
+    (`count_dated`)."""
     heard = columns.get("received")
     if heard is None:
         return False
@@ -473,14 +479,50 @@ def _read_sheet(
                 # `Pending` or `TBD` where the day goes) is no proof. One with a day esp
                 # cannot read ('11/23': no year) is none either, but said.
                 agent = " ".join(name_tokens(_cell(record, columns, "agent")))
-                typed = _cell(record, columns, "received") if received_said else ""
-                if received_said and _received_day(record, columns):
-                    found.names.add((agent, _file_key(file)))
+                typed = _cell(record, columns, "received")
+                names, unread = (
+                    (found.names, found.unread_days)
+                    if received_said
+                    else (found.dated, found.dated_unread)
+                )
+                if _received_day(record, columns):
+                    names.add((agent, _file_key(file)))
                 elif any(ch.isdigit() for ch in typed):
                     cell = address(info.name, number, columns["received"])
-                    found.unread_days.setdefault((agent, _file_key(file)), (cell, typed.strip()))
+                    unread.setdefault((agent, _file_key(file)), (cell, typed.strip()))
         return found
     return None
+
+
+def count_dated(book: TrackingBook, records_on: Sequence[TrackingSheet]) -> None:
+    """Take the rows typed by hand under a plain 'Date' as recorded proofs on the sheets esp
+    records proofs on (`records_on`: the --tracking-tab sheet, else each class's tab and the
+    first visible sheet) — esp itself writes the day received under that 'Date' there —
+    whatever the sheet is called. On any other sheet (a reminder tab) they hold none."""
+    for found in records_on:
+        for key in found.dated:
+            book.names.setdefault(key, found.sheet)
+        for key, said in found.dated_unread.items():
+            book.unread_days.setdefault(key, said)
+
+
+def records_on(
+    book: TrackingBook, classes: Sequence[str], path: Path, named: TrackingSheet | None
+) -> list[TrackingSheet]:
+    """The sheets esp records new proofs on: the one named (--tracking-tab, [tracker]
+    tbt_tracking_tab), else the tab each class's proofs go to and the first visible sheet —
+    none when every sheet is hidden (esp then refuses when it writes)."""
+    if named is not None:
+        return [named]
+    found: list[TrackingSheet] = []
+    for cls in ("", *classes):
+        try:
+            tab = tracking_tab(book, cls, path)
+        except UsageError:
+            return []
+        if all(tab is not t for t in found):
+            found.append(tab)
+    return found
 
 
 def named_tab(book: TrackingBook, tab: str, path: Path, source: str) -> TrackingSheet:
@@ -1647,6 +1689,8 @@ def record_proofs(
                 book = read_tracking(sheet_s.workbook, sheet_s.waiting_cells)
                 book.agent_keys = frozenset(name_key(r.name) for r in s.table.rows())
                 book.classes = frozenset(r.cls.strip().casefold() for r in s.table.rows())
+                named = named_tab(book, tab_name, sheet_path, tab_source) if tab_name else None
+                count_dated(book, records_on(book, sorted(book.classes), sheet_path, named))
                 good, rejected, to_save = check_files(incoming, s.table, book, today)
                 rejected = sorted(refused + rejected, key=lambda r: (r.mail or r.file).casefold())
                 good = _not_others(book, good, rejected, to_save)
@@ -1664,7 +1708,6 @@ def record_proofs(
                 # workbooks is finished by the next one. The tracker's cells first: what
                 # its write refuses stops the command before the TBT Tracking Sheet is.
                 followed = _plan_tracker(s.plan, by_row, good, config)
-                named = named_tab(book, tab_name, sheet_path, tab_source) if tab_name else None
                 placed = [(p, named or tracking_tab(book, p.agent.cls, sheet_path)) for p in new]
                 recorded = [replace(p, tab=t.sheet if shown else None) for p, t in placed]
                 targets: dict[str, tuple[TrackingSheet, list[Proof]]] = {}
