@@ -1591,3 +1591,89 @@ def test_an_agents_email_is_hers_by_name_when_the_tracker_has_no_addresses(
                                     ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
     proof = _one_recorded(tracker, config, inbox)
     assert (proof["received"], proof["sender"]) == ("2026-11-23", "ana.ruiz@vendorcx.com"), proof
+
+
+def _coles(tmp_path: Path, *coles: tuple[str, str, str]) -> Path:
+    """A tracker with Ana Ruiz (E101) and the agents (name, class, Agent ID) given."""
+    rows = [AGENTS[1]] + [
+        [cls, name, agent_id, name.lower().replace(" ", ".") + "@vendorcx.com", "No", None]
+        for name, cls, agent_id in coles
+    ]
+    return factories.tracker(tmp_path / "ESP Tracker.xlsx", [dict(zip(HEADERS, a,
+                             strict=True)) for a in rows], headers=HEADERS)  # fmt: skip
+
+
+ANN = ("Dana Ann Cole", "AET-1", "E201")
+MARIE = ("Dana Marie Cole", "AET-2", "E202")
+
+
+@pytest.mark.parametrize(
+    ("agents", "row", "file", "mine"),
+    [
+        ([ANN], ["Dana Cole", "AET-1"], "Dana Ann Cole", True),
+        ([ANN], ["Dana Cole", "AET-2"], "Dana Ann Cole", False),  # another class's row
+        ([ANN, MARIE], ["Dana Cole", "AET-1"], "Dana Ann Cole", False),  # two could be meant
+        ([ANN, MARIE], ["Dana Cole", "AET-1"], "Dana Marie Cole", False),
+        ([ANN], ["E201", "AET-2"], "Dana Ann Cole", True),  # her Agent ID
+        ([ANN], ["cole,  dana ann", "AET-2"], "Dana Ann Cole", True),  # her name, as esp reads it
+    ],
+)
+def test_a_recorded_row_is_an_agents_by_name_or_id_and_a_looser_name_only_in_her_class(
+    tmp_path: Path,
+    config: Path,
+    inbox: Path,
+    agents: list[tuple[str, str, str]],
+    row: list[str],
+    file: str,
+    mine: bool,
+) -> None:
+    """A file recorded for 'Dana Cole' is Dana Ann Cole's only when the row is of her class
+    and no other agent could be meant; by her exact name or Agent ID, always. Otherwise it
+    is refused as recorded for another, saying the row's name could be another agent."""
+    tracker = _coles(tmp_path, *agents)
+    same = pdf("Dana Cole")
+    _recorded(tracker, [*row, "Dana Cole TBT.pdf", date(2026, 11, 20), "Jo",
+                        hashlib.sha256(same).hexdigest()])  # fmt: skip
+    save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                    (f"{file} TBT.pdf", same), date=FORWARDED))  # fmt: skip
+    data = _dry_run(tracker, config, inbox)
+    assert data["recorded"] == [], data
+    assert [p["file"] for p in data["already_recorded"]] == ([f"{file} TBT.pdf"] if mine else [])
+    if not mine:
+        (refused,) = data["rejected"]
+        assert refused["reason"].startswith(
+            f"the same file was recorded for {row[0]} on 11/20/2026: not {file}'s own proof"
+        ), refused
+        assert f"({row[0]} of class {row[1]} could be another agent" in refused["reason"]
+
+
+@pytest.mark.parametrize(
+    ("agents", "cls", "mine"),
+    [([ANN], "AET-1", True), ([ANN], "AET-2", False), ([ANN, MARIE], "AET-1", False)],
+)
+def test_a_hand_row_under_a_shorter_name_is_the_proof_only_when_she_alone_is_meant(
+    tmp_path: Path,
+    config: Path,
+    inbox: Path,
+    agents: list[tuple[str, str, str]],
+    cls: str,
+    mine: bool,
+) -> None:
+    """A row typed by hand names 'Dana Cole' with Dana Ann Cole's file: hers when the row
+    is of her class and no other agent could be meant; otherwise the file is recorded again
+    and the row named, to delete if it is the same."""
+    tracker = _coles(tmp_path, *agents)
+    _recorded(tracker, ["Dana Cole", cls, "Dana Ann Cole TBT.pdf", date(2026, 11, 20), "Jo"])
+    save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                    ("Dana Ann Cole TBT.pdf", pdf("Dana Ann Cole")),
+                                    date=FORWARDED))  # fmt: skip
+    data = _dry_run(tracker, config, inbox)
+    if mine:
+        assert data["recorded"] == [], data
+        assert [p["file"] for p in data["already_recorded"]] == ["Dana Ann Cole TBT.pdf"]
+        return
+    (proof,) = data["recorded"]
+    assert (
+        "A2, a row typed by hand, names 'Dana Cole' with this file: it would be recorded again "
+        "for Dana Ann Cole — delete one row if it is the same"
+    ) in proof["date_warning"], proof

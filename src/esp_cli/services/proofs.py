@@ -57,7 +57,7 @@ from esp_cli.core.columns import (
     set_aside_words,
 )
 from esp_cli.core.filenames import explorer_order
-from esp_cli.core.model import class_aside
+from esp_cli.core.model import AgentRef, class_aside
 from esp_cli.core.names import (
     MAX_NAME_IN_FILE,
     PROOF_SUFFIX,
@@ -291,6 +291,16 @@ def _not_guessed(file_name: str, agents: Sequence[Row], what: str) -> Rejected:
 # ------------------------------------------------------------------ the tracking sheet
 
 
+@dataclass(frozen=True)
+class HandRow:
+    """A row typed by hand naming a file with its Received day: the agent as typed, the
+    row's Class and the Agent cell."""
+
+    agent: str
+    cls: str
+    cell: str
+
+
 @dataclass
 class TrackingSheet:
     """The TBT Tracking Sheet as read: where its columns are and the proofs it holds."""
@@ -303,17 +313,18 @@ class TrackingSheet:
     last_used_col: int = 0  # the rightmost column holding a value, header or not
     used: set[int] = field(default_factory=set)  # the rows under the header holding a value
     files: set[int] = field(default_factory=set)  # ... a value in the File column
-    # SHA-256 -> whom the file was recorded for and the day it was received, as typed.
-    hashes: dict[str, tuple[str, str]] = field(default_factory=dict)
-    # (agent key, file) of the rows typed by hand: no SHA-256, a Received day.
-    names: set[tuple[str, str]] = field(default_factory=set)
+    # SHA-256 -> whom the file was recorded for, the day it was received (as typed) and
+    # the row's Class.
+    hashes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    # (agent key, file) of the rows typed by hand (no SHA-256, a Received day) -> the row.
+    names: dict[tuple[str, str], HandRow] = field(default_factory=dict)
     # (agent key, file) of the rows typed by hand whose Received looks like a day esp cannot
     # read ('11/23', 'Nov 23': no year) -> (cell, text): no proof, but said.
     unread_days: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     # The same for the rows under a plain 'Date' on a sheet not known by its name or columns
     # to hold recorded proofs: they count when esp records proofs on this sheet
     # (`count_dated`), and hold no proof on another (a reminder tab).
-    dated: set[tuple[str, str]] = field(default_factory=set)
+    dated: dict[tuple[str, str], HandRow] = field(default_factory=dict)
     dated_unread: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     # The headers set aside for another naming their column as exactly or more: (the
     # column's header as esp writes it, (cell, text) of the one read, of the one set aside).
@@ -329,15 +340,16 @@ class TrackingBook:
     them is recorded."""
 
     sheets: list[TrackingSheet]
-    # SHA-256 -> whom the file was recorded for, the day it was received (as typed), and
-    # the sheet it is on.
-    hashes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
-    # (agent key, file) of the rows typed by hand -> the sheet it is on.
-    names: dict[tuple[str, str], str] = field(default_factory=dict)
+    # SHA-256 -> whom the file was recorded for, the day it was received (as typed), the
+    # sheet it is on, and the row's Class.
+    hashes: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+    # (agent key, file) of the rows typed by hand -> the sheet it is on, and the row.
+    names: dict[tuple[str, str], tuple[str, HandRow]] = field(default_factory=dict)
     # (agent key, file) of hand rows with a Received esp cannot read as a day -> (cell, text).
     unread_days: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
-    # The name keys of the tracker's agents: a row recorded for one of them is hers alone.
-    agent_keys: frozenset[str] = frozenset()
+    # The tracker's agents: a row names one by her name or Agent ID, or by a looser name
+    # (a middle name on one side) when she alone can be meant (`_meant`).
+    agents: tuple[Row, ...] = ()
     # The tracker's classes, stripped and in small letters: a tab's name cut short is one
     # class's only when no other class is cut to it.
     classes: frozenset[str] = frozenset()
@@ -387,10 +399,10 @@ def read_tracking(
             fix="add them to the header row, or give another file with --tracking-sheet.",
         )
     for found in book.sheets:
-        for digest, (agent, day) in found.hashes.items():
-            book.hashes.setdefault(digest, (agent, day, found.sheet))
-        for key in found.names:
-            book.names.setdefault(key, found.sheet)
+        for digest, (agent, day, cls) in found.hashes.items():
+            book.hashes.setdefault(digest, (agent, day, found.sheet, cls))
+        for key, hand in found.names.items():
+            book.names.setdefault(key, (found.sheet, hand))
         for key, said in found.unread_days.items():
             book.unread_days.setdefault(key, said)
     return book
@@ -471,7 +483,11 @@ def _read_sheet(
             if digest:
                 found.hashes.setdefault(
                     digest,
-                    (_cell(record, columns, "agent"), _day_text(record, columns)),
+                    (
+                        _cell(record, columns, "agent"),
+                        _day_text(record, columns),
+                        _cell(record, columns, "class"),
+                    ),
                 )
             elif file:
                 # A proof typed by hand has the day it came; a row naming an agent and a
@@ -486,7 +502,12 @@ def _read_sheet(
                     else (found.dated, found.dated_unread)
                 )
                 if _received_day(record, columns):
-                    names.add((agent, _file_key(file)))
+                    hand = HandRow(
+                        _cell(record, columns, "agent"),
+                        _cell(record, columns, "class"),
+                        address(info.name, number, columns["agent"]),
+                    )
+                    names.setdefault((agent, _file_key(file)), hand)
                 elif any(ch.isdigit() for ch in typed):
                     cell = address(info.name, number, columns["received"])
                     unread.setdefault((agent, _file_key(file)), (cell, typed.strip()))
@@ -500,8 +521,8 @@ def count_dated(book: TrackingBook, records_on: Sequence[TrackingSheet]) -> None
     first visible sheet) — esp itself writes the day received under that 'Date' there —
     whatever the sheet is called. On any other sheet (a reminder tab) they hold none."""
     for found in records_on:
-        for key in found.dated:
-            book.names.setdefault(key, found.sheet)
+        for key, hand in found.dated.items():
+            book.names.setdefault(key, (found.sheet, hand))
         for key, said in found.dated_unread.items():
             book.unread_days.setdefault(key, said)
 
@@ -620,11 +641,48 @@ def _received_day(record: list[Any], columns: dict[str, int]) -> bool:
 
 def _found_on(book: TrackingBook, proof: Proof) -> str | None:
     """The sheet the proof is recorded on for its own agent: the same file (SHA-256)
-    recorded for them, or a row of theirs typed by hand naming the file, with a Received
-    day and no SHA-256; None: not recorded."""
+    recorded for them, or a row typed by hand naming the file, with a Received day and no
+    SHA-256, that names her (`_meant`); None: not recorded."""
     if proof.sha256 in book.hashes:
         return book.hashes[proof.sha256][2] if _recorded_for(book, proof) is None else None
-    return book.names.get(_hand_key(proof))
+    exact = book.names.get(_hand_key(proof))
+    if exact is not None:
+        return exact[0]
+    taken = [
+        tab
+        for tab, hand in _hand_rows(book, proof)
+        if _meant(book, hand.agent, hand.cls, proof.agent)
+    ]
+    return taken[0] if taken else None
+
+
+def _hand_rows(book: TrackingBook, proof: Proof) -> list[tuple[str, HandRow]]:
+    """The rows typed by hand naming the proof's file, on any sheet, by another name than
+    its agent's exact one."""
+    file = _file_key(proof.file)
+    return [found for (_, f), found in book.names.items() if f == file]
+
+
+def _loose_row(book: TrackingBook, proof: Proof, dry_run: bool = False) -> Proof:
+    """The proof recorded again, with a word when a row typed by hand names its file for a
+    name that could be its agent's ('Derek Simmons' of Derek James Simmons) but is not
+    taken as hers: another class, or another agent could be meant."""
+    loose = [
+        hand
+        for _, hand in _hand_rows(book, proof)
+        if same_person(hand.agent, proof.agent.name)
+        and not _meant(book, hand.agent, hand.cls, proof.agent)
+    ]
+    if not loose:
+        return proof
+    hand = loose[0]
+    again = "would be recorded again" if dry_run else "is recorded again"
+    why = (
+        f"{hand.cell}, a row typed by hand, names {' '.join(hand.agent.split())!r} with this "
+        f"file: it {again} for {proof.agent.name} — delete one row if it is the same"
+    )
+    warning = f"{proof.date_warning}; {why}" if proof.date_warning else why
+    return replace(proof, date_warning=warning)
 
 
 def _unread_day(book: TrackingBook, proof: Proof, dry_run: bool = False) -> Proof:
@@ -652,34 +710,53 @@ def _recorded_for(sheet: TrackingBook, proof: Proof) -> str | None:
     """Why the proof is not this agent's when the same file (SHA-256) is recorded for
     another agent — a copied or forwarded transcript, the wrong attachment saved under this
     name — or None."""
-    return _recorded_words(sheet, proof.sha256, proof.agent.name)
+    return _recorded_words(sheet, proof.sha256, proof.agent)
 
 
-def _recorded_as(sheet: TrackingBook, recorded: str, name: str) -> bool:
-    """Whether a row recorded for `recorded` is the agent `name`'s: her name; or her name
-    as the team typed it ('Kayla Brooks' of Kayla Ann Brooks) when it is no other agent's
-    own name in the tracker."""
-    if name_key(recorded) == name_key(name):
+def _meant(book: TrackingBook, typed: str, cls: str, agent: AgentRef) -> bool:
+    """Whether a row naming `typed` (of Class `cls`) is the agent's: her name, as esp
+    matches names, or her Agent ID; a looser name ('Kayla Brooks' of Kayla Ann Brooks, a
+    middle name on one side) only on a row of her own Class and when no other agent of the
+    tracker could be meant by it."""
+    if name_key(typed) == name_key(agent.name):
         return True
-    return same_person(recorded, name) and name_key(recorded) not in sheet.agent_keys
+    agent_id = agent.agent_id.strip().casefold()
+    if agent_id and typed.strip().casefold() == agent_id:
+        return True
+    if not same_person(typed, agent.name):
+        return False
+    if " ".join(cls.split()).casefold() != " ".join(agent.cls.split()).casefold():
+        return False
+    return all(
+        (r.sheet, r.row) == (agent.sheet, agent.row) or not same_person(typed, r.name)
+        for r in book.agents
+    )
 
 
-def _recorded_words(sheet: TrackingBook, digest: str, name: str) -> str | None:
-    """Why the file (SHA-256 `digest`) is not the proof of the agent `name` when it is
-    recorded for another agent, or None. The sheet it is on is named when the workbook has
-    several."""
+def _recorded_words(sheet: TrackingBook, digest: str, agent: AgentRef) -> str | None:
+    """Why the file (SHA-256 `digest`) is not the proof of `agent` when it is recorded for
+    another agent, or None. The sheet it is on is named when the workbook has several; a
+    name that could be hers but is not taken so is said."""
     found = sheet.hashes.get(digest)
     if found is None:
         return None
-    agent, day, tab = found
-    if not agent.strip() or _recorded_as(sheet, agent, name):
+    recorded, day, tab, cls = found
+    if not recorded.strip() or _meant(sheet, recorded, cls, agent):
         return None  # theirs (a row naming nobody is taken as it was before)
     on = f" on {day}" if day else ""
     where = f" (sheet {tab})" if sheet.several else ""
-    who = " ".join(agent.split())
+    who = " ".join(recorded.split())
+    name = agent.name or agent.agent_id
+    maybe = ""
+    if same_person(recorded, agent.name):
+        of = f" of class {' '.join(cls.split())}" if cls.strip() else ""
+        maybe = (
+            f" ({who}{of} could be another agent: if that row is {name}'s, type her name as "
+            "the tracker has it there and run esp tbt proofs again)"
+        )
     return (
         f"the same file was recorded for {who}{on}{where}: not {name}'s own proof; ask {name} "
-        "for it"
+        f"for it{maybe}"
     )
 
 
@@ -1254,7 +1331,7 @@ def check_files(
             )
             # A copy whose claim was set aside (recorded for another agent) is refused so.
             elsewhere = (
-                _recorded_words(sheet, digest, claimant.label())
+                _recorded_words(sheet, digest, claimant.ref())
                 if at is None and sheet is not None
                 else None
             )
@@ -1279,7 +1356,7 @@ def check_files(
             continue
         assert found is not None  # _named gives one or the other
         if digest in seen:
-            why = _recorded_words(sheet, digest, found.label()) if sheet is not None else None
+            why = _recorded_words(sheet, digest, found.ref()) if sheet is not None else None
             rejected.append(
                 Rejected(item.name, why or f"the same file as {seen[digest]}", mail=item.mail)
             )
@@ -1469,7 +1546,7 @@ def _disputed(
             continue
         if found is None:
             continue
-        if sheet is not None and _recorded_words(sheet, digest, found.label()) is not None:
+        if sheet is not None and _recorded_words(sheet, digest, found.ref()) is not None:
             continue  # recorded for another: this copy is refused so, and claims nothing
         agents = disputes.setdefault(digest, [])
         if all(_row_key(found) != _row_key(a) for a, _ in agents):
@@ -1544,14 +1621,18 @@ def _owners_first(
     for digest, where in places.items():
         if len(where) < 2:
             continue
-        owner = sheet.hashes[digest][0] if sheet is not None and digest in sheet.hashes else None
+        owner = sheet.hashes.get(digest) if sheet is not None else None
 
-        def rank(i: int, owner: str | None = owner) -> tuple[int, bool, date]:
+        def rank(i: int, owner: tuple[str, str, str, str] | None = owner) -> tuple[int, bool, date]:
             found = check_name(incoming[i].name, rows, table.path.name)
             if isinstance(found, Rejected):
                 return 3, False, date.min
             first = _sent_first(incoming[i], found, today)
-            if owner is not None and sheet is not None and _recorded_as(sheet, owner, found.name):
+            if (
+                owner is not None
+                and sheet is not None
+                and _meant(sheet, owner[0], owner[3], found.ref())
+            ):
                 return 0, *first
             hers = owners[i]
             own = hers is not None and _row_key(hers) == _row_key(found)
@@ -1687,7 +1768,7 @@ def record_proofs(
                 sheet_path, config, rows=False, dry_run=dry_run, signer=writer
             ) as sheet_s:
                 book = read_tracking(sheet_s.workbook, sheet_s.waiting_cells)
-                book.agent_keys = frozenset(name_key(r.name) for r in s.table.rows())
+                book.agents = tuple(s.table.rows())
                 book.classes = frozenset(r.cls.strip().casefold() for r in s.table.rows())
                 named = named_tab(book, tab_name, sheet_path, tab_source) if tab_name else None
                 count_dated(book, records_on(book, sorted(book.classes), sheet_path, named))
@@ -1700,7 +1781,7 @@ def record_proofs(
                     replace(p, tab=t if shown else None) for p, t in zip(good, on, strict=True) if t
                 ]
                 new = [
-                    _unread_day(book, p, dry_run)
+                    _loose_row(book, _unread_day(book, p, dry_run), dry_run)
                     for p, t in zip(good, on, strict=True)
                     if t is None
                 ]
