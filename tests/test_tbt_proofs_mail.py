@@ -1677,3 +1677,24 @@ def test_a_hand_row_under_a_shorter_name_is_the_proof_only_when_she_alone_is_mea
         "A2, a row typed by hand, names 'Dana Cole' with this file: it would be recorded again "
         "for Dana Ann Cole — delete one row if it is the same"
     ) in proof["date_warning"], proof
+
+
+def test_a_forward_carrying_her_email_dated_before_her_esp_start_does_not_date_it(
+    tmp_path: Path, config: Path, inbox: Path
+) -> None:
+    """The SME's Forward carries Ana's e-mail of Mon 11/23 as an attachment, but says 11/16,
+    before Ana's ESP Start Date (11/18): the forwarder's clock is wrong, so Ana's e-mail keeps
+    its day (not today's), and the words blame the forward."""
+    tracker = _starting(tmp_path, date(2026, 11, 18))
+    own = message("Ana Ruiz <ana.ruiz@vendorcx.com>", ("Ana Ruiz TBT.pdf", pdf("Ana Ruiz")),
+                  date=AGENT_SENT)  # fmt: skip
+    fw = message("Pat Sme <pat.sme@vendorcx.com>", date="Mon, 16 Nov 2026 15:00:00 +0000")
+    fw.add_attachment(own)
+    save(inbox, "B fw.eml", fw)
+    proof = _one_recorded(tracker, config, inbox)
+    assert proof["received"] == "2026-11-23", proof
+    assert proof["date_warning"] == (
+        "the forward that carries the agent's e-mail is dated 11/16/2026, before Ana Ruiz's "
+        "ESP Start Date (11/18/2026): a wrong clock on the forwarder's computer? Dated by the "
+        "agent's e-mail"
+    ), proof

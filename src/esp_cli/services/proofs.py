@@ -978,6 +978,10 @@ class Incoming:
     forward_sent: datetime | None = None
     # Why `received` is not the day the file or e-mail says (None: it is).
     date_warning: str | None = None
+    # The agent's own e-mail's day and time when a forward carrying it pulled `received`
+    # back (None: none did): a forward dated before her ESP Start Date bounds nothing.
+    own_day: date | None = None
+    own_sent: datetime | None = None
 
 
 def _from_mail(
@@ -1056,6 +1060,7 @@ def _from_mail(
         sender = (attached if own else found).sender
         sent = (attached.sent or forward_sent) if own else found.sent
         day = local_day(sent, tz) if own and sent is not None else received
+        own_day, own_sent = day, sent
         warning = None
         if own and forward_day is not None and day > forward_day:
             # A wrong clock on the agent's computer: no e-mail is sent after its forward.
@@ -1096,6 +1101,8 @@ def _from_mail(
                 forwarded_on=forward_day,
                 forward_sent=forward_sent,
                 date_warning=warning,
+                own_day=own_day if day != own_day else None,
+                own_sent=own_sent if day != own_day else None,
             )
         )
     return incoming, rejected
@@ -1257,6 +1264,16 @@ def dated(item: Incoming, row: Row, today: date | None) -> Incoming:
     start = _esp_start(row)
     if start is None or item.received >= start:
         return item
+    own = item.own_day
+    if own is not None and own >= start and (today is None or own <= today):
+        # Pulled back by a forward carrying it, dated before her start: a wrong clock on the
+        # forwarder's computer, not the agent's; her e-mail keeps its day.
+        why = (
+            f"the forward that carries the agent's e-mail is dated {fmt(item.received)}, "
+            f"before {row.label()}'s ESP Start Date ({fmt(start)}): a wrong clock on the "
+            "forwarder's computer? Dated by the agent's e-mail"
+        )
+        return replace(item, received=own, sent=item.own_sent, date_warning=why)
     why = (
         f"{what} is dated {fmt(item.received)}, before {row.label()}'s ESP Start Date "
         f"({fmt(start)}): a wrong clock, or a transcript of an earlier enrolment?"
