@@ -1698,3 +1698,23 @@ def test_a_forward_carrying_her_email_dated_before_her_esp_start_does_not_date_i
         "ESP Start Date (11/18/2026): a wrong clock on the forwarder's computer? Dated by the "
         "agent's e-mail"
     ), proof
+
+
+@pytest.mark.parametrize("sme", [False, True])
+def test_her_renamed_resend_is_dated_by_her_first_badly_named_sending(
+    tracker: Path, config: Path, inbox: Path, sme: bool
+) -> None:
+    """Ana sent `transcript.pdf` on Monday, and on Friday resent it renamed `Ana Ruiz
+    TBT.pdf` as her SME asked (the SME's Wednesday forward of it beside them, or not):
+    dated by her Monday e-mail, with no wrong-clock word."""
+    same = pdf("Ana Ruiz")
+    save(inbox, "A resend.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
+         ("Ana Ruiz TBT.pdf", same), date="Fri, 27 Nov 2026 15:00:00 +0000"))  # fmt: skip
+    save(inbox, "B first.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
+                                       ("transcript.pdf", same), date=AGENT_SENT))  # fmt: skip
+    if sme:
+        save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                        ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
+    proof = _one_recorded(tracker, config, inbox)
+    assert (proof["received"], proof["sender"]) == ("2026-11-23", "ana.ruiz@vendorcx.com"), proof
+    assert proof.get("date_warning") is None, proof

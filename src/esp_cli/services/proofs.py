@@ -1384,7 +1384,9 @@ def check_files(
             continue
         theirs = own_copies.get((digest, _row_key(found)))
         mine = owner is not None and _row_key(owner) == _row_key(found)
-        if not mine and theirs is not None:
+        if theirs is not None and (not mine or theirs is not incoming[i]):
+            # Her first sending of the file, under any name (her `transcript.pdf` before
+            # the resend she renamed, or her SME did): her day, her address.
             item = _sent_as(item, theirs)
         if mine or theirs is not None:
             item = _forwarded_after(item, found, incoming, digests, owners, today)
@@ -1524,6 +1526,8 @@ def _sent_as(item: Incoming, theirs: Incoming) -> Incoming:
         forwarded_on=theirs.forwarded_on,
         forward_sent=theirs.forward_sent,
         date_warning=theirs.date_warning,
+        own_day=theirs.own_day,
+        own_sent=theirs.own_sent,
     )
 
 
