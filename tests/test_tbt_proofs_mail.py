@@ -1544,16 +1544,19 @@ def test_an_agents_own_email_from_any_personal_address_dates_her_smes_renamed_co
     ), proof  # fmt: skip
 
 
+@pytest.mark.parametrize("saved", [date(2026, 12, 2), date(2026, 11, 24), date(2026, 11, 10)])
 def test_an_agents_email_with_no_date_beside_a_forward_is_said_so(
-    tracker: Path, config: Path, inbox: Path
+    tmp_path: Path, config: Path, inbox: Path, saved: date
 ) -> None:
-    """Ana's e-mail holds no Date (the file's own time is later); her SME's Forward of the
-    same file says 11/25: dated 11/25, said as an e-mail with no date, not a wrong clock."""
+    """Ana's e-mail holds no Date (the file's own time, whenever it was copied, is no day
+    it was sent: after the forward, before it, before her ESP Start Date); her SME's
+    Forward of the same file says 11/25: dated 11/25, said as an e-mail with no date."""
+    tracker = _starting(tmp_path, date(2026, 11, 18))
     same = pdf("Ana Ruiz")
     mine = message("Ana Ruiz <ana.ruiz@vendorcx.com>", ("transcript.pdf", same))
     del mine["Date"]
     path = save(inbox, "A own.eml", mine)
-    late = datetime(2026, 12, 2, 9, 0).timestamp()
+    late = datetime(saved.year, saved.month, saved.day, 9, 0).timestamp()
     os.utime(path, (late, late))
     save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
                                     ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip

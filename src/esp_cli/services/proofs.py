@@ -1489,7 +1489,10 @@ def _forwarded_after(
     day, sent, who, first = min(forwards, key=lambda f: f[0])
     by = f"{who or 'an e-mail with no sender'}'s forward of the same file"
     by += f" ({first.mail}, {fmt(day)})"
-    if start is not None and item.received < start:
+    if item.mail is not None and item.sent is None and first is not item:
+        # No time in her e-mail: the file's own time (a copy's) is no day it was sent.
+        why = f"the agent's e-mail holds no date (no time in it): dated by {by}"
+    elif start is not None and item.received < start:
         if first is item:
             return item  # the forward carrying it: `dated` says so
         why = (
@@ -1497,8 +1500,6 @@ def _forwarded_after(
             f"Start Date ({fmt(start)}): a wrong clock, or a transcript of an earlier "
             f"enrolment? Dated the day of {by}; check the transcript"
         )
-    elif item.received > day and item.sent is None:
-        why = f"the agent's e-mail holds no date (no time in it): dated by {by}"
     elif item.received > day:
         why = (
             f"the agent's e-mail is dated {fmt(item.received)}, after {by}: a wrong clock on "
