@@ -1721,3 +1721,39 @@ def test_her_renamed_resend_is_dated_by_her_first_badly_named_sending(
     proof = _one_recorded(tracker, config, inbox)
     assert (proof["received"], proof["sender"]) == ("2026-11-23", "ana.ruiz@vendorcx.com"), proof
     assert proof.get("date_warning") is None, proof
+
+
+def test_a_lead_s_unnamed_copy_of_a_proof_taken_in_the_run_is_the_same_file(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """Ana's own `Ana Ruiz TBT.pdf`, and her lead's e-mail carrying the same bytes as
+    `transcript.pdf`: the lead's copy is the same file as Ana's, nothing to rename."""
+    same = pdf("Ana Ruiz")
+    save(inbox, "A own.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
+                                     ("Ana Ruiz TBT.pdf", same), date=AGENT_SENT))  # fmt: skip
+    save(inbox, "B lead.eml", message("Lee Lead <lee.lead@vendorcx.com>",
+                                      ("transcript.pdf", same), date=FORWARDED))  # fmt: skip
+    data = _dry_run(tracker, config, inbox)
+    assert [p["file"] for p in data["recorded"]] == ["Ana Ruiz TBT.pdf"], data
+    assert whose(data)[("transcript.pdf", "B lead.eml")] == (
+        "the same file as Ana Ruiz TBT.pdf (in A own.eml)"
+    ), data
+
+
+def test_an_agents_unnamed_copy_of_a_file_recorded_for_another_says_so_first(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """The file is recorded for Ana Ruiz; Kim sends the same bytes as `transcript.pdf`
+    from her own address: refused as recorded for Ana first (renaming it would not help),
+    then its name."""
+    same = pdf("Ana Ruiz")
+    _recorded(tracker, ["Ana Ruiz", "AET-1", "Ana Ruiz TBT.pdf", date(2026, 11, 20), "Jo",
+                        hashlib.sha256(same).hexdigest()])  # fmt: skip
+    save(inbox, "B kim.eml", message("Kim Lee <kim.lee@vendorcx.com>", ("transcript.pdf", same),
+                                     date=FORWARDED))  # fmt: skip
+    data = _dry_run(tracker, config, inbox)
+    (refused,) = data["rejected"]
+    assert refused["reason"].startswith(
+        "the same file was recorded for Ana Ruiz on 11/20/2026: not Kim Lee's own proof; "
+        "ask Kim Lee for it; besides, badly named"
+    ), refused

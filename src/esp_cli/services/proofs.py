@@ -1363,8 +1363,17 @@ def check_files(
             continue
         if misnamed is not None:
             recorded = sheet is not None and digest in sheet.hashes
-            if claimant is not None and digest in seen and not recorded:
-                # The agent's copy under another name (or none, in her own e-mail): the
+            others = (
+                _recorded_words(sheet, digest, claimant.ref())
+                if sheet is not None and claimant is not None
+                else None
+            )
+            if others is not None:
+                # Recorded for another: renamed as told, it would be refused for that.
+                why = f"{others}; besides, {misnamed.reason}"
+                rejected.append(Rejected(item.name, why, mail=item.mail))
+            elif digest in seen and not recorded:
+                # A copy of the proof taken in this run, under another name (or none): the
                 # same file, not one to rename.
                 same = f"the same file as {seen[digest]}"
                 rejected.append(Rejected(item.name, same, mail=item.mail))
