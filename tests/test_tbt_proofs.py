@@ -2449,14 +2449,33 @@ def test_a_hand_row_with_an_unread_day_is_said_as_it_is_in_a_dry_run(
     assert fix in proof["date_warning"], proof
 
 
+@pytest.mark.parametrize("cut_first", [False, True])
 def test_a_tab_cut_to_31_characters_that_two_classes_share_is_neithers(
-    tracker: Path, tmp_path: Path
+    tracker: Path, tmp_path: Path, cut_first: bool
 ) -> None:
     """Two classes alike in their first 31 characters: the tab named as those is neither's
-    own, so a proof goes where one of a class with no tab goes (the first visible one)."""
+    own, and the other visible tab is class AET-1's own: no sheet is theirs, so esp refuses,
+    saying which class has no tab, rather than filing the proof on another class's tab."""
     long = "Aetna Medicare Advantage Wave 12"
-    classes = [f"{long} Columbus", f"{long} Dallas", f"{long} Dallas"]
-    assert omar_tab(tracker, tmp_path, classes, long[:31]) == "AET-1"
+    wb = openpyxl.load_workbook(tracker)
+    for r, cls in enumerate([f"{long} Columbus", f"{long} Dallas", f"{long} Dallas"], start=5):
+        wb["ESP Tracker"][f"A{r}"] = cls
+    wb.save(tracker)
+    tabs = [("AET-1", [], "visible"), (long[:31], [], "visible")]
+    tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs[::-1] if cut_first else tabs)
+    later = proof_folder(tmp_path / "later", {"Omar Haddad TBT.pdf": pdf("Omar Haddad")})
+    res = proofs(tracker, later, "-n", "-f", "json")
+    assert res.exit_code != 0, res.output
+    assert "esp cannot tell which sheet class 'Aetna Medicare Advantage Wave 12 " in res.stderr
+    assert "it has no tab of its own, and every visible sheet is another class's" in res.stderr
+
+
+def test_a_class_with_no_tab_of_its_own_skips_another_classs_tab(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """A sheet per class, and a class with no tab yet: its proof goes to the first visible
+    sheet that is no class's own tab, not onto class AET-1's."""
+    assert omar_tab(tracker, tmp_path, ["AET-9"] * 3, "Log") == "Log"
 
 
 def test_two_received_headers_on_the_tracking_sheet_are_fixed_by_renaming_one(

@@ -540,7 +540,7 @@ def records_on(
         try:
             tab = tracking_tab(book, cls, path)
         except UsageError:
-            return []
+            continue  # said when a proof of that class is to be written
         if all(tab is not t for t in found):
             found.append(tab)
     return found
@@ -577,8 +577,23 @@ def tracking_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet:
     if any(c != key and c[:MAX_SHEET_NAME].strip() == cut for c in book.classes):
         cut = key
     own = [t for t in visible if key and t.sheet.strip().casefold() in (key, cut)]
-    if own or visible:
-        return (own or visible)[0]
+    if own:
+        return own[0]
+    # No tab of its own: not another class's tab (a sheet per class), nor a tab cut to
+    # 31 characters that two classes share.
+    taken = {c[:MAX_SHEET_NAME].strip() for c in book.classes} | set(book.classes)
+    free = [t for t in visible if not key or t.sheet.strip().casefold() not in taken]
+    if free:
+        return free[0]
+    if key and visible:
+        names = ", ".join(f"'{t.sheet}'" for t in visible)
+        raise UsageError(
+            f"{path}: esp cannot tell which sheet class '{cls.strip()}' proof rows go to: it "
+            f"has no tab of its own, and every visible sheet is another class's ({names}); "
+            "nothing was written.",
+            fix=f"add a tab named '{cls.strip()[:MAX_SHEET_NAME].strip()}' in Excel, or give the "
+            "sheet with --tracking-tab (or [tracker] tbt_tracking_tab).",
+        )
     names = ", ".join(f"'{t.sheet}'" for t in book.sheets)
     raise UsageError(
         f"{path}: esp cannot tell which sheet the new proof rows go to: every sheet with the "
