@@ -2470,6 +2470,37 @@ def test_a_tab_cut_to_31_characters_that_two_classes_share_is_neithers(
     assert "it has no tab of its own, and every visible sheet is another class's" in res.stderr
 
 
+@pytest.mark.parametrize(
+    "file",
+    ["C:\\Users\\pat\\TBT Proofs\\Devon Price TBT.pdf", '"C:\\Proofs\\Devon Price TBT.pdf"'],
+)
+def test_a_hand_row_whose_file_cell_holds_its_path_is_the_proof(
+    tracker: Path, tmp_path: Path, file: str
+) -> None:
+    """The File cell holds the path Explorer's "Copy as path" gives: its file name is the
+    file's."""
+    row = ["Devon Price", "AET-1", file, date(2026, 11, 20), "Pat", None]
+    tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", [("TBT Tracking", [row], "visible")])
+    assert_devon_already_in(tracker, tmp_path)
+
+
+@pytest.mark.parametrize("header", ["Date Rec'd", "Rec'd", "Received On", "Date Submitted"])
+def test_a_hand_row_under_the_teams_words_for_received_is_a_proof(
+    tracker: Path, tmp_path: Path, header: str
+) -> None:
+    """The team heads the day received 'Date Rec'd' (or Rec'd, Received On, Date
+    Submitted): its hand rows with a day there are proofs, on any sheet."""
+    dated_book(
+        tmp_path / "TBT Tracking Sheet.xlsx",
+        [
+            ("Log", ["Agent", "Class", "File", "Received"], []),
+            ("Proofs", ["Agent", "Class", "File", header],
+             [["Devon Price", "AET-1", "Devon Price TBT.pdf", date(2026, 11, 20)]]),
+        ],
+    )  # fmt: skip
+    assert_devon_already_in(tracker, tmp_path)
+
+
 def test_a_class_with_no_tab_of_its_own_skips_another_classs_tab(
     tracker: Path, tmp_path: Path
 ) -> None:

@@ -127,7 +127,20 @@ TRACKING_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "agent": ("Agent", ("agent name", "name")),
     "class": ("Class", ("class id", "wave")),
     "file": ("File", ("file name", "proof", "pdf")),
-    "received": ("Received", ("date received", "received date", "date")),
+    "received": (
+        "Received",
+        (
+            "date received",
+            "received date",
+            "date",
+            "received on",
+            "date rec d",
+            "date recd",
+            "rec d",
+            "recd",
+            "date submitted",
+        ),
+    ),
     "recorded_by": ("Recorded By", ("uploaded by", "by")),
     "sha256": ("SHA-256", ("sha256", "sha 256", "checksum")),
 }
@@ -408,6 +421,10 @@ def read_tracking(
     return book
 
 
+# Headers that say the day received in other words (Date Rec'd, Date Submitted).
+RECEIVED_SAID = frozenset({"date rec d", "date recd", "rec d", "recd", "date submitted"})
+
+
 def _holds_received(sheet: str, header: list[Any], columns: dict[str, int]) -> bool:
     """Whether the sheet's Received column holds the day a proof came, so a row typed by
     hand with a day there is a proof: a header that says so ('Received', 'Date Received');
@@ -419,7 +436,8 @@ def _holds_received(sheet: str, header: list[Any], columns: dict[str, int]) -> b
     heard = columns.get("received")
     if heard is None:
         return False
-    if "received" in normalise_header(header[heard - 1]):
+    said = normalise_header(header[heard - 1])
+    if "received" in said or said in RECEIVED_SAID:
         return True
     records = "recorded_by" in columns or "sha256" in columns
     return records or sheet.strip().casefold() == TRACKING_SHEET.casefold()
@@ -626,6 +644,9 @@ def _as_left(
 def _file_key(name: str) -> str:
     """A file name as a row typed by hand may give it: in any capitals (Windows takes them
     as one name), with or without '.pdf'."""
+    # A path copied from Explorer ("C:\Users\pat\TBT Proofs\x.pdf", in quotes): its
+    # file name.
+    name = name.strip().strip('"').replace("\\", "/").rsplit("/", 1)[-1]
     key = " ".join(name.split()).casefold()
     return key.removesuffix(".pdf").strip()
 
