@@ -1406,8 +1406,9 @@ def check_files(
             )
             if others is not None:
                 # Recorded for another: renamed as told, it would be refused for that.
-                why = f"{others}; besides, {misnamed.reason}"
-                rejected.append(Rejected(item.name, why, mail=item.mail))
+                rejected.append(
+                    Rejected(item.name, f"{others}; besides, {misnamed.reason}", mail=item.mail)
+                )
             elif digest in seen and not recorded:
                 # A copy of the proof taken in this run, under another name (or none): the
                 # same file, not one to rename.
