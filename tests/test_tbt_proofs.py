@@ -1838,13 +1838,18 @@ def proof_folder(path: Path, files: dict[str, bytes]) -> Path:
     return path
 
 
-def tracking_book(path: Path, sheets: list[tuple[str, list[list[Any]], str]]) -> Path:
-    """A TBT Tracking Sheet workbook: (name, proof rows, state) for each sheet, in tab order."""
+def tracking_book(
+    path: Path,
+    sheets: list[tuple[str, list[list[Any]], str]],
+    headers: dict[str, list[str]] | None = None,
+) -> Path:
+    """A TBT Tracking Sheet workbook: (name, proof rows, state) for each sheet, in tab order,
+    each headed as `headers` says (else esp's own headers)."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for name, rows, state in sheets:
         ws = wb.create_sheet(name)
-        ws.append(TRACKING_HEADERS)
+        ws.append((headers or {}).get(name, TRACKING_HEADERS))
         for row in rows:
             ws.append(row)
         ws.sheet_state = state
@@ -2308,15 +2313,8 @@ def test_a_hand_row_whose_received_has_no_year_is_said_when_the_file_is_recorded
 
 def dated_book(path: Path, tabs: list[tuple[str, list[str], list[list[Any]]]]) -> Path:
     """A TBT Tracking Sheet workbook with (tab, headers, rows) for each sheet, in tab order."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, headers, rows in tabs:
-        ws = wb.create_sheet(name)
-        ws.append(headers)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
-    return path
+    sheets = [(name, rows, "visible") for name, _, rows in tabs]
+    return tracking_book(path, sheets, {name: headers for name, headers, _ in tabs})
 
 
 @pytest.mark.parametrize("first", [False, True])

@@ -1425,17 +1425,25 @@ def test_a_recorded_file_again_from_namesakes_and_a_colleague_is_refused_not_a_c
 
 
 @pytest.mark.parametrize("forward", [False, True])
-@pytest.mark.parametrize("own_name", ["Ana Ruiz TBT.pdf", "transcript.pdf"])
+@pytest.mark.parametrize(
+    ("own_name", "first_name"),
+    [
+        ("Ana Ruiz TBT.pdf", "Ana Ruiz TBT.pdf"),
+        ("transcript.pdf", "transcript.pdf"),
+        ("Ana Ruiz TBT.pdf", "transcript.pdf"),  # her resend renamed as her SME asked
+    ],
+)
 def test_a_file_the_agent_sent_twice_is_dated_by_her_first_sending(
-    tracker: Path, config: Path, inbox: Path, forward: bool, own_name: str
+    tracker: Path, config: Path, inbox: Path, forward: bool, own_name: str, first_name: str
 ) -> None:
-    """Ana sent her transcript Monday and again Friday ("in case you didn't get it"); the
-    resend's e-mail file sorts first: the proof is dated Monday, with no wrong-clock word,
-    beside her SME's Wednesday Forward too."""
+    """Ana sent her transcript Monday and again Friday ("in case you didn't get it", or
+    renamed `Ana Ruiz TBT.pdf` as her SME asked); the resend's e-mail file sorts first: the
+    proof is dated Monday, with no wrong-clock word, beside her SME's Wednesday Forward
+    too."""
     same = pdf("Ana Ruiz")
     save(inbox, "A resend.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>", (own_name, same),
                                         date="Fri, 27 Nov 2026 15:00:00 +0000"))  # fmt: skip
-    save(inbox, "B first.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>", (own_name, same),
+    save(inbox, "B first.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>", (first_name, same),
                                        date=AGENT_SENT))  # fmt: skip
     if forward or own_name == "transcript.pdf":
         save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
@@ -1500,6 +1508,16 @@ def test_the_wrong_clock_word_names_the_sender_of_the_forward_whose_day_is_writt
     ), proof
 
 
+def _renamed_by_sme(tracker: Path, config: Path, inbox: Path, sender: str) -> Any:
+    """`sender` sends Ana's transcript as `transcript.pdf` on Monday; her SME forwards the
+    same bytes renamed `Ana Ruiz TBT.pdf` on Wednesday: the dry run's JSON."""
+    same = pdf("Ana Ruiz")
+    save(inbox, "A own.eml", message(sender, ("transcript.pdf", same), date=AGENT_SENT))
+    save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                    ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
+    return _dry_run(tracker, config, inbox)
+
+
 @pytest.mark.parametrize("address", ["kim.lee@client.com", "klee@comcast.net", "kl@mac.com"])
 def test_an_email_under_an_agents_name_from_an_address_no_agent_has_is_hers(
     tracker: Path, config: Path, inbox: Path, address: str
@@ -1508,18 +1526,11 @@ def test_an_email_under_an_agents_name_from_an_address_no_agent_has_is_hers(
     client's account) sends Ana's `transcript.pdf`; the SME sends it renamed as Ana's. The
     display name is Kim's, as progress import matches it: whose file it is cannot be told,
     so neither is recorded, each refusal naming the other's e-mail."""
-    same = pdf("Ana Ruiz")
-    save(inbox, "A kim.eml", message(f"Kim Lee <{address}>", ("transcript.pdf", same),
-                                     date=AGENT_SENT))  # fmt: skip
-    save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
-                                    ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
-    res = proofs(tracker, config, inbox, "--dry-run")
-    assert res.exit_code == 0, res.output
-    data = json.loads(res.stdout)
+    data = _renamed_by_sme(tracker, config, inbox, f"Kim Lee <{address}>")
     assert data["recorded"] == [], data
     reasons = whose(data)
     assert (
-        "the same file as Kim Lee's (transcript.pdf in A kim.eml)"
+        "the same file as Kim Lee's (transcript.pdf in A own.eml)"
         in (reasons[("Ana Ruiz TBT.pdf", "C fw.eml")])
     ), reasons
 
@@ -1530,14 +1541,7 @@ def test_an_agents_own_email_from_any_personal_address_dates_her_smes_renamed_co
 ) -> None:
     """Ana sent `transcript.pdf` from her home address under her own name (any service, her
     ISP's too); her SME forwarded it renamed: dated by Ana's own e-mail, not the forward."""
-    same = pdf("Ana Ruiz")
-    save(inbox, "A own.eml", message(f"Ana Ruiz <{address}>", ("transcript.pdf", same),
-                                     date=AGENT_SENT))  # fmt: skip
-    save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
-                                    ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
-    res = proofs(tracker, config, inbox, "--dry-run")
-    assert res.exit_code == 0, res.output
-    data = json.loads(res.stdout)
+    data = _renamed_by_sme(tracker, config, inbox, f"Ana Ruiz <{address}>")
     (proof,) = data["recorded"]
     assert (proof["file"], proof["received"], proof["sender"]) == (
         "Ana Ruiz TBT.pdf", "2026-11-23", address
@@ -1587,12 +1591,8 @@ def test_an_agents_email_is_hers_by_name_when_the_tracker_has_no_addresses(
     rows = [[*a[:3], "", *a[4:]] for a in AGENTS]
     tracker = factories.tracker(tmp_path / "ESP Tracker.xlsx", [dict(zip(HEADERS, a,
                                 strict=True)) for a in rows], headers=HEADERS)  # fmt: skip
-    same = pdf("Ana Ruiz")
-    save(inbox, "A own.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
-                                     ("transcript.pdf", same), date=AGENT_SENT))  # fmt: skip
-    save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
-                                    ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
-    proof = _one_recorded(tracker, config, inbox)
+    data = _renamed_by_sme(tracker, config, inbox, "Ana Ruiz <ana.ruiz@vendorcx.com>")
+    (proof,) = data["recorded"]
     assert (proof["received"], proof["sender"]) == ("2026-11-23", "ana.ruiz@vendorcx.com"), proof
 
 
@@ -1701,26 +1701,6 @@ def test_a_forward_carrying_her_email_dated_before_her_esp_start_does_not_date_i
         "ESP Start Date (11/18/2026): a wrong clock on the forwarder's computer? Dated by the "
         "agent's e-mail"
     ), proof
-
-
-@pytest.mark.parametrize("sme", [False, True])
-def test_her_renamed_resend_is_dated_by_her_first_badly_named_sending(
-    tracker: Path, config: Path, inbox: Path, sme: bool
-) -> None:
-    """Ana sent `transcript.pdf` on Monday, and on Friday resent it renamed `Ana Ruiz
-    TBT.pdf` as her SME asked (the SME's Wednesday forward of it beside them, or not):
-    dated by her Monday e-mail, with no wrong-clock word."""
-    same = pdf("Ana Ruiz")
-    save(inbox, "A resend.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
-         ("Ana Ruiz TBT.pdf", same), date="Fri, 27 Nov 2026 15:00:00 +0000"))  # fmt: skip
-    save(inbox, "B first.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
-                                       ("transcript.pdf", same), date=AGENT_SENT))  # fmt: skip
-    if sme:
-        save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
-                                        ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
-    proof = _one_recorded(tracker, config, inbox)
-    assert (proof["received"], proof["sender"]) == ("2026-11-23", "ana.ruiz@vendorcx.com"), proof
-    assert proof.get("date_warning") is None, proof
 
 
 def test_a_lead_s_unnamed_copy_of_a_proof_taken_in_the_run_is_the_same_file(
