@@ -1838,13 +1838,18 @@ def proof_folder(path: Path, files: dict[str, bytes]) -> Path:
     return path
 
 
-def tracking_book(path: Path, sheets: list[tuple[str, list[list[Any]], str]]) -> Path:
-    """A TBT Tracking Sheet workbook: (name, proof rows, state) for each sheet, in tab order."""
+def tracking_book(
+    path: Path,
+    sheets: list[tuple[str, list[list[Any]], str]],
+    headers: dict[str, list[str]] | None = None,
+) -> Path:
+    """A TBT Tracking Sheet workbook: (name, proof rows, state) for each sheet, in tab order,
+    each headed as `headers` says (else esp's own headers)."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for name, rows, state in sheets:
         ws = wb.create_sheet(name)
-        ws.append(TRACKING_HEADERS)
+        ws.append((headers or {}).get(name, TRACKING_HEADERS))
         for row in rows:
             ws.append(row)
         ws.sheet_state = state
@@ -2306,20 +2311,63 @@ def test_a_hand_row_whose_received_has_no_year_is_said_when_the_file_is_recorded
     ), proof
 
 
-def test_a_reminder_tab_with_a_date_column_holds_no_proof(tracker: Path, tmp_path: Path) -> None:
-    """A tab headed Agent | File | Date (the day a reminder went out): its Date is no
-    Received day, so its rows typed by hand are no proof; the file is recorded."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "Reminders"
-    ws.append(["Agent", "File", "Date"])
-    ws.append(["Devon Price", "Devon Price TBT.pdf", date(2026, 12, 1)])
-    wb.save(tmp_path / "TBT Tracking Sheet.xlsx")
+def dated_book(path: Path, tabs: list[tuple[str, list[str], list[list[Any]]]]) -> Path:
+    """A TBT Tracking Sheet workbook with (tab, headers, rows) for each sheet, in tab order."""
+    sheets = [(name, rows, "visible") for name, _, rows in tabs]
+    return tracking_book(path, sheets, {name: headers for name, headers, _ in tabs})
+
+
+@pytest.mark.parametrize("first", [False, True])
+def test_a_reminder_tab_with_a_date_column_holds_no_proof(
+    tracker: Path, tmp_path: Path, first: bool
+) -> None:
+    """A tab headed Agent | File | Date (the day a reminder went out) that esp does not
+    record proofs on: its Date is no Received day, so its rows typed by hand are no proof;
+    the file is recorded — on the sheet esp records on, given by --tracking-tab when the
+    reminder tab comes first."""
+    reminders = ("Reminders", ["Agent", "File", "Date"],
+                 [["Devon Price", "Devon Price TBT.pdf", date(2026, 12, 1)]])  # fmt: skip
+    log = ("Log", ["Agent", "Class", "File", "Received"], [])
+    tabs = [reminders, log] if first else [log, reminders]
+    dated_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs)
     later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
-    data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
-    assert [p["file"] for p in data["recorded"]] == ["Devon Price TBT.pdf"]
+    args = ("--tracking-tab", "Log") if first else ()
+    data = json.loads(proofs(tracker, later, "-n", "-f", "json", *args).stdout)
+    assert [p["file"] for p in data["recorded"]] == ["Devon Price TBT.pdf"], data
     assert data["already_recorded"] == []
+
+
+@pytest.mark.parametrize(
+    ("tabs", "args"),
+    [
+        (["Sheet1"], ()),
+        (["TBT Tracker"], ()),
+        (["AET-2", "AET-1"], ()),  # a sheet per class: Devon's class is AET-1
+        (["Reminders", "Log"], ("--tracking-tab", "Log")),
+        (["Reminders", "Log"], ("config",)),
+    ],
+)
+def test_a_hand_row_under_date_on_the_sheet_esp_records_on_is_a_proof(
+    tracker: Path, tmp_path: Path, tabs: list[str], args: tuple[str, ...]
+) -> None:
+    """The team's own tracking sheet under any name, headed Agent | Class | File | Date and
+    typed by hand before esp: esp writes the day received under that Date there, so the
+    rows with a day there are recorded proofs, not recorded again."""
+    headers = ["Agent", "Class", "File", "Date"]
+    devon = ["Devon Price", "AET-1", "Devon Price TBT.pdf", date(2026, 11, 20)]
+    sheets = []
+    for tab in tabs:
+        mine = tab in ("Sheet1", "TBT Tracker", "AET-1", "Log")
+        sheets.append((tab, headers, [devon] if mine else []))
+    dated_book(tmp_path / "TBT Tracking Sheet.xlsx", sheets)
+    if args == ("config",):
+        config = tmp_path / "esp.toml"
+        config.write_text('[tracker]\ntbt_tracking_tab = "Log"\n', encoding="utf-8")
+        args = ("--config", str(config))
+    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
+    data = json.loads(proofs(tracker, later, "-n", "-f", "json", *args).stdout)
+    assert data["recorded"] == [], data
+    assert [p["file"] for p in data["already_recorded"]] == ["Devon Price TBT.pdf"], data
 
 
 def test_a_class_tab_cut_at_excels_31_characters_is_that_classs_tab(
@@ -2399,14 +2447,64 @@ def test_a_hand_row_with_an_unread_day_is_said_as_it_is_in_a_dry_run(
     assert fix in proof["date_warning"], proof
 
 
+@pytest.mark.parametrize("cut_first", [False, True])
 def test_a_tab_cut_to_31_characters_that_two_classes_share_is_neithers(
-    tracker: Path, tmp_path: Path
+    tracker: Path, tmp_path: Path, cut_first: bool
 ) -> None:
     """Two classes alike in their first 31 characters: the tab named as those is neither's
-    own, so a proof goes where one of a class with no tab goes (the first visible one)."""
+    own, and the other visible tab is class AET-1's own: no sheet is theirs, so esp refuses,
+    saying which class has no tab, rather than filing the proof on another class's tab."""
     long = "Aetna Medicare Advantage Wave 12"
-    classes = [f"{long} Columbus", f"{long} Dallas", f"{long} Dallas"]
-    assert omar_tab(tracker, tmp_path, classes, long[:31]) == "AET-1"
+    wb = openpyxl.load_workbook(tracker)
+    for r, cls in enumerate([f"{long} Columbus", f"{long} Dallas", f"{long} Dallas"], start=5):
+        wb["ESP Tracker"][f"A{r}"] = cls
+    wb.save(tracker)
+    tabs = [("AET-1", [], "visible"), (long[:31], [], "visible")]
+    tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs[::-1] if cut_first else tabs)
+    later = proof_folder(tmp_path / "later", {"Omar Haddad TBT.pdf": pdf("Omar Haddad")})
+    res = proofs(tracker, later, "-n", "-f", "json")
+    assert res.exit_code != 0, res.output
+    assert "esp cannot tell which sheet class 'Aetna Medicare Advantage Wave 12 " in res.stderr
+    assert "it has no tab of its own, and every visible sheet is another class's" in res.stderr
+
+
+@pytest.mark.parametrize(
+    "file",
+    ["C:\\Users\\pat\\TBT Proofs\\Devon Price TBT.pdf", '"C:\\Proofs\\Devon Price TBT.pdf"'],
+)
+def test_a_hand_row_whose_file_cell_holds_its_path_is_the_proof(
+    tracker: Path, tmp_path: Path, file: str
+) -> None:
+    """The File cell holds the path Explorer's "Copy as path" gives: its file name is the
+    file's."""
+    row = ["Devon Price", "AET-1", file, date(2026, 11, 20), "Pat", None]
+    tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", [("TBT Tracking", [row], "visible")])
+    assert_devon_already_in(tracker, tmp_path)
+
+
+@pytest.mark.parametrize("header", ["Date Rec'd", "Rec'd", "Received On", "Date Submitted"])
+def test_a_hand_row_under_the_teams_words_for_received_is_a_proof(
+    tracker: Path, tmp_path: Path, header: str
+) -> None:
+    """The team heads the day received 'Date Rec'd' (or Rec'd, Received On, Date
+    Submitted): its hand rows with a day there are proofs, on any sheet."""
+    dated_book(
+        tmp_path / "TBT Tracking Sheet.xlsx",
+        [
+            ("Log", ["Agent", "Class", "File", "Received"], []),
+            ("Proofs", ["Agent", "Class", "File", header],
+             [["Devon Price", "AET-1", "Devon Price TBT.pdf", date(2026, 11, 20)]]),
+        ],
+    )  # fmt: skip
+    assert_devon_already_in(tracker, tmp_path)
+
+
+def test_a_class_with_no_tab_of_its_own_skips_another_classs_tab(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """A sheet per class, and a class with no tab yet: its proof goes to the first visible
+    sheet that is no class's own tab, not onto class AET-1's."""
+    assert omar_tab(tracker, tmp_path, ["AET-9"] * 3, "Log") == "Log"
 
 
 def test_two_received_headers_on_the_tracking_sheet_are_fixed_by_renaming_one(

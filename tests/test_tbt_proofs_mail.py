@@ -1256,13 +1256,19 @@ def test_an_agents_own_email_dated_after_her_smes_forward_of_it_is_the_forwards_
     ), proof
 
 
+def whose(data: dict[str, Any]) -> dict[tuple[str, str | None], str]:
+    """The refused copies, by file and e-mail, with their reasons."""
+    return {(r["file"], r.get("from_email")): r["reason"] for r in data["rejected"]}
+
+
 @pytest.mark.parametrize("colleague", ["her own too", "forward on"])
-def test_a_colleagues_unnamed_copy_is_no_claim_on_an_agents_own_named_transcript(
+def test_a_colleagues_unnamed_copy_of_an_agents_named_transcript_is_refused_with_hers(
     tracker: Path, config: Path, inbox: Path, colleague: str
 ) -> None:
     """Ana sent `Ana Ruiz TBT.pdf` from her own address; Kim's e-mail carries the same bytes
-    as `transcript.pdf` (beside her own transcript, or forwarding Ana's on): a copy named
-    for no one in a colleague's e-mail says nothing against Ana's own, well-named copy."""
+    as `transcript.pdf` (beside her own transcript, or forwarding Ana's on). That looks just
+    like Kim's own transcript copied by Ana and renamed for herself: esp cannot tell, so
+    neither is recorded, each refusal naming the other's e-mail."""
     same = pdf("Ana Ruiz")
     save(inbox, "A own.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
                                      ("Ana Ruiz TBT.pdf", same), date=AGENT_SENT))  # fmt: skip
@@ -1271,20 +1277,55 @@ def test_a_colleagues_unnamed_copy_is_no_claim_on_an_agents_own_named_transcript
         files.insert(0, ("Kim Lee TBT.pdf", pdf("Kim Lee")))
     save(inbox, "B kim.eml", message("Kim Lee <kim.lee@vendorcx.com>", *files,
                                      date="Tue, 24 Nov 2026 15:00:00 +0000"))  # fmt: skip
-    data = _dry_run(tracker, config, inbox)
-    taken = {p["file"]: (p["received"], p["sender"]) for p in data["recorded"]}
-    assert taken["Ana Ruiz TBT.pdf"] == ("2026-11-23", "ana.ruiz@vendorcx.com"), data
-    assert ("Kim Lee TBT.pdf" in taken) == (colleague == "her own too"), data
-    reasons = {r["file"]: r["reason"] for r in data["rejected"]}
-    assert "whose transcript" not in reasons["transcript.pdf"], reasons
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    taken = [p["file"] for p in data["recorded"]]
+    assert taken == (["Kim Lee TBT.pdf"] if colleague == "her own too" else []), data
+    reasons = whose(data)
+    assert (
+        "the same file as Kim Lee's (transcript.pdf in B kim.eml): whose transcript is it?"
+        in (reasons[("Ana Ruiz TBT.pdf", "A own.eml")])
+    ), reasons
+    assert (
+        "the same file as Ana Ruiz's (Ana Ruiz TBT.pdf in A own.eml)"
+        in (reasons[("transcript.pdf", "B kim.eml")])
+    ), reasons
 
 
-def test_the_smes_renamed_copy_of_an_agents_own_unnamed_file_outweighs_a_colleagues(
+@pytest.mark.parametrize("kims", ["transcript.pdf", "My TBT.pdf"])
+def test_an_agents_own_transcript_copied_by_a_colleague_renamed_for_herself_is_neithers(
+    tracker: Path, config: Path, inbox: Path, kims: str
+) -> None:
+    """Kim sent her own transcript from her address on Monday, named for no one; Ana sent
+    the same bytes on Tuesday renamed `Ana Ruiz TBT.pdf` from hers: Ana is not recorded
+    with Kim's transcript — both are refused, each naming the other's e-mail."""
+    same = pdf("Kim Lee")
+    save(inbox, "A kim.eml", message("Kim Lee <kim.lee@vendorcx.com>", (kims, same),
+                                     date=AGENT_SENT))  # fmt: skip
+    save(inbox, "B ana.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
+         ("Ana Ruiz TBT.pdf", same), date="Tue, 24 Nov 2026 15:00:00 +0000"))  # fmt: skip
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == [], data
+    reasons = whose(data)
+    assert (
+        f"the same file as Kim Lee's ({kims} in A kim.eml): whose transcript is it?"
+        in (reasons[("Ana Ruiz TBT.pdf", "B ana.eml")])
+    ), reasons
+    assert (
+        "the same file as Ana Ruiz's (Ana Ruiz TBT.pdf in B ana.eml)"
+        in (reasons[(kims, "A kim.eml")])
+    ), reasons
+
+
+def test_the_smes_renamed_copy_of_a_file_in_two_agents_own_emails_is_no_ones(
     tracker: Path, config: Path, inbox: Path
 ) -> None:
-    """Ana sent `transcript.pdf`; Kim forwarded it on (attached again); her SME sent it
-    renamed `Ana Ruiz TBT.pdf`: the name and Ana's own address agree, so it is Ana's, dated
-    by her e-mail; Kim's copy claims nothing."""
+    """Ana sent `transcript.pdf`; Kim sent the same bytes as `transcript.pdf` from her own
+    address too; the SME sent it renamed `Ana Ruiz TBT.pdf`. Two agents' own e-mails each
+    sent the file as theirs; the SME's renaming does not tell whose: all refused."""
     same = pdf("Ana Ruiz")
     save(inbox, "A own.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
                                      ("transcript.pdf", same), date=AGENT_SENT))  # fmt: skip
@@ -1292,11 +1333,13 @@ def test_the_smes_renamed_copy_of_an_agents_own_unnamed_file_outweighs_a_colleag
                                      date="Tue, 24 Nov 2026 15:00:00 +0000"))  # fmt: skip
     save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
                                     ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
-    data = _dry_run(tracker, config, inbox)
-    (proof,) = data["recorded"]
-    assert (proof["file"], proof["received"], proof["sender"]) == (
-        "Ana Ruiz TBT.pdf", "2026-11-23", "ana.ruiz@vendorcx.com"
-    ), proof  # fmt: skip
+    res = proofs(tracker, config, inbox, "--dry-run")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == [], data
+    reasons = whose(data)
+    assert "Kim Lee's (transcript.pdf in B kim.eml)" in reasons[("Ana Ruiz TBT.pdf", "C fw.eml")]
+    assert "Ana Ruiz's" in reasons[("transcript.pdf", "B kim.eml")], reasons
 
 
 def test_a_forward_dated_before_the_agents_esp_start_does_not_date_her_own_email(
@@ -1382,17 +1425,25 @@ def test_a_recorded_file_again_from_namesakes_and_a_colleague_is_refused_not_a_c
 
 
 @pytest.mark.parametrize("forward", [False, True])
-@pytest.mark.parametrize("own_name", ["Ana Ruiz TBT.pdf", "transcript.pdf"])
+@pytest.mark.parametrize(
+    ("own_name", "first_name"),
+    [
+        ("Ana Ruiz TBT.pdf", "Ana Ruiz TBT.pdf"),
+        ("transcript.pdf", "transcript.pdf"),
+        ("Ana Ruiz TBT.pdf", "transcript.pdf"),  # her resend renamed as her SME asked
+    ],
+)
 def test_a_file_the_agent_sent_twice_is_dated_by_her_first_sending(
-    tracker: Path, config: Path, inbox: Path, forward: bool, own_name: str
+    tracker: Path, config: Path, inbox: Path, forward: bool, own_name: str, first_name: str
 ) -> None:
-    """Ana sent her transcript Monday and again Friday ("in case you didn't get it"); the
-    resend's e-mail file sorts first: the proof is dated Monday, with no wrong-clock word,
-    beside her SME's Wednesday Forward too."""
+    """Ana sent her transcript Monday and again Friday ("in case you didn't get it", or
+    renamed `Ana Ruiz TBT.pdf` as her SME asked); the resend's e-mail file sorts first: the
+    proof is dated Monday, with no wrong-clock word, beside her SME's Wednesday Forward
+    too."""
     same = pdf("Ana Ruiz")
     save(inbox, "A resend.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>", (own_name, same),
                                         date="Fri, 27 Nov 2026 15:00:00 +0000"))  # fmt: skip
-    save(inbox, "B first.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>", (own_name, same),
+    save(inbox, "B first.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>", (first_name, same),
                                        date=AGENT_SENT))  # fmt: skip
     if forward or own_name == "transcript.pdf":
         save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
@@ -1457,31 +1508,59 @@ def test_the_wrong_clock_word_names_the_sender_of_the_forward_whose_day_is_writt
     ), proof
 
 
-def test_an_outside_organisations_namesake_is_not_the_agent(
-    tracker: Path, config: Path, inbox: Path
-) -> None:
-    """A client trainer named as an agent (`Kim Lee <kim.lee@client.com>`) sends Ana's
-    `transcript.pdf`; the SME sends it renamed as Ana's: the trainer's e-mail is no agent's
-    own, so it claims nothing, and Ana's copy is recorded."""
+def _renamed_by_sme(tracker: Path, config: Path, inbox: Path, sender: str) -> Any:
+    """`sender` sends Ana's transcript as `transcript.pdf` on Monday; her SME forwards the
+    same bytes renamed `Ana Ruiz TBT.pdf` on Wednesday: the dry run's JSON."""
     same = pdf("Ana Ruiz")
-    save(inbox, "A lead.eml", message("Kim Lee <kim.lee@client.com>", ("transcript.pdf", same),
-                                      date=AGENT_SENT))  # fmt: skip
+    save(inbox, "A own.eml", message(sender, ("transcript.pdf", same), date=AGENT_SENT))
     save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
                                     ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
-    data = _dry_run(tracker, config, inbox)
-    assert [p["file"] for p in data["recorded"]] == ["Ana Ruiz TBT.pdf"], data
+    return _dry_run(tracker, config, inbox)
 
 
-def test_an_agents_email_with_no_date_beside_a_forward_is_said_so(
-    tracker: Path, config: Path, inbox: Path
+@pytest.mark.parametrize("address", ["kim.lee@client.com", "klee@comcast.net", "kl@mac.com"])
+def test_an_email_under_an_agents_name_from_an_address_no_agent_has_is_hers(
+    tracker: Path, config: Path, inbox: Path, address: str
 ) -> None:
-    """Ana's e-mail holds no Date (the file's own time is later); her SME's Forward of the
-    same file says 11/25: dated 11/25, said as an e-mail with no date, not a wrong clock."""
+    """`Kim Lee <…>` from an address the tracker does not have (her ISP's, Apple's, or a
+    client's account) sends Ana's `transcript.pdf`; the SME sends it renamed as Ana's. The
+    display name is Kim's, as progress import matches it: whose file it is cannot be told,
+    so neither is recorded, each refusal naming the other's e-mail."""
+    data = _renamed_by_sme(tracker, config, inbox, f"Kim Lee <{address}>")
+    assert data["recorded"] == [], data
+    reasons = whose(data)
+    assert (
+        "the same file as Kim Lee's (transcript.pdf in A own.eml)"
+        in (reasons[("Ana Ruiz TBT.pdf", "C fw.eml")])
+    ), reasons
+
+
+@pytest.mark.parametrize("address", ["ana1999@gmail.com", "aruiz@comcast.net", "ar@pm.me"])
+def test_an_agents_own_email_from_any_personal_address_dates_her_smes_renamed_copy(
+    tracker: Path, config: Path, inbox: Path, address: str
+) -> None:
+    """Ana sent `transcript.pdf` from her home address under her own name (any service, her
+    ISP's too); her SME forwarded it renamed: dated by Ana's own e-mail, not the forward."""
+    data = _renamed_by_sme(tracker, config, inbox, f"Ana Ruiz <{address}>")
+    (proof,) = data["recorded"]
+    assert (proof["file"], proof["received"], proof["sender"]) == (
+        "Ana Ruiz TBT.pdf", "2026-11-23", address
+    ), proof  # fmt: skip
+
+
+@pytest.mark.parametrize("saved", [date(2026, 12, 2), date(2026, 11, 24), date(2026, 11, 10)])
+def test_an_agents_email_with_no_date_beside_a_forward_is_said_so(
+    tmp_path: Path, config: Path, inbox: Path, saved: date
+) -> None:
+    """Ana's e-mail holds no Date (the file's own time, whenever it was copied, is no day
+    it was sent: after the forward, before it, before her ESP Start Date); her SME's
+    Forward of the same file says 11/25: dated 11/25, said as an e-mail with no date."""
+    tracker = _starting(tmp_path, date(2026, 11, 18))
     same = pdf("Ana Ruiz")
     mine = message("Ana Ruiz <ana.ruiz@vendorcx.com>", ("transcript.pdf", same))
     del mine["Date"]
     path = save(inbox, "A own.eml", mine)
-    late = datetime(2026, 12, 2, 9, 0).timestamp()
+    late = datetime(saved.year, saved.month, saved.day, 9, 0).timestamp()
     os.utime(path, (late, late))
     save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
                                     ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
@@ -1512,10 +1591,149 @@ def test_an_agents_email_is_hers_by_name_when_the_tracker_has_no_addresses(
     rows = [[*a[:3], "", *a[4:]] for a in AGENTS]
     tracker = factories.tracker(tmp_path / "ESP Tracker.xlsx", [dict(zip(HEADERS, a,
                                 strict=True)) for a in rows], headers=HEADERS)  # fmt: skip
+    data = _renamed_by_sme(tracker, config, inbox, "Ana Ruiz <ana.ruiz@vendorcx.com>")
+    (proof,) = data["recorded"]
+    assert (proof["received"], proof["sender"]) == ("2026-11-23", "ana.ruiz@vendorcx.com"), proof
+
+
+def _coles(tmp_path: Path, *coles: tuple[str, str, str]) -> Path:
+    """A tracker with Ana Ruiz (E101) and the agents (name, class, Agent ID) given."""
+    rows = [AGENTS[1]] + [
+        [cls, name, agent_id, name.lower().replace(" ", ".") + "@vendorcx.com", "No", None]
+        for name, cls, agent_id in coles
+    ]
+    return factories.tracker(tmp_path / "ESP Tracker.xlsx", [dict(zip(HEADERS, a,
+                             strict=True)) for a in rows], headers=HEADERS)  # fmt: skip
+
+
+ANN = ("Dana Ann Cole", "AET-1", "E201")
+MARIE = ("Dana Marie Cole", "AET-2", "E202")
+
+
+@pytest.mark.parametrize(
+    ("agents", "row", "file", "mine"),
+    [
+        ([ANN], ["Dana Cole", "AET-1"], "Dana Ann Cole", True),
+        ([ANN], ["Dana Cole", "AET-2"], "Dana Ann Cole", False),  # another class's row
+        ([ANN, MARIE], ["Dana Cole", "AET-1"], "Dana Ann Cole", False),  # two could be meant
+        ([ANN, MARIE], ["Dana Cole", "AET-1"], "Dana Marie Cole", False),
+        ([ANN], ["E201", "AET-2"], "Dana Ann Cole", True),  # her Agent ID
+        ([ANN], ["cole,  dana ann", "AET-2"], "Dana Ann Cole", True),  # her name, as esp reads it
+    ],
+)
+def test_a_recorded_row_is_an_agents_by_name_or_id_and_a_looser_name_only_in_her_class(
+    tmp_path: Path,
+    config: Path,
+    inbox: Path,
+    agents: list[tuple[str, str, str]],
+    row: list[str],
+    file: str,
+    mine: bool,
+) -> None:
+    """A file recorded for 'Dana Cole' is Dana Ann Cole's only when the row is of her class
+    and no other agent could be meant; by her exact name or Agent ID, always. Otherwise it
+    is refused as recorded for another, saying the row's name could be another agent."""
+    tracker = _coles(tmp_path, *agents)
+    same = pdf("Dana Cole")
+    _recorded(tracker, [*row, "Dana Cole TBT.pdf", date(2026, 11, 20), "Jo",
+                        hashlib.sha256(same).hexdigest()])  # fmt: skip
+    save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                    (f"{file} TBT.pdf", same), date=FORWARDED))  # fmt: skip
+    data = _dry_run(tracker, config, inbox)
+    assert data["recorded"] == [], data
+    assert [p["file"] for p in data["already_recorded"]] == ([f"{file} TBT.pdf"] if mine else [])
+    if not mine:
+        (refused,) = data["rejected"]
+        assert refused["reason"].startswith(
+            f"the same file was recorded for {row[0]} on 11/20/2026: not {file}'s own proof"
+        ), refused
+        assert f"({row[0]} of class {row[1]} could be another agent" in refused["reason"]
+
+
+@pytest.mark.parametrize(
+    ("agents", "cls", "mine"),
+    [([ANN], "AET-1", True), ([ANN], "AET-2", False), ([ANN, MARIE], "AET-1", False)],
+)
+def test_a_hand_row_under_a_shorter_name_is_the_proof_only_when_she_alone_is_meant(
+    tmp_path: Path,
+    config: Path,
+    inbox: Path,
+    agents: list[tuple[str, str, str]],
+    cls: str,
+    mine: bool,
+) -> None:
+    """A row typed by hand names 'Dana Cole' with Dana Ann Cole's file: hers when the row
+    is of her class and no other agent could be meant; otherwise the file is recorded again
+    and the row named, to delete if it is the same."""
+    tracker = _coles(tmp_path, *agents)
+    _recorded(tracker, ["Dana Cole", cls, "Dana Ann Cole TBT.pdf", date(2026, 11, 20), "Jo"])
+    save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
+                                    ("Dana Ann Cole TBT.pdf", pdf("Dana Ann Cole")),
+                                    date=FORWARDED))  # fmt: skip
+    data = _dry_run(tracker, config, inbox)
+    if mine:
+        assert data["recorded"] == [], data
+        assert [p["file"] for p in data["already_recorded"]] == ["Dana Ann Cole TBT.pdf"]
+        return
+    (proof,) = data["recorded"]
+    assert (
+        "A2, a row typed by hand, names 'Dana Cole' with this file: it would be recorded again "
+        "for Dana Ann Cole — delete one row if it is the same"
+    ) in proof["date_warning"], proof
+
+
+def test_a_forward_carrying_her_email_dated_before_her_esp_start_does_not_date_it(
+    tmp_path: Path, config: Path, inbox: Path
+) -> None:
+    """The SME's Forward carries Ana's e-mail of Mon 11/23 as an attachment, but says 11/16,
+    before Ana's ESP Start Date (11/18): the forwarder's clock is wrong, so Ana's e-mail keeps
+    its day (not today's), and the words blame the forward."""
+    tracker = _starting(tmp_path, date(2026, 11, 18))
+    own = message("Ana Ruiz <ana.ruiz@vendorcx.com>", ("Ana Ruiz TBT.pdf", pdf("Ana Ruiz")),
+                  date=AGENT_SENT)  # fmt: skip
+    fw = message("Pat Sme <pat.sme@vendorcx.com>", date="Mon, 16 Nov 2026 15:00:00 +0000")
+    fw.add_attachment(own)
+    save(inbox, "B fw.eml", fw)
+    proof = _one_recorded(tracker, config, inbox)
+    assert proof["received"] == "2026-11-23", proof
+    assert proof["date_warning"] == (
+        "the forward that carries the agent's e-mail is dated 11/16/2026, before Ana Ruiz's "
+        "ESP Start Date (11/18/2026): a wrong clock on the forwarder's computer? Dated by the "
+        "agent's e-mail"
+    ), proof
+
+
+def test_a_lead_s_unnamed_copy_of_a_proof_taken_in_the_run_is_the_same_file(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """Ana's own `Ana Ruiz TBT.pdf`, and her lead's e-mail carrying the same bytes as
+    `transcript.pdf`: the lead's copy is the same file as Ana's, nothing to rename."""
     same = pdf("Ana Ruiz")
     save(inbox, "A own.eml", message("Ana Ruiz <ana.ruiz@vendorcx.com>",
-                                     ("transcript.pdf", same), date=AGENT_SENT))  # fmt: skip
-    save(inbox, "C fw.eml", message("Pat Sme <pat.sme@vendorcx.com>",
-                                    ("Ana Ruiz TBT.pdf", same), date=FORWARDED))  # fmt: skip
-    proof = _one_recorded(tracker, config, inbox)
-    assert (proof["received"], proof["sender"]) == ("2026-11-23", "ana.ruiz@vendorcx.com"), proof
+                                     ("Ana Ruiz TBT.pdf", same), date=AGENT_SENT))  # fmt: skip
+    save(inbox, "B lead.eml", message("Lee Lead <lee.lead@vendorcx.com>",
+                                      ("transcript.pdf", same), date=FORWARDED))  # fmt: skip
+    data = _dry_run(tracker, config, inbox)
+    assert [p["file"] for p in data["recorded"]] == ["Ana Ruiz TBT.pdf"], data
+    assert whose(data)[("transcript.pdf", "B lead.eml")] == (
+        "the same file as Ana Ruiz TBT.pdf (in A own.eml)"
+    ), data
+
+
+def test_an_agents_unnamed_copy_of_a_file_recorded_for_another_says_so_first(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """The file is recorded for Ana Ruiz; Kim sends the same bytes as `transcript.pdf`
+    from her own address: refused as recorded for Ana first (renaming it would not help),
+    then its name."""
+    same = pdf("Ana Ruiz")
+    _recorded(tracker, ["Ana Ruiz", "AET-1", "Ana Ruiz TBT.pdf", date(2026, 11, 20), "Jo",
+                        hashlib.sha256(same).hexdigest()])  # fmt: skip
+    save(inbox, "B kim.eml", message("Kim Lee <kim.lee@vendorcx.com>", ("transcript.pdf", same),
+                                     date=FORWARDED))  # fmt: skip
+    data = _dry_run(tracker, config, inbox)
+    (refused,) = data["rejected"]
+    assert refused["reason"].startswith(
+        "the same file was recorded for Ana Ruiz on 11/20/2026: not Kim Lee's own proof; "
+        "ask Kim Lee for it; besides, badly named"
+    ), refused

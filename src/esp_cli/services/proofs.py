@@ -57,7 +57,7 @@ from esp_cli.core.columns import (
     set_aside_words,
 )
 from esp_cli.core.filenames import explorer_order
-from esp_cli.core.model import class_aside
+from esp_cli.core.model import AgentRef, class_aside
 from esp_cli.core.names import (
     MAX_NAME_IN_FILE,
     PROOF_SUFFIX,
@@ -127,7 +127,20 @@ TRACKING_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "agent": ("Agent", ("agent name", "name")),
     "class": ("Class", ("class id", "wave")),
     "file": ("File", ("file name", "proof", "pdf")),
-    "received": ("Received", ("date received", "received date", "date")),
+    "received": (
+        "Received",
+        (
+            "date received",
+            "received date",
+            "date",
+            "received on",
+            "date rec d",
+            "date recd",
+            "rec d",
+            "recd",
+            "date submitted",
+        ),
+    ),
     "recorded_by": ("Recorded By", ("uploaded by", "by")),
     "sha256": ("SHA-256", ("sha256", "sha 256", "checksum")),
 }
@@ -291,6 +304,16 @@ def _not_guessed(file_name: str, agents: Sequence[Row], what: str) -> Rejected:
 # ------------------------------------------------------------------ the tracking sheet
 
 
+@dataclass(frozen=True)
+class HandRow:
+    """A row typed by hand naming a file with its Received day: the agent as typed, the
+    row's Class and the Agent cell."""
+
+    agent: str
+    cls: str
+    cell: str
+
+
 @dataclass
 class TrackingSheet:
     """The TBT Tracking Sheet as read: where its columns are and the proofs it holds."""
@@ -303,13 +326,19 @@ class TrackingSheet:
     last_used_col: int = 0  # the rightmost column holding a value, header or not
     used: set[int] = field(default_factory=set)  # the rows under the header holding a value
     files: set[int] = field(default_factory=set)  # ... a value in the File column
-    # SHA-256 -> whom the file was recorded for and the day it was received, as typed.
-    hashes: dict[str, tuple[str, str]] = field(default_factory=dict)
-    # (agent key, file) of the rows typed by hand: no SHA-256, a Received day.
-    names: set[tuple[str, str]] = field(default_factory=set)
+    # SHA-256 -> whom the file was recorded for, the day it was received (as typed) and
+    # the row's Class.
+    hashes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    # (agent key, file) of the rows typed by hand (no SHA-256, a Received day) -> the row.
+    names: dict[tuple[str, str], HandRow] = field(default_factory=dict)
     # (agent key, file) of the rows typed by hand whose Received looks like a day esp cannot
     # read ('11/23', 'Nov 23': no year) -> (cell, text): no proof, but said.
     unread_days: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    # The same for the rows under a plain 'Date' on a sheet not known by its name or columns
+    # to hold recorded proofs: they count when esp records proofs on this sheet
+    # (`count_dated`), and hold no proof on another (a reminder tab).
+    dated: dict[tuple[str, str], HandRow] = field(default_factory=dict)
+    dated_unread: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     # The headers set aside for another naming their column as exactly or more: (the
     # column's header as esp writes it, (cell, text) of the one read, of the one set aside).
     set_aside: list[tuple[str, tuple[str, str], tuple[str, str]]] = field(default_factory=list)
@@ -324,15 +353,16 @@ class TrackingBook:
     them is recorded."""
 
     sheets: list[TrackingSheet]
-    # SHA-256 -> whom the file was recorded for, the day it was received (as typed), and
-    # the sheet it is on.
-    hashes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
-    # (agent key, file) of the rows typed by hand -> the sheet it is on.
-    names: dict[tuple[str, str], str] = field(default_factory=dict)
+    # SHA-256 -> whom the file was recorded for, the day it was received (as typed), the
+    # sheet it is on, and the row's Class.
+    hashes: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+    # (agent key, file) of the rows typed by hand -> the sheet it is on, and the row.
+    names: dict[tuple[str, str], tuple[str, HandRow]] = field(default_factory=dict)
     # (agent key, file) of hand rows with a Received esp cannot read as a day -> (cell, text).
     unread_days: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
-    # The name keys of the tracker's agents: a row recorded for one of them is hers alone.
-    agent_keys: frozenset[str] = frozenset()
+    # The tracker's agents: a row names one by her name or Agent ID, or by a looser name
+    # (a middle name on one side) when she alone can be meant (`_meant`).
+    agents: tuple[Row, ...] = ()
     # The tracker's classes, stripped and in small letters: a tab's name cut short is one
     # class's only when no other class is cut to it.
     classes: frozenset[str] = frozenset()
@@ -382,13 +412,17 @@ def read_tracking(
             fix="add them to the header row, or give another file with --tracking-sheet.",
         )
     for found in book.sheets:
-        for digest, (agent, day) in found.hashes.items():
-            book.hashes.setdefault(digest, (agent, day, found.sheet))
-        for key in found.names:
-            book.names.setdefault(key, found.sheet)
+        for digest, (agent, day, cls) in found.hashes.items():
+            book.hashes.setdefault(digest, (agent, day, found.sheet, cls))
+        for key, hand in found.names.items():
+            book.names.setdefault(key, (found.sheet, hand))
         for key, said in found.unread_days.items():
             book.unread_days.setdefault(key, said)
     return book
+
+
+# Headers that say the day received in other words (Date Rec'd, Date Submitted).
+RECEIVED_SAID = frozenset({"date rec d", "date recd", "rec d", "recd", "date submitted"})
 
 
 def _holds_received(sheet: str, header: list[Any], columns: dict[str, int]) -> bool:
@@ -397,11 +431,13 @@ def _holds_received(sheet: str, header: list[Any], columns: dict[str, int]) -> b
     a 'Date' on a sheet of recorded proofs — the one named TBT Tracking, or one with the
     Recorded By or SHA-256 column esp writes beside it — where esp itself writes the day
     received. A 'Date' on another sheet (a reminder tab: Agent | File | Date, the day the
-    reminder went out) is no day received."""
+    reminder went out) is no day received — unless esp records proofs on that sheet
+    (`count_dated`)."""
     heard = columns.get("received")
     if heard is None:
         return False
-    if "received" in normalise_header(header[heard - 1]):
+    said = normalise_header(header[heard - 1])
+    if "received" in said or said in RECEIVED_SAID:
         return True
     records = "recorded_by" in columns or "sha256" in columns
     return records or sheet.strip().casefold() == TRACKING_SHEET.casefold()
@@ -465,7 +501,11 @@ def _read_sheet(
             if digest:
                 found.hashes.setdefault(
                     digest,
-                    (_cell(record, columns, "agent"), _day_text(record, columns)),
+                    (
+                        _cell(record, columns, "agent"),
+                        _day_text(record, columns),
+                        _cell(record, columns, "class"),
+                    ),
                 )
             elif file:
                 # A proof typed by hand has the day it came; a row naming an agent and a
@@ -473,14 +513,55 @@ def _read_sheet(
                 # `Pending` or `TBD` where the day goes) is no proof. One with a day esp
                 # cannot read ('11/23': no year) is none either, but said.
                 agent = " ".join(name_tokens(_cell(record, columns, "agent")))
-                typed = _cell(record, columns, "received") if received_said else ""
-                if received_said and _received_day(record, columns):
-                    found.names.add((agent, _file_key(file)))
+                typed = _cell(record, columns, "received")
+                names, unread = (
+                    (found.names, found.unread_days)
+                    if received_said
+                    else (found.dated, found.dated_unread)
+                )
+                if _received_day(record, columns):
+                    hand = HandRow(
+                        _cell(record, columns, "agent"),
+                        _cell(record, columns, "class"),
+                        address(info.name, number, columns["agent"]),
+                    )
+                    names.setdefault((agent, _file_key(file)), hand)
                 elif any(ch.isdigit() for ch in typed):
                     cell = address(info.name, number, columns["received"])
-                    found.unread_days.setdefault((agent, _file_key(file)), (cell, typed.strip()))
+                    unread.setdefault((agent, _file_key(file)), (cell, typed.strip()))
         return found
     return None
+
+
+def count_dated(book: TrackingBook, records_on: Sequence[TrackingSheet]) -> None:
+    """Take the rows typed by hand under a plain 'Date' as recorded proofs on the sheets esp
+    records proofs on (`records_on`: the --tracking-tab sheet, else each class's tab and the
+    first visible sheet) — esp itself writes the day received under that 'Date' there —
+    whatever the sheet is called. On any other sheet (a reminder tab) they hold none."""
+    for found in records_on:
+        for key, hand in found.dated.items():
+            book.names.setdefault(key, (found.sheet, hand))
+        for key, said in found.dated_unread.items():
+            book.unread_days.setdefault(key, said)
+
+
+def records_on(
+    book: TrackingBook, classes: Sequence[str], path: Path, named: TrackingSheet | None
+) -> list[TrackingSheet]:
+    """The sheets esp records new proofs on: the one named (--tracking-tab, [tracker]
+    tbt_tracking_tab), else the tab each class's proofs go to and the first visible sheet —
+    none when every sheet is hidden (esp then refuses when it writes)."""
+    if named is not None:
+        return [named]
+    found: list[TrackingSheet] = []
+    for cls in ("", *classes):
+        try:
+            tab = tracking_tab(book, cls, path)
+        except UsageError:
+            continue  # said when a proof of that class is to be written
+        if all(tab is not t for t in found):
+            found.append(tab)
+    return found
 
 
 def named_tab(book: TrackingBook, tab: str, path: Path, source: str) -> TrackingSheet:
@@ -514,8 +595,23 @@ def tracking_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet:
     if any(c != key and c[:MAX_SHEET_NAME].strip() == cut for c in book.classes):
         cut = key
     own = [t for t in visible if key and t.sheet.strip().casefold() in (key, cut)]
-    if own or visible:
-        return (own or visible)[0]
+    if own:
+        return own[0]
+    # No tab of its own: not another class's tab (a sheet per class), nor a tab cut to
+    # 31 characters that two classes share.
+    taken = {c[:MAX_SHEET_NAME].strip() for c in book.classes} | set(book.classes)
+    free = [t for t in visible if not key or t.sheet.strip().casefold() not in taken]
+    if free:
+        return free[0]
+    if key and visible:
+        names = ", ".join(f"'{t.sheet}'" for t in visible)
+        raise UsageError(
+            f"{path}: esp cannot tell which sheet class '{cls.strip()}' proof rows go to: it "
+            f"has no tab of its own, and every visible sheet is another class's ({names}); "
+            "nothing was written.",
+            fix=f"add a tab named '{cls.strip()[:MAX_SHEET_NAME].strip()}' in Excel, or give the "
+            "sheet with --tracking-tab (or [tracker] tbt_tracking_tab).",
+        )
     names = ", ".join(f"'{t.sheet}'" for t in book.sheets)
     raise UsageError(
         f"{path}: esp cannot tell which sheet the new proof rows go to: every sheet with the "
@@ -548,6 +644,9 @@ def _as_left(
 def _file_key(name: str) -> str:
     """A file name as a row typed by hand may give it: in any capitals (Windows takes them
     as one name), with or without '.pdf'."""
+    # A path copied from Explorer ("C:\Users\pat\TBT Proofs\x.pdf", in quotes): its
+    # file name.
+    name = name.strip().strip('"').replace("\\", "/").rsplit("/", 1)[-1]
     key = " ".join(name.split()).casefold()
     return key.removesuffix(".pdf").strip()
 
@@ -578,11 +677,48 @@ def _received_day(record: list[Any], columns: dict[str, int]) -> bool:
 
 def _found_on(book: TrackingBook, proof: Proof) -> str | None:
     """The sheet the proof is recorded on for its own agent: the same file (SHA-256)
-    recorded for them, or a row of theirs typed by hand naming the file, with a Received
-    day and no SHA-256; None: not recorded."""
+    recorded for them, or a row typed by hand naming the file, with a Received day and no
+    SHA-256, that names her (`_meant`); None: not recorded."""
     if proof.sha256 in book.hashes:
         return book.hashes[proof.sha256][2] if _recorded_for(book, proof) is None else None
-    return book.names.get(_hand_key(proof))
+    exact = book.names.get(_hand_key(proof))
+    if exact is not None:
+        return exact[0]
+    taken = [
+        tab
+        for tab, hand in _hand_rows(book, proof)
+        if _meant(book, hand.agent, hand.cls, proof.agent)
+    ]
+    return taken[0] if taken else None
+
+
+def _hand_rows(book: TrackingBook, proof: Proof) -> list[tuple[str, HandRow]]:
+    """The rows typed by hand naming the proof's file, on any sheet, by another name than
+    its agent's exact one."""
+    file = _file_key(proof.file)
+    return [found for (_, f), found in book.names.items() if f == file]
+
+
+def _loose_row(book: TrackingBook, proof: Proof, dry_run: bool = False) -> Proof:
+    """The proof recorded again, with a word when a row typed by hand names its file for a
+    name that could be its agent's ('Derek Simmons' of Derek James Simmons) but is not
+    taken as hers: another class, or another agent could be meant."""
+    loose = [
+        hand
+        for _, hand in _hand_rows(book, proof)
+        if same_person(hand.agent, proof.agent.name)
+        and not _meant(book, hand.agent, hand.cls, proof.agent)
+    ]
+    if not loose:
+        return proof
+    hand = loose[0]
+    again = "would be recorded again" if dry_run else "is recorded again"
+    why = (
+        f"{hand.cell}, a row typed by hand, names {' '.join(hand.agent.split())!r} with this "
+        f"file: it {again} for {proof.agent.name} — delete one row if it is the same"
+    )
+    warning = f"{proof.date_warning}; {why}" if proof.date_warning else why
+    return replace(proof, date_warning=warning)
 
 
 def _unread_day(book: TrackingBook, proof: Proof, dry_run: bool = False) -> Proof:
@@ -610,34 +746,53 @@ def _recorded_for(sheet: TrackingBook, proof: Proof) -> str | None:
     """Why the proof is not this agent's when the same file (SHA-256) is recorded for
     another agent — a copied or forwarded transcript, the wrong attachment saved under this
     name — or None."""
-    return _recorded_words(sheet, proof.sha256, proof.agent.name)
+    return _recorded_words(sheet, proof.sha256, proof.agent)
 
 
-def _recorded_as(sheet: TrackingBook, recorded: str, name: str) -> bool:
-    """Whether a row recorded for `recorded` is the agent `name`'s: her name; or her name
-    as the team typed it ('Kayla Brooks' of Kayla Ann Brooks) when it is no other agent's
-    own name in the tracker."""
-    if name_key(recorded) == name_key(name):
+def _meant(book: TrackingBook, typed: str, cls: str, agent: AgentRef) -> bool:
+    """Whether a row naming `typed` (of Class `cls`) is the agent's: her name, as esp
+    matches names, or her Agent ID; a looser name ('Kayla Brooks' of Kayla Ann Brooks, a
+    middle name on one side) only on a row of her own Class and when no other agent of the
+    tracker could be meant by it."""
+    if name_key(typed) == name_key(agent.name):
         return True
-    return same_person(recorded, name) and name_key(recorded) not in sheet.agent_keys
+    agent_id = agent.agent_id.strip().casefold()
+    if agent_id and typed.strip().casefold() == agent_id:
+        return True
+    if not same_person(typed, agent.name):
+        return False
+    if " ".join(cls.split()).casefold() != " ".join(agent.cls.split()).casefold():
+        return False
+    return all(
+        (r.sheet, r.row) == (agent.sheet, agent.row) or not same_person(typed, r.name)
+        for r in book.agents
+    )
 
 
-def _recorded_words(sheet: TrackingBook, digest: str, name: str) -> str | None:
-    """Why the file (SHA-256 `digest`) is not the proof of the agent `name` when it is
-    recorded for another agent, or None. The sheet it is on is named when the workbook has
-    several."""
+def _recorded_words(sheet: TrackingBook, digest: str, agent: AgentRef) -> str | None:
+    """Why the file (SHA-256 `digest`) is not the proof of `agent` when it is recorded for
+    another agent, or None. The sheet it is on is named when the workbook has several; a
+    name that could be hers but is not taken so is said."""
     found = sheet.hashes.get(digest)
     if found is None:
         return None
-    agent, day, tab = found
-    if not agent.strip() or _recorded_as(sheet, agent, name):
+    recorded, day, tab, cls = found
+    if not recorded.strip() or _meant(sheet, recorded, cls, agent):
         return None  # theirs (a row naming nobody is taken as it was before)
     on = f" on {day}" if day else ""
     where = f" (sheet {tab})" if sheet.several else ""
-    who = " ".join(agent.split())
+    who = " ".join(recorded.split())
+    name = agent.name or agent.agent_id
+    maybe = ""
+    if same_person(recorded, agent.name):
+        of = f" of class {' '.join(cls.split())}" if cls.strip() else ""
+        maybe = (
+            f" ({who}{of} could be another agent: if that row is {name}'s, type her name as "
+            "the tracker has it there and run esp tbt proofs again)"
+        )
     return (
         f"the same file was recorded for {who}{on}{where}: not {name}'s own proof; ask {name} "
-        "for it"
+        f"for it{maybe}"
     )
 
 
@@ -859,6 +1014,10 @@ class Incoming:
     forward_sent: datetime | None = None
     # Why `received` is not the day the file or e-mail says (None: it is).
     date_warning: str | None = None
+    # The agent's own e-mail's day and time when a forward carrying it pulled `received`
+    # back (None: none did): a forward dated before her ESP Start Date bounds nothing.
+    own_day: date | None = None
+    own_sent: datetime | None = None
 
 
 def _from_mail(
@@ -937,6 +1096,7 @@ def _from_mail(
         sender = (attached if own else found).sender
         sent = (attached.sent or forward_sent) if own else found.sent
         day = local_day(sent, tz) if own and sent is not None else received
+        own_day, own_sent = day, sent
         warning = None
         if own and forward_day is not None and day > forward_day:
             # A wrong clock on the agent's computer: no e-mail is sent after its forward.
@@ -977,6 +1137,8 @@ def _from_mail(
                 forwarded_on=forward_day,
                 forward_sent=forward_sent,
                 date_warning=warning,
+                own_day=own_day if day != own_day else None,
+                own_sent=own_sent if day != own_day else None,
             )
         )
     return incoming, rejected
@@ -1105,8 +1267,9 @@ def _agent(row: Row) -> str:
 def _sender_agent(item: Incoming, rows: Sequence[Row]) -> Row | None:
     """The agent whose own e-mail a copy came in, whatever its file is called (None: not an
     agent's e-mail, or not one agent's): the one whose address sent it; for an address no
-    agent has (a personal account, `_personal`) or none (an Exchange user's name alone),
-    the one agent the sender's display name is, as progress import matches it."""
+    agent has (a personal account at any service or her ISP, an alias) or none (an Exchange
+    user's name alone), the one agent the sender's display name is, as progress import
+    matches it."""
     if item.mail is None:
         return None
     sender = item.sender.lower()
@@ -1114,45 +1277,8 @@ def _sender_agent(item: Incoming, rows: Sequence[Row]) -> Row | None:
         by_address = [r for r in rows if sender in _addresses(r)]
         if by_address:
             return by_address[0] if len(by_address) == 1 else None
-        if not _personal(sender, rows):
-            return None  # another organisation's person of her name: a trainer, a lead
     named = [r for r in rows if item.sender_name and same_person(item.sender_name, r.name)]
     return named[0] if len(named) == 1 else None
-
-
-# Mail services where people keep personal accounts: an agent's e-mail from one of them,
-# under her name, is hers.
-PERSONAL_MAIL = frozenset(
-    {
-        "aol.com",
-        "gmail.com",
-        "googlemail.com",
-        "gmx.com",
-        "hotmail.com",
-        "icloud.com",
-        "live.com",
-        "mail.com",
-        "me.com",
-        "msn.com",
-        "outlook.com",
-        "proton.me",
-        "protonmail.com",
-        "yahoo.com",
-        "ymail.com",
-    }
-)
-
-
-def _personal(address: str, rows: Sequence[Row]) -> bool:
-    """Whether an address no agent has may still be an agent's own: at a personal mail
-    service, or at a domain the tracker's agents' addresses are at (an alias the tracker
-    does not have) — not at another organisation's (a client's trainer of her name). With
-    no agent's address in the tracker, no domain is told apart."""
-    domain = address.rpartition("@")[2]
-    if domain in PERSONAL_MAIL or domain.startswith(("yahoo.", "hotmail.", "outlook.", "live.")):
-        return True
-    domains = {a.rpartition("@")[2] for r in rows for a in _addresses(r)}
-    return not domains or domain in domains
 
 
 def dated(item: Incoming, row: Row, today: date | None) -> Incoming:
@@ -1174,6 +1300,16 @@ def dated(item: Incoming, row: Row, today: date | None) -> Incoming:
     start = _esp_start(row)
     if start is None or item.received >= start:
         return item
+    own = item.own_day
+    if own is not None and own >= start and (today is None or own <= today):
+        # Pulled back by a forward carrying it, dated before her start: a wrong clock on the
+        # forwarder's computer, not the agent's; her e-mail keeps its day.
+        why = (
+            f"the forward that carries the agent's e-mail is dated {fmt(item.received)}, "
+            f"before {row.label()}'s ESP Start Date ({fmt(start)}): a wrong clock on the "
+            "forwarder's computer? Dated by the agent's e-mail"
+        )
+        return replace(item, received=own, sent=item.own_sent, date_warning=why)
     why = (
         f"{what} is dated {fmt(item.received)}, before {row.label()}'s ESP Start Date "
         f"({fmt(start)}): a wrong clock, or a transcript of an earlier enrolment?"
@@ -1229,7 +1365,7 @@ def check_files(
     to_save: dict[str, Incoming] = {}
     digests = [hashlib.sha256(item.data).hexdigest() for item in incoming]
     owners = [_sender_agent(item, rows) for item in incoming]
-    claims = _claims(incoming, digests, owners, rows, table)
+    claims = _claims(incoming, owners, rows, table)
     order = _owners_first(incoming, digests, owners, rows, table, sheet, today)
     disputed = _disputed(incoming, digests, claims, order, sheet)
     own_copies = _own_copies(incoming, digests, owners, today)
@@ -1248,7 +1384,7 @@ def check_files(
             )
             # A copy whose claim was set aside (recorded for another agent) is refused so.
             elsewhere = (
-                _recorded_words(sheet, digest, claimant.label())
+                _recorded_words(sheet, digest, claimant.ref())
                 if at is None and sheet is not None
                 else None
             )
@@ -1263,8 +1399,18 @@ def check_files(
             continue
         if misnamed is not None:
             recorded = sheet is not None and digest in sheet.hashes
-            if claimant is not None and digest in seen and not recorded:
-                # The agent's copy under another name (or none, in her own e-mail): the
+            others = (
+                _recorded_words(sheet, digest, claimant.ref())
+                if sheet is not None and claimant is not None
+                else None
+            )
+            if others is not None:
+                # Recorded for another: renamed as told, it would be refused for that.
+                rejected.append(
+                    Rejected(item.name, f"{others}; besides, {misnamed.reason}", mail=item.mail)
+                )
+            elif digest in seen and not recorded:
+                # A copy of the proof taken in this run, under another name (or none): the
                 # same file, not one to rename.
                 same = f"the same file as {seen[digest]}"
                 rejected.append(Rejected(item.name, same, mail=item.mail))
@@ -1273,7 +1419,7 @@ def check_files(
             continue
         assert found is not None  # _named gives one or the other
         if digest in seen:
-            why = _recorded_words(sheet, digest, found.label()) if sheet is not None else None
+            why = _recorded_words(sheet, digest, found.ref()) if sheet is not None else None
             rejected.append(
                 Rejected(item.name, why or f"the same file as {seen[digest]}", mail=item.mail)
             )
@@ -1284,7 +1430,9 @@ def check_files(
             continue
         theirs = own_copies.get((digest, _row_key(found)))
         mine = owner is not None and _row_key(owner) == _row_key(found)
-        if not mine and theirs is not None:
+        if theirs is not None and (not mine or theirs is not incoming[i]):
+            # Her first sending of the file, under any name (her `transcript.pdf` before
+            # the resend she renamed, or her SME did): her day, her address.
             item = _sent_as(item, theirs)
         if mine or theirs is not None:
             item = _forwarded_after(item, found, incoming, digests, owners, today)
@@ -1387,7 +1535,10 @@ def _forwarded_after(
     day, sent, who, first = min(forwards, key=lambda f: f[0])
     by = f"{who or 'an e-mail with no sender'}'s forward of the same file"
     by += f" ({first.mail}, {fmt(day)})"
-    if start is not None and item.received < start:
+    if item.mail is not None and item.sent is None and first is not item:
+        # No time in her e-mail: the file's own time (a copy's) is no day it was sent.
+        why = f"the agent's e-mail holds no date (no time in it): dated by {by}"
+    elif start is not None and item.received < start:
         if first is item:
             return item  # the forward carrying it: `dated` says so
         why = (
@@ -1395,8 +1546,6 @@ def _forwarded_after(
             f"Start Date ({fmt(start)}): a wrong clock, or a transcript of an earlier "
             f"enrolment? Dated the day of {by}; check the transcript"
         )
-    elif item.received > day and item.sent is None:
-        why = f"the agent's e-mail holds no date (no time in it): dated by {by}"
     elif item.received > day:
         why = (
             f"the agent's e-mail is dated {fmt(item.received)}, after {by}: a wrong clock on "
@@ -1424,35 +1573,26 @@ def _sent_as(item: Incoming, theirs: Incoming) -> Incoming:
         forwarded_on=theirs.forwarded_on,
         forward_sent=theirs.forward_sent,
         date_warning=theirs.date_warning,
+        own_day=theirs.own_day,
+        own_sent=theirs.own_sent,
     )
 
 
 def _claims(
     incoming: Sequence[Incoming],
-    digests: Sequence[str],
     owners: Sequence[Row | None],
     rows: Sequence[Row],
     table: Table,
 ) -> list[Row | None]:
     """Whose transcript each copy came as: the agent its name names; else, for a name that
-    names no agent ('transcript.pdf'), the agent whose own e-mail it came in — unless the
-    same file (SHA-256) is named for another agent and came in that agent's own e-mail too
-    (her well-named transcript from her address; her `transcript.pdf` her SME renamed as
-    hers): a colleague's copy of it, her forward of it on, says nothing of whose it is."""
-    named = [_named(item.name, rows, table.path.name)[0] for item in incoming]
-    backed: dict[str, set[tuple[str, int]]] = {}
-    for digest, row in zip(digests, named, strict=True):
-        if row is not None and any(
-            its == digest and owner is not None and _row_key(owner) == _row_key(row)
-            for its, owner in zip(digests, owners, strict=True)
-        ):
-            backed.setdefault(digest, set()).add(_row_key(row))
-    claims: list[Row | None] = []
-    for digest, row, owner in zip(digests, named, owners, strict=True):
-        if row is None and owner is not None and backed.get(digest, set()) - {_row_key(owner)}:
-            owner = None  # another's file, named for her and sent from her address
-        claims.append(row or owner)
-    return claims
+    names no agent ('transcript.pdf'), the agent whose own e-mail it came in. The same bytes
+    in two agents' own e-mails are both agents' claims, whatever either file is called: a
+    colleague's copy of Kayla's file and Rebecca's own transcript that Kayla copied look
+    alike, so neither is taken (`_disputed`) and the team is asked."""
+    return [
+        _named(item.name, rows, table.path.name)[0] or owner
+        for item, owner in zip(incoming, owners, strict=True)
+    ]
 
 
 def _disputed(
@@ -1474,7 +1614,7 @@ def _disputed(
             continue
         if found is None:
             continue
-        if sheet is not None and _recorded_words(sheet, digest, found.label()) is not None:
+        if sheet is not None and _recorded_words(sheet, digest, found.ref()) is not None:
             continue  # recorded for another: this copy is refused so, and claims nothing
         agents = disputes.setdefault(digest, [])
         if all(_row_key(found) != _row_key(a) for a, _ in agents):
@@ -1549,14 +1689,18 @@ def _owners_first(
     for digest, where in places.items():
         if len(where) < 2:
             continue
-        owner = sheet.hashes[digest][0] if sheet is not None and digest in sheet.hashes else None
+        owner = sheet.hashes.get(digest) if sheet is not None else None
 
-        def rank(i: int, owner: str | None = owner) -> tuple[int, bool, date]:
+        def rank(i: int, owner: tuple[str, str, str, str] | None = owner) -> tuple[int, bool, date]:
             found = check_name(incoming[i].name, rows, table.path.name)
             if isinstance(found, Rejected):
                 return 3, False, date.min
             first = _sent_first(incoming[i], found, today)
-            if owner is not None and sheet is not None and _recorded_as(sheet, owner, found.name):
+            if (
+                owner is not None
+                and sheet is not None
+                and _meant(sheet, owner[0], owner[3], found.ref())
+            ):
                 return 0, *first
             hers = owners[i]
             own = hers is not None and _row_key(hers) == _row_key(found)
@@ -1692,8 +1836,10 @@ def record_proofs(
                 sheet_path, config, rows=False, dry_run=dry_run, signer=writer
             ) as sheet_s:
                 book = read_tracking(sheet_s.workbook, sheet_s.waiting_cells)
-                book.agent_keys = frozenset(name_key(r.name) for r in s.table.rows())
+                book.agents = tuple(s.table.rows())
                 book.classes = frozenset(r.cls.strip().casefold() for r in s.table.rows())
+                named = named_tab(book, tab_name, sheet_path, tab_source) if tab_name else None
+                count_dated(book, records_on(book, sorted(book.classes), sheet_path, named))
                 good, rejected, to_save = check_files(incoming, s.table, book, today)
                 rejected = sorted(refused + rejected, key=lambda r: (r.mail or r.file).casefold())
                 good = _not_others(book, good, rejected, to_save)
@@ -1703,7 +1849,7 @@ def record_proofs(
                     replace(p, tab=t if shown else None) for p, t in zip(good, on, strict=True) if t
                 ]
                 new = [
-                    _unread_day(book, p, dry_run)
+                    _loose_row(book, _unread_day(book, p, dry_run), dry_run)
                     for p, t in zip(good, on, strict=True)
                     if t is None
                 ]
@@ -1711,7 +1857,6 @@ def record_proofs(
                 # workbooks is finished by the next one. The tracker's cells first: what
                 # its write refuses stops the command before the TBT Tracking Sheet is.
                 followed = _plan_tracker(s.plan, by_row, good, config)
-                named = named_tab(book, tab_name, sheet_path, tab_source) if tab_name else None
                 placed = [(p, named or tracking_tab(book, p.agent.cls, sheet_path)) for p in new]
                 recorded = [replace(p, tab=t.sheet if shown else None) for p, t in placed]
                 targets: dict[str, tuple[TrackingSheet, list[Proof]]] = {}
