@@ -380,6 +380,10 @@ def test_the_email_says_what_is_not_complete_as_the_document_does(
         ("Ms. Ana Do", "Ms. Ana Do"),
         ("Ms. Mai Vi", "Ms. Mai Vi"),
         ("Dr. Smith, D.O.", "Dr. Smith"),
+        ("Dr. Smith DO", "Dr. Smith"),  # in capitals: the degree, the generation
+        ("Mr. Smith VI", "Mr. Smith"),
+        ("Ms. El Amrani", "Ms. El Amrani"),  # El: a surname's particle, however typed
+        ("Mr. El Sayed", "Mr. El Sayed"),
         ("Dr. Rebecca Stone V", "Rebecca"),
         ("Ms. Ana V.", "Ana"),  # an initial, no generation
         ("Mr. Smith Esq.", "Mr. Smith"),

@@ -104,13 +104,13 @@ def test_a_date_column_named_as_the_flag_is_set_aside_for_the_yes_no_one(tmp_pat
     assert [r.get("call_cert_complete") for r in sheet.rows] == COMPLETE
 
 
-def test_two_yes_no_columns_keep_the_order_they_had(tmp_path: Path) -> None:
-    """Both hold Yes and No: the more exact header ('TBTs Complete', a variant) is read, as
-    before, over the '(Y/N)' question."""
+def test_a_header_naming_a_count_ranks_below_the_question(tmp_path: Path) -> None:
+    """Both hold Yes and No: 'TBTs Complete' (how many are, plural without All) ranks below
+    every other header naming the flag, the '(Y/N)' question too, whatever its cells."""
     path = book(tmp_path / "T.xlsx", {"T": _with([["TBTs Complete"], ["Yes"], ["No"], ["No"]])})
     sheet = _read(path)
-    assert sheet.columns["tbts_complete"] == 8
-    assert [r.get("tbts_complete") for r in sheet.rows] == [True, False, False]
+    assert sheet.columns["tbts_complete"] == 6
+    assert sheet.duplicate_headers == [("tbts_complete", 6, 8)]
 
 
 def test_a_count_column_esp_toml_maps_is_still_read(tmp_path: Path) -> None:
@@ -626,13 +626,14 @@ def _flags_as(folder: Path, spell: dict[str, Any], keep_dropdown: bool = False) 
 @pytest.mark.parametrize(
     ("spell", "keep_dropdown", "written"),
     [
-        ({"Yes": 1, "No": 0}, True, 1),
+        ({"Yes": 1, "No": 0}, False, 1),
+        ({"Yes": 1, "No": 0}, True, "Yes"),  # a drop-down of Yes,No allows no 1
         ({"Yes": True, "No": False}, False, True),
         ({"Yes": "Y", "No": "N"}, False, "Y"),
         ({"Yes": "Complete", "No": "Incomplete"}, False, "Complete"),
         ({"Yes": "Y", "No": "N"}, True, "Yes"),  # the drop-down's own spelling
     ],
-    ids=["1-and-0", "TRUE-FALSE", "Y-N", "Complete", "drop-down"],
+    ids=["1-and-0", "1-and-0-drop-down", "TRUE-FALSE", "Y-N", "Complete", "drop-down"],
 )
 def test_tbt_proofs_writes_yes_in_the_columns_own_form(
     locating: Path, spell: dict[str, Any], keep_dropdown: bool, written: Any
@@ -661,48 +662,59 @@ def test_course_numbers_typed_in_searched_by_course_number_block_no_one(locating
     )
 
 
-# -- the agents' answers against an empty or nearly empty header naming the flag -----------------
+# -- two headers naming the flag: the headers decide, the cells only when the pick cannot be it --
 
 _TWO_WORDS = ["Yes", "No"] + [None] * 18
 
 
 @pytest.mark.parametrize("left", [True, False], ids=["flag-left", "flag-right"])
 @pytest.mark.parametrize(
-    ("flag_header", "flags", "other_header", "others", "flag_read"),
+    ("flag_header", "flags", "other_header", "others", "read"),
     [
-        ("All TBTs Complete", [1, 0] * 10, "TBTs Complete?", [None] * 20, True),
-        ("All TBTs Complete", [1, 0] * 10, "TBTs Complete?", _TWO_WORDS, True),
-        ("All TBTs Complete", [True, False] * 10, "TBTs Complete (Y/N)", [None] * 20, True),
-        ("TBT Complete", ["Yes", "No"] * 10, "All TBTs Complete?", [None] * 20, True),
-        ("TBTs Complete", [1, 0] * 10, "All TBTs Complete", _TWO_WORDS, True),
-        # A count that has only reached 1 still loses to a header that asks.
-        ("TBTs Complete", [1, 0] * 10, "All TBTs Complete?", _TWO_WORDS, False),
+        # Two exact headers: the first, unless it is empty and the other is filled.
+        ("All TBTs Complete", [1, 0] * 10, "TBTs Complete?", [None] * 20, "flag"),
+        ("All TBTs Complete", [1, 0] * 10, "TBTs Complete?", _TWO_WORDS, "first"),
+        ("All TBTs Complete", [True, False] * 10, "TBTs Complete (Y/N)", [None] * 20, "flag"),
+        # The more exact header, empty in every agent's row, beside Yes/No in all of them.
+        ("TBT Complete", ["Yes", "No"] * 10, "All TBTs Complete?", [None] * 20, "flag"),
+        # A header naming a count ranks below every other, whatever its cells hold.
+        ("TBTs Complete", [1, 0] * 10, "All TBTs Complete", _TWO_WORDS, "other"),
+        ("TBTs Complete", [1, 0] * 10, "All TBTs Complete?", _TWO_WORDS, "other"),
+        ("TBTs Complete", [1, 0] * 10, "All TBTs Complete", [None] * 20, "other"),
     ],
-    ids=["1-0-vs-empty", "1-0-vs-two-words", "true-false", "words-alias", "two-words", "count"],
+    ids=[
+        "1-0-vs-empty",
+        "1-0-vs-two-words",
+        "true-false",
+        "words-alias",
+        "two-words",
+        "count",
+        "count-vs-empty",
+    ],
 )
-def test_the_agents_answers_beat_an_empty_or_nearly_empty_column(
+def test_the_headers_decide_the_cells_only_when_the_pick_cannot_be_the_flag(
     tmp_path: Path,
     flag_header: str,
     flags: list[Any],
     other_header: str,
     others: list[Any],
-    flag_read: bool,
+    read: str,
     left: bool,
 ) -> None:
-    """The team's filled flag (1/0, TRUE/FALSE, Yes/No) is read over another header naming
-    it whose cells are empty or hold a Yes and a No only, whatever the two headers say;
-    only a count of 0s and 1s under a header saying how many loses to one that asks."""
+    """Of two headers naming the flag, the headers' pick is read unless it cannot be the
+    flag: empty in every agent's row while the other holds Yes or No in half of them or
+    more (and names no count). A Yes and a No typed once in the other (nearly empty) is no
+    reason to set the pick aside."""
     rows = _class(flags, others, other_header)
     rows[0][4] = flag_header
     if not left:
         rows = [[*row[:4], row[5], row[4]] for row in rows]
     sheet = _read(book(tmp_path / "T.xlsx", {"T": rows}))
     flag_col = 5 if left else 6
-    if flag_read:
-        assert sheet.columns["tbts_complete"] == flag_col
+    expected = {"flag": flag_col, "other": 11 - flag_col, "first": 5}[read]
+    assert sheet.columns["tbts_complete"] == expected
+    if expected == flag_col:
         assert [r.get("tbts_complete") for r in sheet.rows[:4]] == [True, False, True, False]
-    else:
-        assert sheet.columns["tbts_complete"] == 11 - flag_col
 
 
 def test_names_count() -> None:

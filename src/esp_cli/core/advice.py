@@ -394,10 +394,12 @@ _PARTICLES = frozenset(
 _SURNAME_PARTICLES = frozenset(
     {"van", "von", "de", "del", "della", "der", "den", "di", "da", "du", "dela", "delos"}
     | {"dos", "das", "st", "ste", "ter", "ibn", "bin", "bint", "abu", "ap", "af", "zu"}
+    | {"el"}  # 'Ms. El Amrani', 'Mr. El Sayed': a surname far more often than a first name
 )
 # The generations and post-nominals that are also surnames or an initial ('Ms. Ana Do',
-# 'Ms. Mai Vi', 'Ms. Ana V'): never left out, dots aside ('D.O.'), when one word would
-# be left: the name is greeted whole.
+# 'Ms. Mai Vi', 'Ms. Ana V'): never left out, dots aside ('D.O.') and in capitals ('DO',
+# 'VI': the degree, the generation), when one word would be left: the name is greeted
+# whole.
 _ALSO_NAMES = frozenset({"do", "v", "vi"})
 
 
@@ -444,7 +446,13 @@ def first_name(name: str) -> str | None:
             last = typed[len(surname) - 1]
             if len(surname[-1]) == 1 and last.endswith("."):
                 break
-            if len(surname) == 2 and _folded(surname[-1]) in _ALSO_NAMES and "." not in last:
+            degree = len(last) > 1 and last.isupper()  # 'Dr. Smith DO', 'Mr. Smith VI'
+            if (
+                len(surname) == 2
+                and _folded(surname[-1]) in _ALSO_NAMES
+                and "." not in last
+                and not degree
+            ):
                 # A surname or an initial as well ('Ms. Ana Do', 'Ms. Ana V', 'Mr. Smith
                 # V'): no telling a first name from a surname left alone, greeted whole.
                 return f"{words[titles - 1][0]} {' '.join(surname)}"

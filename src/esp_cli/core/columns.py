@@ -497,9 +497,10 @@ class Tally:
     kinds: Mapping[Holds, int]
     held: Held
     words: int = 0  # the cells holding a Yes or a No in words or TRUE/FALSE, not as 1 or 0
-    # How the column spells Yes (True) and No (False): each one's commonest cell of the
-    # column's commonest form (TRUE/FALSE, 1/0, words; words of forms as common).
+    # How the column spells Yes (True) and No (False): each one's commonest cell of its own
+    # cells' commonest form (TRUE/FALSE, 1/0, words; words of forms as common).
     spelt: Mapping[bool, Any] = field(default_factory=dict)
+    rows: int = 0  # the agents' rows looked at, filled or not
 
     def form(self, value: bool) -> Any:
         """Yes or No as the column's own cells hold it (1 in a column of 1s and 0s, TRUE
@@ -557,7 +558,6 @@ def tally(cells: Iterable[Any]) -> Tally:
     # Each Yes and No cell by its form (TRUE/FALSE, a number, words) and its value: TRUE and
     # 1 kept apart, as `seen` keeps them.
     spelt: dict[bool, Counter[tuple[str, Any]]] = {True: Counter(), False: Counter()}
-    shapes: Counter[str] = Counter()
     for (is_bool, value), n in seen.items():
         answer = kind_of.get((is_bool, value))
         if answer == _ZERO_ONE:
@@ -568,8 +568,7 @@ def tally(cells: Iterable[Any]) -> Tally:
             continue
         shape = _shape(value)
         spelt[flag][shape, value] += n
-        shapes[shape] += n
-    forms = _forms(spelt, shapes)
+    forms = _forms(spelt)
     zero_one = counted.pop(_ZERO_ONE, 0)
     if zero_one:
         as_kind = Holds.COUNTS if counted.get(Holds.COUNTS, 0) >= 2 else Holds.ANSWERS
@@ -580,7 +579,7 @@ def tally(cells: Iterable[Any]) -> Tally:
     else:
         others = [k for k in _OTHERS if k in kinds]
         if not others:
-            return Tally(filled, kinds, Held(Holds.NOTHING, -1), words, forms)
+            return Tally(filled, kinds, Held(Holds.NOTHING, -1), words, forms, len(cells))
         most = max(others, key=lambda k: kinds[k])
     # The first cell holding it (a count's, not a 0's, for a column of counts).
     wanted = {most} if most is Holds.COUNTS else {most, _ZERO_ONE}
@@ -594,7 +593,7 @@ def tally(cells: Iterable[Any]) -> Tally:
     )
     if at is None:  # a value unequal to itself (NaN): the first filled cell
         at = next(i for i, v in enumerate(cells) if v is not None and v != "")
-    return Tally(filled, kinds, Held(most, at), words, forms)
+    return Tally(filled, kinds, Held(most, at), words, forms, len(cells))
 
 
 def _shape(value: Any) -> str:
@@ -605,20 +604,23 @@ def _shape(value: Any) -> str:
     return "number" if isinstance(value, (int, float)) else "text"
 
 
-def _forms(spelt: Mapping[bool, Counter[tuple[str, Any]]], shapes: Counter[str]) -> dict[bool, Any]:
-    """Yes (True) and No (False) as the column's commonest form holds them, each its
-    commonest cell of that form (Tally.spelt): 1 and 0 in a column of 1s with one TRUE. Of
-    forms as common, words (none when no cell holds words: the drop-down's, else Yes/No)."""
-    ranked = shapes.most_common()
-    if not ranked:
-        return {}
-    shape = ranked[0][0]
-    if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
-        shape = "text"
+def _forms(spelt: Mapping[bool, Counter[tuple[str, Any]]]) -> dict[bool, Any]:
+    """Yes (True) as the column's Yes cells hold it, No (False) as its No cells do: each
+    the commonest cell of its cells' commonest form (Tally.spelt), so a column whose done
+    agents are 1 gets 1 whatever its No cells hold. Of forms as common, words."""
     out: dict[bool, Any] = {}
     for flag, found in spelt.items():
+        shapes: Counter[str] = Counter()
+        for (shape, _), n in found.items():
+            shapes[shape] += n
+        ranked = shapes.most_common()
+        if not ranked:
+            continue
+        shape = ranked[0][0]
+        if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+            shape = "text"
         mine = [(n, value) for (s, value), n in found.items() if s == shape]
-        if mine:
+        if mine:  # else no word of forms as common: the drop-down's, else Yes/No
             out[flag] = max(mine, key=lambda m: m[0])[1]
     return out
 
@@ -645,45 +647,34 @@ def no_flag_when(key: str) -> frozenset[Holds]:
 def course_number(key: str, value: Any) -> bool:
     """Whether `value` in yes/no column `key` is a course number typed in Searched by
     Course Number in place of Yes (40118, '40118'): the team's practice, kept as it is,
-    no cell to correct."""
+    no cell to correct. A course number is a whole number above 1: 2.5 or -3 is none (a
+    cell that cannot be read)."""
     if key != "searched_course" or isinstance(value, bool):
         return False
     if isinstance(value, (int, float)):
-        return value == value and value not in (0, 1)
+        return value == value and value > 1 and float(value).is_integer()
     text = str(value).strip()
-    return text.isdigit() and text not in ("0", "1")
-
-
-# What loses to a header holding Yes and No (or formulas that may give them) of two naming
-# one yes/no column.
-_NO_ANSWERS = frozenset({Holds.COUNTS, Holds.DATES, Holds.TEXT})
+    return text.isdigit() and int(text) > 1
 
 
 def pick_columns(
     found: Iterable[tuple[int, str, int]],
     blocks: Mapping[int, int] | None = None,
     holds: Mapping[int, Tally] | None = None,
-    asks: AbstractSet[int] = frozenset(),
     counted: AbstractSet[int] = frozenset(),
 ) -> tuple[dict[str, int], list[tuple[str, int, int]]]:
     """The column of each key among a header row's (column, key, rank: how exactly its
-    header names it; left to right): a header esp.toml maps first (the team has said which
-    is its column); then, by `blocks` (by column, the weight of the block of headers it
-    stands in: see header_blocks), never one in a block weighing a third or less of
-    another's naming the key (a side list, a class summary beside the tracker); then, for a
-    yes/no column, by `holds` (by column, what its agents' cells hold: see Tally) and
-    `asks` (the columns whose header asks a Yes or a No: see asks_yes_no): never one
-    holding mostly no Yes or No (counts, dates, other text) while another holds Yes and No
-    (a per-agent count 'TBTs Complete' beside the team's 'All TBTs Complete (Y/N)'), nor,
-    when none does, while another holds formulas whose result is not saved (they may give
-    Yes and No); never one holding counts or dates (two cells or more) while another is
-    still empty (a Yes/No column nobody has filled in yet); never an empty or nearly empty
-    one (fewer than a quarter as many Yes and No) while another holds the agents' Yes and
-    No, whatever the headers; never one holding 1s and 0s alone under a header that names a
-    count (`counted`: see names_count) and does not ask (a count that has only reached 0
-    and 1 so far) while another holds the agents' Yes and No or asks for them; then the
-    most exact header; then the first of equal ones. And the headers set aside, as (key,
-    the column read, the column set aside), in the order of the columns set aside."""
+    header names it; left to right). The headers decide: a header esp.toml maps first (the
+    team has said which is its column); then, by `blocks` (by column, the weight of the
+    block of headers it stands in: see header_blocks), never one in a block weighing a third
+    or less of another's naming the key (a side list, a class summary beside the tracker);
+    then, of a completion flag, never a header that names a count (`counted`: see
+    names_count) while another does not; then the most exact header; then the first of
+    equal ones. What the agents' cells hold (`holds`: by column, see Tally) sets that pick
+    aside only when it cannot be the flag (see _cannot_be_flag): it holds counts or dates,
+    or it is empty in every agent's row while another holds Yes or No in half of them or
+    more. And the headers set aside, as (key, the column read, the column set aside), in
+    the order of the columns set aside."""
     by_key: dict[str, list[tuple[int, int]]] = {}
     for c, key, rank in found:
         by_key.setdefault(key, []).append((c, rank))
@@ -695,9 +686,10 @@ def pick_columns(
         if blocks is not None and len(kept) > 1:
             most = max(blocks.get(c, 0) for c, _ in kept)
             kept = [n for n in kept if blocks.get(n[0], 0) * 3 > most]
-        if holds and len(kept) > 1 and BY_KEY[key].kind is Kind.YESNO:
-            kept = _holding_answers(kept, holds, asks, counted)
-        best = max(kept, key=lambda n: (n[1], -n[0]))[0]
+        order = sorted(kept, key=lambda n: (n[0] not in counted, n[1], -n[0]), reverse=True)
+        best = order[0][0]
+        if holds and len(order) > 1 and BY_KEY[key].kind is Kind.YESNO:
+            best = _flag_column(key, [c for c, _ in order], holds, counted)
         columns[key] = best
         aside += [(key, c) for c, _ in named if c != best]
     aside.sort(key=lambda a: a[1])
@@ -707,54 +699,38 @@ def pick_columns(
 _EMPTY = Tally(0, {}, Held(Holds.NOTHING, -1))
 
 
-def _holding_answers(
-    kept: list[tuple[int, int]],
-    tallies: Mapping[int, Tally],
-    asks: AbstractSet[int],
-    counted: AbstractSet[int] = frozenset(),
-) -> list[tuple[int, int]]:
-    """Of the headers naming one yes/no column, (column, rank), those not set aside for
-    what their cells hold (see pick_columns)."""
-    holds = {c: tallies.get(c, _EMPTY).held.holds for c, _ in kept}
-    for answers in (Holds.ANSWERS, Holds.FORMULAS):
-        if answers in holds.values():
-            drop = _NO_ANSWERS if answers is Holds.FORMULAS else _NO_ANSWERS | {Holds.FORMULAS}
-            kept = [n for n in kept if holds[n[0]] not in drop]
-            break
-    else:
-        if Holds.NOTHING in holds.values():
-            # A Yes/No column nobody has filled in yet beside a count: the empty one.
-            kept = [
-                n
-                for n in kept
-                if not (holds[n[0]] in NOT_ANSWERS and tallies.get(n[0], _EMPTY).decided)
-            ]
-    # 1s and 0s alone under a header that names a count and does not ask for a Yes or a
-    # No: a count that has only reached 1 so far.
-    counts = {
-        c for c, _ in kept if c in counted and c not in asks and tallies.get(c, _EMPTY).zero_one
-    }
-    answered = {c: _answered(tallies.get(c, _EMPTY)) for c, _ in kept}
-    most = max(answered.values(), default=0)
-    # Empty or nearly empty (a Yes and a No typed once in an abandoned column): fewer
-    # than a quarter of the cells the fullest one answers.
-    sparse = {c for c, n in answered.items() if n * _SPARSE < most}
-    full = [n for n in kept if n[0] not in sparse and n[0] not in counts]
-    if full:
-        # The agents' answers beat an empty or nearly empty column, whatever the headers.
-        return full
-    # Only a count holds the agents' answers: a header asking for them beats it, however
-    # empty; an empty or nearly empty one that does not ask beats nothing.
-    asking = [n for n in kept if n[0] in asks and n[0] not in counts]
-    return asking or [n for n in kept if n[0] not in sparse] or kept
+def _flag_column(
+    key: str, order: list[int], tallies: Mapping[int, Tally], counted: AbstractSet[int]
+) -> int:
+    """Of the headers naming yes/no column `key`, best first by their headers (`order`),
+    the column read: the first the cells do not say cannot be the flag (see
+    _cannot_be_flag); the headers' pick when every one can't."""
+    for c in order:
+        others = [tallies.get(o, _EMPTY) for o in order if o != c and o not in counted]
+        if not _cannot_be_flag(key, tallies.get(c, _EMPTY), others):
+            return c
+    return order[0]
 
 
-_SPARSE = 4  # a column answering fewer than a quarter of the fullest one's cells is sparse
+def _cannot_be_flag(key: str, t: Tally, others: Iterable[Tally]) -> bool:
+    """Whether a column whose agents' cells hold `t` cannot be yes/no column `key` beside
+    the others naming it (`others`: their cells, those under a header naming a count left
+    out): it holds counts or dates (two cells or more, fewer than two a Yes or a No: see
+    no_flag_cells), or no agent's cell is filled while another holds a Yes or a No (1/0,
+    TRUE/FALSE, the words) in half of the agents' rows or more."""
+    if no_flag_cells(key, t):
+        return True
+    return not t.filled and any(
+        o.held.holds is Holds.ANSWERS and o.kinds.get(Holds.ANSWERS, 0) * 2 >= o.rows > 0
+        for o in others
+    )
 
 
-def _answered(t: Tally) -> int:
-    """How many of a column's cells hold a Yes or a No, or a formula that may give one."""
-    return t.kinds.get(Holds.ANSWERS, 0) + t.kinds.get(Holds.FORMULAS, 0)
+def no_flag_cells(key: str, t: Tally) -> bool:
+    """Whether yes/no column `key` whose agents' cells hold `t` is no flag at all: two of
+    its cells or more hold what makes it none (no_flag_when: counts or dates), and fewer
+    than two a Yes or a No."""
+    return t.decided and t.kinds.get(Holds.ANSWERS, 0) < 2 and t.held.holds in no_flag_when(key)
 
 
 # Words of a header that says how many (a per-agent count), never a completion flag's.
@@ -764,24 +740,21 @@ _COUNT_WORDS = frozenset({"count", "#", "number", "how", "many", "total", "progr
 _PLURAL_STEPS = ("tbts", "certs")
 
 
-def chosen_why(read: tuple[str, Tally, bool], aside: tuple[str, Tally, bool]) -> str:
+def chosen_why(read: tuple[str, Tally], aside: tuple[str, Tally]) -> str:
     """Why a yes/no column was read over another naming it by what the agents' cells hold,
-    not by its header (pick_columns): each one's column letter, its cells (Tally) and
-    whether its header names a count (names_count)."""
+    not by its header (pick_columns): each one's column letter and its cells (Tally)."""
 
-    def cells(t: Tally, count: bool) -> str:
+    def cells(t: Tally) -> str:
         if not t.filled:
-            return "empty"
-        n = _answered(t)
-        if count and t.zero_one:
-            return f"1s and 0s in {t.filled} cells under a header that may name a count"
+            return "empty in every agent's row"
         if t.held.holds is Holds.ANSWERS:
-            return f"a Yes or a No in {n} cell{'s' if n != 1 else ''}"
+            n = t.kinds.get(Holds.ANSWERS, 0)
+            return f"a Yes or a No in {n} of {t.rows} agents' rows"
         return f"{t.held.holds.value} in {t.filled} cells"
 
     return (
-        f"by what the agents' cells hold — {read[0]}: {cells(read[1], read[2])}; "
-        f"{aside[0]}: {cells(aside[1], aside[2])}"
+        f"by what the agents' cells hold — {read[0]}: {cells(read[1])}; "
+        f"{aside[0]}: {cells(aside[1])}"
     )
 
 

@@ -1332,6 +1332,12 @@ def _calendar_line(today: date, now: datetime, cal: BusinessCalendar) -> str:
     )
 
 
+def _is(shown: str) -> str:
+    """What _shown says of a cell, after its header: 'is empty', 'cannot be read', 'holds
+    a formula...'."""
+    return shown if shown.startswith(("cannot", "holds")) else f"is {shown}"
+
+
 def _shown(facts: AgentFacts, key: str) -> str:
     if key in facts.unreadable:
         return _cannot(facts, key)
@@ -1522,7 +1528,7 @@ def _access_lines(
             + (
                 _said(facts, "searched_course", absent)
                 if "searched_course" in absent
-                else f"{_header('searched_course')} is {_shown(facts, 'searched_course')}"
+                else f"{_header('searched_course')} {_is(_shown(facts, 'searched_course'))}"
             )
             + "."
         ]

@@ -55,10 +55,11 @@ RULES = {
             "ESP010",
             "duplicate-header",
             "rename the header that does not hold the column (esp reads one esp.toml maps, "
-            "else the tracker's own over another table's beside it, else for a yes/no column "
-            "one holding the agents' Yes and No over one holding counts, dates or other text "
-            "and over an empty or nearly empty one, else the one naming it most exactly, the "
-            "first of equal ones), or map the team's spelling in esp.toml [columns]",
+            "else the tracker's own over another table's beside it, else for a completion "
+            "flag any header over one naming a count, else the one naming it most exactly, "
+            "the first of equal ones; a yes/no column so chosen is set aside only when its "
+            "agents' cells hold counts or dates, or none is filled while the other holds Yes "
+            "or No in half of them or more), or map the team's spelling in esp.toml [columns]",
         ),
         Rule(
             "ESP011",

@@ -11,12 +11,13 @@ cells whose value changes are written, and the change is documented in TBT Notes
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from esp_cli.config import DEFAULT_ACCESS_VALUES, Config
-from esp_cli.core.columns import BY_KEY
+from esp_cli.core.columns import BY_KEY, course_number
 from esp_cli.core.model import (
     CANNOT_LOCATE,
     access_key,
@@ -34,8 +35,10 @@ from esp_cli.services.escalations import FOLLOW_SCAN, follow_computed, partial_c
 from esp_cli.services.facts import calendar_from, need_rule_columns
 from esp_cli.services.notes import plan_note, refuse_future
 from esp_cli.workbook.session import write_session
-from esp_cli.workbook.tracker import Row, Sheet, Table
+from esp_cli.workbook.tracker import Row, Sheet, Table, answer_kept
 from esp_cli.workbook.xlsx.validations import ListValidation
+
+log = logging.getLogger("esp")
 
 ACCESS = "citrix_access"
 SPOC_CALLED = "spoc_called"
@@ -171,7 +174,10 @@ def set_access(
             wanted.append((INCIDENT, ticket, ticket, f"Incident {ticket}"))
         if callback is not None:
             wanted.append((CALLBACK, callback, callback, f"Callback {callback}"))
-        if searched is not None:
+        if searched and course_number(SEARCHED, row.raw.get(SEARCHED)):
+            # The course searched typed in place of Yes: it says Yes already, kept.
+            log.warning("%s", answer_kept(sheet, row, SEARCHED))
+        elif searched is not None:
             shown = s.table.yes_no(row, SEARCHED, searched)
             # The note says it in a word whatever form the cell takes (1, TRUE).
             word = shown if isinstance(shown, str) else ("Yes" if searched else "No")

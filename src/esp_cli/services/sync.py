@@ -301,7 +301,7 @@ def _sync(
                 fix=f"give the {ROLE} with --from MASTER.xlsx (or [tracker] master in esp.toml).",
             )
         conflicts, unmatched, matched, cells = _plan(s.table, master, master_rows, overwrite)
-        findings = [*s.table.findings, *master.findings]
+        master_findings = master.findings
         # Matched: the Master's rows are not needed while the tracker's cells are planned
         # and written (the sheet's XML is read for them: on 50,000 agents, the two at once
         # would be some 50 MB more).
@@ -316,7 +316,8 @@ def _sync(
         master=master_path,
         conflicts=conflicts,
         unmatched=unmatched,
-        findings=findings,
+        # After the write: a header set aside said by it is not said again.
+        findings=[*s.table.findings, *master_findings],
         matched_agents=matched,
         write=s.report,
         computed_missing=partial_computed(s.table, (row.sheet for row, _ in dated)) or None,

@@ -39,6 +39,7 @@ from esp_cli.errors import MissingColumnsError, UnsafeWriteError, UsageError, Wo
 from esp_cli.workbook import followups, history, waiting
 from esp_cli.workbook.finder import RowFinder
 from esp_cli.workbook.tracker import (
+    SET_ASIDE,
     Row,
     Sheet,
     Table,
@@ -1153,12 +1154,14 @@ class WriteSession:
         written = {c.sheet for c in self.plan.changes}
         written |= {c.sheet for cs in self.plan.applied.values() for c in cs}
         written |= {a.sheet for a in self.plan.added_columns}
+        said: set[tuple[str, int, int]] = set()
         for sheet in table.sheets:
             if sheet.name not in written:
                 continue
             for key, read, aside in sheet.duplicate_headers:
                 if (key, aside) in sheet.chosen_aside:
                     continue  # said when the sheet was read
+                said.add((sheet.name, sheet.header_row, aside))
                 log.warning(
                     "%s",
                     set_aside_words(
@@ -1167,6 +1170,13 @@ class WriteSession:
                         (address(sheet.name, sheet.header_row, aside), sheet.headers[aside]),
                     ),
                 )
+        # Said once: not again among the cells the command lists (the same header's
+        # "another ... column, set aside").
+        table.findings[:] = [
+            f
+            for f in table.findings
+            if (f.sheet, f.row, f.col) not in said or not f.message.startswith(SET_ASIDE)
+        ]
 
     def _applied_cells(self, applied: list[waiting.Outcome]) -> bool:
         return any(self.plan.applied.get(o.op.op) for o in applied) or bool(self.plan.added_columns)

@@ -31,7 +31,6 @@ from esp_cli.core.columns import (
     alias_table,
     asked_column,
     asked_words,
-    asks_yes_no,
     chosen_why,
     closest_header,
     course_number,
@@ -41,7 +40,7 @@ from esp_cli.core.columns import (
     is_progress,
     match_header,
     names_count,
-    no_flag_when,
+    no_flag_cells,
     pick_columns,
     roster_beside,
     set_aside_words,
@@ -266,18 +265,22 @@ class Table:
         return None
 
     def yes_no(self, row: Row, key: str, value: bool) -> Any:
-        """Yes or No in the column's own form: 1 or 0 in a column of 1s and 0s, TRUE or
-        FALSE in one of TRUE/FALSE; in words as its drop-down spells them (Y/N...), else as
-        its cells do, else Yes/No."""
+        """Yes or No in the column's own form: as its Yes cells hold a Yes (1, TRUE, the
+        words), its No cells a No; with no such cell, from the other's (1 beside 0s, TRUE
+        beside FALSEs, words as its drop-down spells them, else Yes/No). Under a drop-down,
+        always a value its list allows, as the list spells it."""
         sheet = self.sheet(row.sheet)
         tallied = sheet.tallies.get(key)
         form = tallied.form(value) if tallied is not None else None
-        if form is not None and not isinstance(form, str):
-            return form
         found = self.dropdown(sheet, row.row, sheet.col(key))
-        if found is not None or form is None:
-            return spell_yes_no(found.values if found is not None else None, value)
-        return form
+        if found is None:
+            return spell_yes_no(None, value) if form is None else form
+        if form is not None:
+            shown = str(form).upper() if isinstance(form, bool) else str(form)
+            for option in found.values or ():
+                if option.strip().casefold() == shown.casefold():
+                    return option if isinstance(form, str) else form
+        return spell_yes_no(found.values, value)
 
 
 def _parse(kind: Kind, value: Any, date1904: bool) -> Any:
@@ -366,6 +369,12 @@ class Header(NamedTuple):
     named: list[tuple[int, str, int]]
     blocks: dict[int, int]
 
+    @property
+    def named_twice(self) -> frozenset[str]:
+        """The yes/no columns two headers or more name."""
+        keys = [key for _, key, _ in self.named if BY_KEY[key].kind is Kind.YESNO]
+        return frozenset(k for k in keys if keys.count(k) > 1)
+
     def yes_no(self, wanted: AbstractSet[str] | None) -> dict[str, list[int]]:
         """By yes/no column among `wanted` (None: all), the columns of the headers naming
         it: read_table chooses among them by what the agents' cells hold."""
@@ -412,8 +421,18 @@ def find_header(values: SheetValues, table: Mapping[str, str]) -> Header | None:
         c: sum(1 for ln in below if c <= len(ln) and not is_blank(ln[c - 1])) for c in headers
     }
     blocks = header_blocks({c: named_by.get(c) for c in headers}, filled)
-    columns, duplicates = pick_columns(named, blocks)
+    columns, duplicates = pick_columns(named, blocks, counted=_counted(named, headers))
     return Header(r, columns, headers, duplicates, named, blocks)
+
+
+# How the finding of a header set aside for another naming its column starts.
+SET_ASIDE = "another '"
+
+
+def _counted(named: Iterable[tuple[int, str, int]], headers: Mapping[int, str]) -> set[int]:
+    """The columns whose header may name a per-agent count of a completion flag
+    (names_count): never read as the flag while another header names it."""
+    return {c for c, key, _ in named if names_count(headers[c], key)}
 
 
 def _asked(
@@ -491,7 +510,6 @@ def _chosen_line(
     key: str,
     cols: tuple[int, int],
     tallies: Mapping[int, Tally],
-    counted: AbstractSet[int],
 ) -> str:
     """The line said of yes/no column `key` read from cols[0] over cols[1] by what the
     agents' cells hold (the headers alone would read cols[1])."""
@@ -502,8 +520,8 @@ def _chosen_line(
         (address(sheet, header_row, read), headers[read]),
         (address(sheet, header_row, aside), headers[aside]),
         chosen_why(
-            (col_letter(read), tallies.get(read, empty), read in counted),
-            (col_letter(aside), tallies.get(aside, empty), aside in counted),
+            (col_letter(read), tallies.get(read, empty)),
+            (col_letter(aside), tallies.get(aside, empty)),
         ),
     )
 
@@ -523,12 +541,9 @@ def _not_answers(
     out: dict[str, tuple[Holds, int, str]] = {}
     for key, c in columns.items():
         t = tallies.get(c)
-        if t is None or not t.decided or t.kinds.get(Holds.ANSWERS, 0) >= 2:
-            continue
-        held = t.held
-        if held.holds in no_flag_when(key):
-            k = agents[held.at]
-            out[key] = (held.holds, top + k + 1, text_of(lines[top + k][c - 1]))
+        if t is not None and no_flag_cells(key, t):
+            k = agents[t.held.at]
+            out[key] = (t.held.holds, top + k + 1, text_of(lines[top + k][c - 1]))
     return out
 
 
@@ -863,7 +878,10 @@ def read_table(
             continue
         # The yes/no columns read are chosen (of two headers naming one) and judged by what
         # the agents' cells hold down the whole sheet: every header naming one is read.
-        yes_no = found.yes_no(None if wanted is None else wanted | also)
+        # Every yes/no column two headers name too, whether the command reads it or not:
+        # which one is read is chosen the same way (and said in the same words) by every
+        # command.
+        yes_no = found.yes_no(None if wanted is None else wanted | also | found.named_twice)
         late_cols = (
             {c for k, c in columns.items() if k in also}
             if wanted is not None and also and also_when <= columns.keys()
@@ -879,20 +897,15 @@ def read_table(
         lines = values.rows
         agents = _agent_lines(lines, top, [c for k, c in columns.items() if k in IDENTITY_KEYS])
         tallies = _tallies(values, top, agents, {c for cols in yes_no.values() for c in cols})
-        counted = {c for c, key, _ in found.named if c in tallies and names_count(headers[c], key)}
         columns, duplicates = pick_columns(
-            found.named,
-            found.blocks,
-            tallies,
-            {c for c in tallies if asks_yes_no(headers[c])},
-            counted,
+            found.named, found.blocks, tallies, _counted(found.named, headers)
         )
         # A yes/no column read for what its cells hold where the headers alone would have
         # read another: said by every command that reads the sheet, as it changes what
         # each agent's cell is read from.
         chosen = {
             (key, again): _chosen_line(
-                info.name, header_row, headers, key, (first_col, again), tallies, counted
+                info.name, header_row, headers, key, (first_col, again), tallies
             )
             for key, first_col, again in duplicates
             if found.columns.get(key) == again
@@ -901,6 +914,8 @@ def read_table(
             log.warning("%s", line)
         not_answers = _not_answers(lines, top, agents, columns, tallies)
         for key, first_col, again in duplicates:
+            if (key, again) in chosen:
+                continue  # said above, once
             findings.append(
                 Finding(
                     info.name,
@@ -908,7 +923,7 @@ def read_table(
                     again,
                     BY_KEY[key].header,
                     headers[again],
-                    f"another '{BY_KEY[key].header}' column, set aside; esp uses "
+                    f"{SET_ASIDE}{BY_KEY[key].header}' column, set aside; esp uses "
                     f"column {col_letter(first_col)}",
                 )
             )
