@@ -292,8 +292,33 @@ _RULE = re.compile(r"^_{5,}$")
 _FROM_HEADER = re.compile(rf"^({_words(0)}){_COLON}\s*\S", re.I)
 # The header that says when the quoted message was sent: every mail program writes its time.
 _DATE_HEADER = re.compile(rf"^({_words(1)}){_COLON}", re.I)
-# The headers that may follow a From line in its block.
-_SENT_HEADER = re.compile(rf"^({_words(1)}|{_words(2)}){_COLON}", re.I)
+# Each language's From line and the headers that may follow it there: a header block is in
+# one language (Spanish `De:` then `Para:`, never Italian's `A:` or Polish `Do:`).
+_LANGUAGE_HEADERS = tuple(
+    (
+        re.compile(rf"^({row[0]}){_COLON}", re.I),
+        re.compile(rf"^({row[1]}|{row[2]}){_COLON}", re.I),
+    )
+    for row in _QUOTE_LANGUAGES.values()
+)
+# The words a time may carry ("9:00 AM", "17h", "9.00 Uhr"): no one's name.
+_TIME_WORDS = re.compile(r"\b(a\.?m|p\.?m|h|hrs?|uhr|horas?|ore)\b\.?", re.I)
+
+
+def _one_language(first: str, following: Sequence[str]) -> bool:
+    """Whether a From line and a header among the lines following it are one language's."""
+    return any(
+        head.match(first) and any(other.match(x) for x in following)
+        for head, other in _LANGUAGE_HEADERS
+    )
+
+
+def _names_a_person(value: str) -> bool:
+    """Whether a From line's value names someone (an address, a name), not a time or a
+    number (an agent's hours typed `De: 9:00`)."""
+    return "@" in value or bool(re.search(r"[^\W\d_]", _TIME_WORDS.sub(" ", value)))
+
+
 # Any header line, in any language ("Đã gửi: …", "Отправлено: …", "送信日時：…"): a label
 # of one to three words, then its colon.
 _HEADER_LINE = re.compile(r"^[^\W\d_][^\W\d]*(?:[ \u00a0'’-][^\W\d_][^\W\d]*){0,2}[ \u00a0]?[:：]")
@@ -318,14 +343,37 @@ _ATTRIBUTION = re.compile(
     re.I,
 )
 _ATTRIBUTION_LINES = 3
-# A phone's or an app's signature line, the end of what the agent typed.
+# A phone's or an app's signature line, the end of what the agent typed: the whole line is
+# one ("Sent from my iPhone", "Sent from my Verizon, Samsung Galaxy smartphone", "Get Outlook
+# for iOS"), every word of it a device's, an app's or a carrier's. "Sent from my phone,
+# laptop is dead" or "Sent from my work device" is hers.
 _MOBILE_SIGNATURE = re.compile(
-    r"^(sent from (my |the )?(iphone|ipad|android|samsung|galaxy|mobile|blackberry|"
-    r"outlook|mail for windows|yahoo mail)\b.*|get outlook for (ios|android)\b.*|"
-    r"sent from my [\w ,.&'-]{0,40}\b(phone|smartphone|device|tablet|galaxy|iphone|android)"
-    r"[\w ,.&'-]{0,20})$",
+    r"^(sent\s+(from|via)|get(?=\s+outlook\b))\s+(?P<words>[\w ,.&'-]{1,60}?)[\s.!]*$",
     re.I,
 )
+_DEVICE_WORDS = frozenset(
+    "iphone ipad android samsung galaxy mobile blackberry outlook smartphone phone tablet "
+    "device yahoo mail windows ios app proton gmail aol".split()
+)
+_DEVICE_OTHER_WORDS = frozenset(
+    "my the a an for on by verizon at&t att t-mobile tmobile sprint cricket boost metro pcs "
+    "wireless lte 4g 5g htc lg motorola moto pixel google huawei xiaomi oneplus nokia sony "
+    "xperia note ultra plus pro max mini fold flip edge".split()
+)
+
+
+def _mobile_signature(line: str) -> bool:
+    """Whether a line is a phone's or an app's signature, the whole line (_MOBILE_SIGNATURE)."""
+    found = _MOBILE_SIGNATURE.match(line)
+    if found is None:
+        return False
+    words = [w.strip(".'-") for w in re.split(r"[\s,]+", found.group("words").casefold())]
+    words = [w for w in words if w]
+    known = _DEVICE_WORDS | _DEVICE_OTHER_WORDS
+    every = all(w in known or re.fullmatch(r"[a-z]?\d+[a-z]?\d*", w) for w in words)
+    return every and any(w in _DEVICE_WORDS for w in words)
+
+
 # HTML bodies mark the quoted message: Gmail, Apple Mail, Thunderbird, Outlook on the web,
 # Outlook for Windows (the quote's block), Yahoo.
 _HTML_QUOTE = re.compile(
@@ -689,12 +737,14 @@ def _quoted_header(
         return ""
     value = first.split(":", 1)[-1].split("：", 1)[-1].strip()
     timed = any(_TIME.search(x) for x in block)
+    if not _names_a_person(value):
+        return ""  # her hours typed `De: 9:00` / `A: 17:30`
     if ruled and ("@" in value or timed):
         return SURE
     found = _FROM_HEADER.match(first)
     if not found or not _FROM_VALUE.search(value):
         return ""
-    if not any(_SENT_HEADER.match(x) for x in block[1 : 1 + _HEADER_LOOKAHEAD]):
+    if not _one_language(first, block[1 : 1 + _HEADER_LOOKAHEAD]):
         return ""
     above = lines[i - 1].strip() if i > 0 else ""
     if not ruled and above and _HEADER_LINE.match(above):
@@ -828,7 +878,7 @@ def own_text(text: str, sender_name: str = "", sender_email: str = "") -> OwnTex
         if raw.rstrip() == "--" and raw != "-- " and not _signature_below(lines, i, sender):
             i += 1
             continue  # a divider of the agent's own: no words
-        if raw.rstrip() == "--" or _QUOTE_START.match(line) or _MOBILE_SIGNATURE.match(line):
+        if raw.rstrip() == "--" or _QUOTE_START.match(line) or _mobile_signature(line):
             break  # signature or the start of the quoted original
         own = words > 1 or bool(words and _without_greeting(first))
         if line and (found := _quoted_header(lines, i, own=own, sender=sender_name)):
@@ -1546,8 +1596,10 @@ def quoted_message(body: str) -> Quoted | None:
         if not _FROM_HEADER.match(line):
             continue
         block = [x for x in lines[at + 1 : at + _BLOCK_LINES] if x]
-        headed = any(_SENT_HEADER.match(x) for x in block[:_HEADER_LOOKAHEAD])
+        headed = _one_language(line, block[:_HEADER_LOOKAHEAD])
         value = _header_value(line)
+        if not _names_a_person(value):
+            continue
         sent = next((_header_value(x) for x in block if _DATE_HEADER.match(x)), "")
         if not (headed or separated):
             continue
