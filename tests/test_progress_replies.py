@@ -173,3 +173,115 @@ def test_a_spanish_header_block_is_still_a_quote() -> None:
         "de 2026 8:00\nPara: Xavier Dunn\nAsunto: ESP\n\nPor favor responde."
     )
     assert clean_body(body, "Xavier Dunn") == "Listo 6/8"
+
+
+# ------------------------------------------------ the coordinator's reminder she answers
+
+
+@pytest.mark.parametrize("to", [JORDAN, "ESP Agents <esp.agents@x.com>"])
+@pytest.mark.parametrize(("typed", "pdf"), [("", False), ("As requested", True), ("Done", False)])
+def test_a_forward_line_inside_the_reminder_she_answers_makes_no_forward(
+    tracker: Path, folder: Path, to: str, typed: str, pdf: bool
+) -> None:
+    mail = _mail("RE: ESP progress - please reply by EOD", typed + FORWARDING_REMINDER, to=to)
+    data = _import(tracker, folder, mail)
+    assert _notes(data) == [typed or "Self-report (no details given)"]
+    assert not any("report" in p.split(":")[0] for p in _problems(data))
+    if typed:
+        assert _problems(data) == []
+
+
+@pytest.mark.parametrize("typed", ["Attached.", "Please see attached."])
+def test_a_reply_pointing_at_her_attachment_is_not_warned(
+    tracker: Path, folder: Path, typed: str
+) -> None:
+    mail = _mail("RE: ESP progress - please reply by EOD", typed + REMINDER, pdf=True)
+    data = _import(tracker, folder, mail)
+    assert _notes(data) == [typed]
+    assert _problems(data) == []
+
+
+@pytest.mark.parametrize("subject", ["Vá: ESP progress - please reply by EOD", "ESP progress"])
+@pytest.mark.parametrize("as_msg", [False, True])
+def test_a_reply_to_the_coordinator_under_any_prefix_is_hers(
+    tracker: Path, folder: Path, subject: str, as_msg: bool
+) -> None:
+    data = _import(tracker, folder, _mail(subject, "Kész, 8/8" + REMINDER), as_msg=as_msg)
+    assert _notes(data) == ["Kész, 8/8"]
+    assert _problems(data) == []
+    empty = _import(tracker, folder, _mail(subject, REMINDER), as_msg=as_msg)
+    assert [i["date"] for i in empty["imported"]] == ["2026-11-24"]
+    assert empty["unmatched"] == []
+    assert _problems(empty) == [
+        f"nothing is typed above the e-mail it answers, the one Jordan Reyes sent {SENT}: if "
+        "Xavier Dunn answered inside it, add the report with esp note add"
+    ]
+
+
+@pytest.mark.parametrize("reply", [True, False])
+def test_her_pdf_sent_with_her_signature_alone_gets_one_warning(
+    tracker: Path, folder: Path, reply: bool
+) -> None:
+    signature = "Xavier Dunn\nCustomer Care Agent | VendorCX\n(614) 555-0146"
+    body = signature + (REMINDER if reply else "")
+    subject = "RE: ESP progress - please reply by EOD" if reply else "TBT 5 certificate"
+    data = _import(tracker, folder, _mail(subject, body, pdf=True))
+    assert _problems(data) == [
+        "no text of its own but the lines 'Xavier Dunn / Customer Care Agent | VendorCX / (614) "
+        "555-0146', taken for her signature, and Xavier Dunn TBT.pdf attached: esp reads only "
+        "a message's text; if the report is in the attachment, add it with esp note add"
+    ]
+
+
+# ----------------------------------------------------- a notice sent to her, forwarded
+
+
+@pytest.mark.parametrize(
+    ("typed", "quoted", "note", "named"),
+    [
+        ("", LMS, "You completed TBT 5 - Billing Basics",
+         "Learning Hub (noreply@learninghub.x.com)"),
+        ("As requested", LMS, "As requested", "Learning Hub (noreply@learninghub.x.com)"),
+        ("FYI", LMS, "FYI", "Learning Hub (noreply@learninghub.x.com)"),
+        ("FYI", SPOC, "FYI", "SPOC Team (spoc.team@helpdesk-partner.com)"),
+        ("", SPOC, "INC-12 Citrix apps missing", "SPOC Team (spoc.team@helpdesk-partner.com)"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("as_msg", [False, True])
+def test_her_forward_of_a_notice_sent_to_her_is_her_report_of_its_day(
+    tracker: Path, folder: Path, typed: str, quoted: str, note: str, named: str, as_msg: bool
+) -> None:
+    subject = "FW: " + ("You completed TBT 5 - Billing Basics" if quoted == LMS else note)
+    data = _import(tracker, folder, _mail(subject, typed + quoted), as_msg=as_msg)
+    assert [i["date"] for i in data["imported"]] == ["2026-11-24"]
+    assert _notes(data) == [note]
+    assert _problems(data) == [
+        f"nothing of her own is typed above the e-mail it forwards, one {named} sent "
+        f"{NOTICE_SENT}: read as her report of the day; if more of hers is in that e-mail, add "
+        "it with esp note add"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "quoted"), [("TBT 5 done", LMS), ("Citrix fixed, back on TBTs", SPOC)]
+)
+def test_her_words_above_a_forwarded_notice_are_her_report(
+    tracker: Path, folder: Path, typed: str, quoted: str
+) -> None:
+    data = _import(tracker, folder, _mail("FW: notice", typed + quoted))
+    assert _notes(data) == [typed]
+    assert _problems(data) == []
+
+
+@pytest.mark.parametrize("copied", [False, True])
+def test_a_forward_of_a_colleagues_report_with_nothing_typed_is_still_refused(
+    tracker: Path, folder: Path, copied: bool
+) -> None:
+    quoted = _notice("Rebecca Stone <rebecca.stone@x.com>", "ESP progress", "6/8 done")
+    mail = _mail("FW: ESP progress", "FYI" + quoted)
+    if copied:  # the colleague copied on it
+        mail["Cc"] = "Rebecca Stone <rebecca.stone@x.com>"
+    data = _import(tracker, folder, mail)
+    assert data["imported"] == []
+    ((reason,),) = [(u["reason"],) for u in data["unmatched"]]
+    assert "of another person's report: it quotes a report Rebecca Stone" in reason
