@@ -140,15 +140,16 @@ def day_off_warning(day: date, why: str, before: date, what: str, command: str) 
     )
 
 
-def attached_warning(names: Sequence[str]) -> str:
+def attached_warning(names: Sequence[str], set_aside: str = "") -> str:
     """The warning for a message with no text of its own and these files attached ('' when
-    none is)."""
+    none is); the lines taken for the sender's signature (`set_aside`) said in it."""
     shown = [n or "a file with no name" for n in names]
     if not shown:
         return ""
+    signed = f" but the lines {set_aside!r}, taken for her signature" if set_aside else ""
     return (
-        f"no text of its own, and {', '.join(shown)} attached: esp reads only a message's "
-        "text; if the report is in the attachment, add it with esp note add"
+        f"no text of its own{signed}, and {', '.join(shown)} attached: esp reads only a "
+        "message's text; if the report is in the attachment, add it with esp note add"
     )
 
 

@@ -42,6 +42,7 @@ from esp_cli.mail.selfreports import (
     UnreadableMail,
     automatic,
     decode_text,
+    display_recipients,
     forwarded_report,
     html_to_text,
     is_forward,
@@ -83,6 +84,7 @@ SENDER_NAME = 0x0C1A
 SENDER_ADDRTYPE = 0x0C1E
 SENDER_ADDRESS = 0x0C1F
 DELIVERY_TIME = 0x0E06
+DISPLAY_TO = 0x0E04
 BODY = 0x1000
 RTF_COMPRESSED = 0x1009
 BODY_HTML = 0x1013
@@ -447,6 +449,7 @@ def _report(
         forward=is_forward(props.text(SUBJECT)),
         set_aside=own.set_aside,
         reply=is_reply(props.text(SUBJECT)),
+        recipients=display_recipients(props.text(DISPLAY_TO)),
     )
 
 

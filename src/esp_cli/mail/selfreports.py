@@ -23,7 +23,7 @@ from email.errors import HeaderParseError, MissingHeaderBodySeparatorDefect
 from email.header import decode_header
 from email.message import EmailMessage, Message
 from email.policy import Compat32, EmailPolicy
-from email.utils import parseaddr, parsedate_to_datetime
+from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from html import unescape
 from itertools import chain
 from typing import Any
@@ -292,8 +292,33 @@ _RULE = re.compile(r"^_{5,}$")
 _FROM_HEADER = re.compile(rf"^({_words(0)}){_COLON}\s*\S", re.I)
 # The header that says when the quoted message was sent: every mail program writes its time.
 _DATE_HEADER = re.compile(rf"^({_words(1)}){_COLON}", re.I)
-# The headers that may follow a From line in its block.
-_SENT_HEADER = re.compile(rf"^({_words(1)}|{_words(2)}){_COLON}", re.I)
+# Each language's From line and the headers that may follow it there: a header block is in
+# one language (Spanish `De:` then `Para:`, never Italian's `A:` or Polish `Do:`).
+_LANGUAGE_HEADERS = tuple(
+    (
+        re.compile(rf"^({row[0]}){_COLON}", re.I),
+        re.compile(rf"^({row[1]}|{row[2]}){_COLON}", re.I),
+    )
+    for row in _QUOTE_LANGUAGES.values()
+)
+# The words a time may carry ("9:00 AM", "17h", "9.00 Uhr"): no one's name.
+_TIME_WORDS = re.compile(r"\b(a\.?m|p\.?m|h|hrs?|uhr|horas?|ore)\b\.?", re.I)
+
+
+def _one_language(first: str, following: Sequence[str]) -> bool:
+    """Whether a From line and a header among the lines following it are one language's."""
+    return any(
+        head.match(first) and any(other.match(x) for x in following)
+        for head, other in _LANGUAGE_HEADERS
+    )
+
+
+def _names_a_person(value: str) -> bool:
+    """Whether a From line's value names someone (an address, a name), not a time or a
+    number (an agent's hours typed `De: 9:00`)."""
+    return "@" in value or bool(re.search(r"[^\W\d_]", _TIME_WORDS.sub(" ", value)))
+
+
 # Any header line, in any language ("Đã gửi: …", "Отправлено: …", "送信日時：…"): a label
 # of one to three words, then its colon.
 _HEADER_LINE = re.compile(r"^[^\W\d_][^\W\d]*(?:[ \u00a0'’-][^\W\d_][^\W\d]*){0,2}[ \u00a0]?[:：]")
@@ -318,14 +343,37 @@ _ATTRIBUTION = re.compile(
     re.I,
 )
 _ATTRIBUTION_LINES = 3
-# A phone's or an app's signature line, the end of what the agent typed.
+# A phone's or an app's signature line, the end of what the agent typed: the whole line is
+# one ("Sent from my iPhone", "Sent from my Verizon, Samsung Galaxy smartphone", "Get Outlook
+# for iOS"), every word of it a device's, an app's or a carrier's. "Sent from my phone,
+# laptop is dead" or "Sent from my work device" is hers.
 _MOBILE_SIGNATURE = re.compile(
-    r"^(sent from (my |the )?(iphone|ipad|android|samsung|galaxy|mobile|blackberry|"
-    r"outlook|mail for windows|yahoo mail)\b.*|get outlook for (ios|android)\b.*|"
-    r"sent from my [\w ,.&'-]{0,40}\b(phone|smartphone|device|tablet|galaxy|iphone|android)"
-    r"[\w ,.&'-]{0,20})$",
+    r"^(sent\s+(from|via)|get(?=\s+outlook\b))\s+(?P<words>[\w ,.&'-]{1,60}?)[\s.!]*$",
     re.I,
 )
+_DEVICE_WORDS = frozenset(
+    "iphone ipad android samsung galaxy mobile blackberry outlook smartphone phone tablet "
+    "device yahoo mail windows ios app proton gmail aol".split()
+)
+_DEVICE_OTHER_WORDS = frozenset(
+    "my the a an for on by verizon at&t att t-mobile tmobile sprint cricket boost metro pcs "
+    "wireless lte 4g 5g htc lg motorola moto pixel google huawei xiaomi oneplus nokia sony "
+    "xperia note ultra plus pro max mini fold flip edge".split()
+)
+
+
+def _mobile_signature(line: str) -> bool:
+    """Whether a line is a phone's or an app's signature, the whole line (_MOBILE_SIGNATURE)."""
+    found = _MOBILE_SIGNATURE.match(line)
+    if found is None:
+        return False
+    words = [w.strip(".'-") for w in re.split(r"[\s,]+", found.group("words").casefold())]
+    words = [w for w in words if w]
+    known = _DEVICE_WORDS | _DEVICE_OTHER_WORDS
+    every = all(w in known or re.fullmatch(r"[a-z]?\d+[a-z]?\d*", w) for w in words)
+    return every and any(w in _DEVICE_WORDS for w in words)
+
+
 # HTML bodies mark the quoted message: Gmail, Apple Mail, Thunderbird, Outlook on the web,
 # Outlook for Windows (the quote's block), Yahoo.
 _HTML_QUOTE = re.compile(
@@ -689,12 +737,14 @@ def _quoted_header(
         return ""
     value = first.split(":", 1)[-1].split("：", 1)[-1].strip()
     timed = any(_TIME.search(x) for x in block)
+    if not _names_a_person(value):
+        return ""  # her hours typed `De: 9:00` / `A: 17:30`
     if ruled and ("@" in value or timed):
         return SURE
     found = _FROM_HEADER.match(first)
     if not found or not _FROM_VALUE.search(value):
         return ""
-    if not any(_SENT_HEADER.match(x) for x in block[1 : 1 + _HEADER_LOOKAHEAD]):
+    if not _one_language(first, block[1 : 1 + _HEADER_LOOKAHEAD]):
         return ""
     above = lines[i - 1].strip() if i > 0 else ""
     if not ruled and above and _HEADER_LINE.match(above):
@@ -828,7 +878,7 @@ def own_text(text: str, sender_name: str = "", sender_email: str = "") -> OwnTex
         if raw.rstrip() == "--" and raw != "-- " and not _signature_below(lines, i, sender):
             i += 1
             continue  # a divider of the agent's own: no words
-        if raw.rstrip() == "--" or _QUOTE_START.match(line) or _MOBILE_SIGNATURE.match(line):
+        if raw.rstrip() == "--" or _QUOTE_START.match(line) or _mobile_signature(line):
             break  # signature or the start of the quoted original
         own = words > 1 or bool(words and _without_greeting(first))
         if line and (found := _quoted_header(lines, i, own=own, sender=sender_name)):
@@ -1180,7 +1230,18 @@ def _report_of(
         forward=is_forward(subject),
         set_aside=own.set_aside,
         reply=is_reply(subject),
+        recipients=recipients_of(msg),
     )
+
+
+def recipients_of(msg: EmailMessage) -> list[tuple[str, str]]:
+    """Who a message was sent to (To; not Cc, where a colleague may be copied on her
+    forward of that colleague's report): (display name, address) each."""
+    try:
+        found = [str(v) for v in msg.get_all("to", [])]
+    except (HeaderParseError, ValueError, IndexError):
+        return []  # a damaged header: no one known
+    return [(n, a) for n, a in getaddresses(found) if n or a]
 
 
 def is_forward(subject: str) -> bool:
@@ -1292,6 +1353,7 @@ def forwarded_report(
     forward: bool = False,
     set_aside: str = "",
     reply: bool = False,
+    recipients: Sequence[tuple[str, str]] = (),
 ) -> SelfReport:
     """The report of an e-mail that forwards another: an agent's forward of her own report
     with nothing typed in it is that report (its words, its day), read from the e-mail
@@ -1307,13 +1369,17 @@ def forwarded_report(
     (`unread`: those it cannot, each said), it is refused, saying so — never a note of the
     subject alone on the forward's day. `forward`: its subject says it is one (`FW:`).
     A cover line that only points at what it forwards ("FYI", "see attached") is nothing
-    typed. Inline with nothing typed (her signature may stand above the quote), a colleague's
-    quoted report is refused, saying whose and when it was sent. Her attached report
-    imported, what else the forward carries is said (a colleague's report, an e-mail esp
-    cannot read), and so are the lines taken for her signature (`set_aside`); her words
-    typed above her attached report are the report, the attached one said."""
+    typed. Only a forward line above the first quoted message makes it a forward (one inside
+    the reminder she answers is the reminder's). Inline with nothing typed (her signature may
+    stand above the quote), a colleague's quoted report is refused, saying whose and when
+    it was sent; a notice sent to her, or the e-mail of one she writes to (`recipients`), is
+    hers (_quoted_report). Her attached report imported, what else the forward carries is
+    said (a colleague's report, an e-mail esp cannot read), and so are the lines taken for
+    her signature (`set_aside`); her words typed above her attached report are the report,
+    the attached one said."""
     mine = (report.name, report.email)
-    forward = forward or bool(_FORWARD_LINE.search(body))
+    first = quoted_message(body)
+    forward = forward or bool(_FORWARD_LINE.search(first.above if first else body))
     attached = [inner for r in attached for inner in (r.carried or (r,))]
     own = [r for r in attached if _same_sender_or_name((r.name, r.email), mine)]
     others = [r for r in attached if r not in own]
@@ -1350,9 +1416,11 @@ def forwarded_report(
             refused=f"forwards {len(own)} of {who}'s own e-mails ({days}) with nothing typed in "
             "it: save each attached e-mail on its own and import them",
         )
-    quoted = None if attached else quoted_message(body)
+    quoted = None if attached else first
     if quoted is not None:
-        read = _quoted_report(report, quoted, typed=typed, forward=forward, reply=reply)
+        read = _quoted_report(
+            report, quoted, typed=typed, forward=forward, reply=reply, recipients=recipients
+        )
         if isinstance(read, SelfReport):
             return read
         typed = read
@@ -1379,7 +1447,7 @@ def forwarded_report(
             "the report, save that e-mail on its own and import it"
         )
         carries = "; ".join(w for w in (mention, carries) if w)
-    if set_aside:  # her report of the day: the lines set aside said
+    if set_aside and f"{set_aside!r}" not in report.warning:  # said once: set aside
         report = _warned(
             report,
             f"the lines {set_aside!r} were taken for her signature: if they are her report, "
@@ -1398,13 +1466,22 @@ _FORWARD_LINE = re.compile(
 
 
 def _quoted_report(
-    report: SelfReport, quoted: Quoted, *, typed: bool, forward: bool, reply: bool
+    report: SelfReport,
+    quoted: Quoted,
+    *,
+    typed: bool,
+    forward: bool,
+    reply: bool,
+    recipients: Sequence[tuple[str, str]] = (),
 ) -> SelfReport | bool:
     """What a message quoting another says. Nothing typed above the quote: a forward is
     refused (her own forwarded e-mail; another person's message, named with when it was
     sent), a reply is hers with nothing typed, the message it quotes named. Words typed
     above: whether they are (`typed`), with a warning naming whose message a forward quotes,
-    or that her answers may be inside the message a reply that points below quotes."""
+    or that her answers may be inside the message a reply that points below quotes. The
+    e-mail of one she writes to (`recipients`: the coordinator's reminder) makes it her
+    reply, whatever its subject; a notice sent to her (a no-reply sender's, an outside
+    address's) forwarded is her report of the day, never another person's."""
     mine = (report.name, report.email)
     who = display_name(report.name) if report.name else report.email
     sender, sent = quoted.sender, quoted.sent
@@ -1428,6 +1505,27 @@ def _quoted_report(
     at = f" ({sender[1]})" if sender[0] and sender[1] else ""
     when = f" sent {sent}" if sent else ""
     sure = "@" in "".join(sender) or bool(_TIME.search(sent))
+    if any(_same_sender_or_name(sender, r) for r in recipients):
+        # The e-mail of the one she writes to (the coordinator's reminder): her reply.
+        if typed and _ANSWERS_BELOW.search(report.text):
+            return _answers_inside(report, whose, when)
+        if not typed and not report.warning:
+            return _warned(
+                report,
+                f"nothing is typed above the e-mail it answers, the one {whose}{when or ' wrote'}:"
+                f" if {who} answered inside it, add the report with esp note add",
+            )
+        return typed
+    if _notice(sender, report.email, recipients):
+        # A notice sent to her (the Learning Hub's, a ticket's): her progress, forwarded.
+        if nothing_above and (not typed or above or sure):
+            return _warned(
+                report,
+                f"nothing of her own is typed above the e-mail it forwards, one {whose}{at}"
+                f"{when}: read as her report of the day; if more of hers is in that e-mail, add "
+                "it with esp note add",
+            )
+        return typed
     if nothing_above and (not typed or above or sure):
         if answering:  # her reply, with no details
             return _warned(
@@ -1446,13 +1544,8 @@ def _quoted_report(
     if not sure or not (forward or quoted.separated or answering):
         return typed  # a memo's block of her own words, or a quote she writes above
     if answering:
-        if _POINTER.match(report.text) or _ANSWERS_BELOW.search(report.text):
-            return _warned(  # "See below": her answers are typed into the quote
-                report,
-                f"her words {report.text!r} point into the e-mail she answers, the one "
-                f"{whose}{when or ' wrote'}: her answers may be typed inside it; open it, and "
-                "add them with esp note add",
-            )
+        if _ANSWERS_BELOW.search(report.text):  # "See below", never "Attached."
+            return _answers_inside(report, whose, when)
         return True
     return _warned(
         report,
@@ -1464,6 +1557,37 @@ def _quoted_report(
 # A short reply that says her answers are in the quoted message: "Answers below in red.",
 # "See my answers inline".
 _ANSWERS_BELOW = re.compile(r"^(?=(\S+\s+){0,7}\S+$).*\b(below|inline|in (red|blue|bold))\b", re.I)
+
+
+def _answers_inside(report: SelfReport, whose: str, when: str) -> SelfReport:
+    """A reply whose only words point into the e-mail it answers ("See below"), said."""
+    return _warned(
+        report,
+        f"her words {report.text!r} point into the e-mail she answers, the one "
+        f"{whose}{when or ' wrote'}: her answers may be typed inside it; open it, and add them "
+        "with esp note add",
+    )
+
+
+# The mailbox of a notice, no person's: "noreply@", "do-not-reply@", "notifications@".
+_NO_REPLY = re.compile(
+    r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|notifications?|notify|alerts?|automated|"
+    r"mailer[-_.]?daemon|postmaster)([-_.+]|$)",
+    re.I,
+)
+
+
+def _notice(sender: tuple[str, str], mine: str, recipients: Sequence[tuple[str, str]]) -> bool:
+    """Whether a quoted e-mail is a notice, not a person's report: sent from a no-reply
+    mailbox, or from an address outside the domains of the agent and of those she writes
+    to. A name with no address (an Exchange user) is a person of her own company."""
+    local, _, domain = sender[1].casefold().rpartition("@")
+    if not local:
+        return False
+    if _NO_REPLY.match(local):
+        return True
+    ours = {a.casefold().rpartition("@")[2] for a in (mine, *(r[1] for r in recipients))}
+    return domain not in ours - {""} and bool(ours - {""})
 
 
 def _warned(report: SelfReport, words: str) -> SelfReport:
@@ -1546,8 +1670,10 @@ def quoted_message(body: str) -> Quoted | None:
         if not _FROM_HEADER.match(line):
             continue
         block = [x for x in lines[at + 1 : at + _BLOCK_LINES] if x]
-        headed = any(_SENT_HEADER.match(x) for x in block[:_HEADER_LOOKAHEAD])
+        headed = _one_language(line, block[:_HEADER_LOOKAHEAD])
         value = _header_value(line)
+        if not _names_a_person(value):
+            continue
         sent = next((_header_value(x) for x in block if _DATE_HEADER.match(x)), "")
         if not (headed or separated):
             continue
@@ -1563,6 +1689,12 @@ def _header_value(line: str) -> str:
 
 # Outlook's `Reyes, Jordan [mailto:jordan.reyes@x.com]`.
 _MAILTO = re.compile(r"^(?P<name>.*?)\s*\[mailto:(?P<addr>[^\]\s]+@[^\]\s]+)\]$", re.I)
+
+
+def display_recipients(text: str) -> list[tuple[str, str]]:
+    """The people an Outlook message's display list names (`Reyes, Jordan; Amira Hassan`),
+    each as _quoted_person reads it."""
+    return [_quoted_person(x) for x in text.split(";") if x.strip()]
 
 
 def _quoted_person(value: str) -> tuple[str, str]:
@@ -1582,7 +1714,7 @@ def _quoted_person(value: str) -> tuple[str, str]:
 def warnings(own: OwnText, attached: Sequence[str]) -> str:
     """What a person should know of a message's report: text left out as a quote, and the
     files attached to a message with no text of its own ('' when nothing)."""
-    said = [own.left_out, "" if own.text else attached_warning(attached)]
+    said = [own.left_out, "" if own.text else attached_warning(attached, own.set_aside)]
     return "; ".join(w for w in said if w)
 
 
