@@ -740,9 +740,10 @@ _COUNT_WORDS = frozenset({"count", "#", "number", "how", "many", "total", "progr
 _PLURAL_STEPS = ("tbts", "certs")
 
 
-def chosen_why(read: tuple[str, Tally], aside: tuple[str, Tally]) -> str:
-    """Why a yes/no column was read over another naming it by what the agents' cells hold,
-    not by its header (pick_columns): each one's column letter and its cells (Tally)."""
+def chosen_why(read: tuple[str, Tally], aside: tuple[str, Tally], by_cells: bool = True) -> str:
+    """Why a yes/no column was read over another naming it (pick_columns): by what the
+    agents' cells hold, or by the headers (`by_cells` False), with each one's column letter
+    and its cells (Tally), as the column read changes every agent's answer."""
 
     def cells(t: Tally) -> str:
         if not t.filled:
@@ -752,10 +753,8 @@ def chosen_why(read: tuple[str, Tally], aside: tuple[str, Tally]) -> str:
             return f"a Yes or a No in {n} of {t.rows} agents' rows"
         return f"{t.held.holds.value} in {t.filled} cells"
 
-    return (
-        f"by what the agents' cells hold — {read[0]}: {cells(read[1])}; "
-        f"{aside[0]}: {cells(aside[1])}"
-    )
+    by = "by what the agents' cells hold" if by_cells else "by the headers"
+    return f"{by} — {read[0]}: {cells(read[1])}; {aside[0]}: {cells(aside[1])}"
 
 
 def names_count(text: object, key: str) -> bool:

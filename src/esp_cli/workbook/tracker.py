@@ -510,9 +510,10 @@ def _chosen_line(
     key: str,
     cols: tuple[int, int],
     tallies: Mapping[int, Tally],
+    by_cells: bool,
 ) -> str:
-    """The line said of yes/no column `key` read from cols[0] over cols[1] by what the
-    agents' cells hold (the headers alone would read cols[1])."""
+    """The line said of yes/no column `key` read from cols[0] over cols[1], by what the
+    agents' cells hold (the headers alone would read cols[1]) or by the headers."""
     read, aside = cols
     empty = tally([])
     return set_aside_words(
@@ -522,6 +523,7 @@ def _chosen_line(
         chosen_why(
             (col_letter(read), tallies.get(read, empty)),
             (col_letter(aside), tallies.get(aside, empty)),
+            by_cells,
         ),
     )
 
@@ -900,15 +902,21 @@ def read_table(
         columns, duplicates = pick_columns(
             found.named, found.blocks, tallies, _counted(found.named, headers)
         )
-        # A yes/no column read for what its cells hold where the headers alone would have
-        # read another: said by every command that reads the sheet, as it changes what
-        # each agent's cell is read from.
+        # Of two headers naming a yes/no column, the one read (by what its cells hold where
+        # the headers alone would have read another, or by the headers): said by every
+        # command that reads the sheet, as it changes what each agent's answer is read from.
         chosen = {
             (key, again): _chosen_line(
-                info.name, header_row, headers, key, (first_col, again), tallies
+                info.name,
+                header_row,
+                headers,
+                key,
+                (first_col, again),
+                tallies,
+                found.columns.get(key) == again,
             )
             for key, first_col, again in duplicates
-            if found.columns.get(key) == again
+            if BY_KEY[key].kind is Kind.YESNO
         }
         for line in chosen.values():
             log.warning("%s", line)
