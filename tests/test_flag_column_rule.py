@@ -128,6 +128,29 @@ def test_a_header_naming_a_count_never_beats_the_flag(sample: Path, done: int) -
     assert "ESP Tracker!O43" in _proof_written(sample)
 
 
+@pytest.mark.parametrize("typed", [("Yes", "No"), ("Yes", "Yes")], ids=["yes-and-no", "two-yes"])
+def test_the_teams_flag_in_use_beats_a_column_just_added_under_the_exact_header(
+    sample: Path, typed: tuple[str, str]
+) -> None:
+    """The team's flag headed 'TBTs Complete' holds Yes and No for every agent; a new
+    'All TBTs Complete?' column right of the tracker holds two answers so far: the team's
+    column is read (its words say it is no count), and the proof is written in it."""
+
+    def change(ws: Any) -> None:
+        ws.cell(_HEADER, FLAG).value = "TBTs Complete"
+        for r in _agents(ws):
+            if ws.cell(r, FLAG).value in (None, ""):
+                ws.cell(r, FLAG).value = "No"
+        ws.cell(_HEADER, EXTRA).value = "All TBTs Complete?"
+        first, second = _agents(ws)[:2]
+        ws.cell(first, EXTRA).value, ws.cell(second, EXTRA).value = typed
+
+    _edit(sample, change)
+    column, done = _flag(sample)
+    assert column == FLAG and done > 12
+    assert "ESP Tracker!O43" in _proof_written(sample)
+
+
 def test_a_class_summary_touching_the_tracker_is_not_read_for_an_empty_flag(
     sample: Path,
 ) -> None:

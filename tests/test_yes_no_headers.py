@@ -671,9 +671,10 @@ _TWO_WORDS = ["Yes", "No"] + [None] * 18
 @pytest.mark.parametrize(
     ("flag_header", "flags", "other_header", "others", "read"),
     [
-        # Two exact headers: the first, unless it is empty and the other is filled.
+        # Two exact headers: the first, unless it is empty, or holds an answer in fewer
+        # than a quarter of the rows (a column just added), and the other is the flag in use.
         ("All TBTs Complete", [1, 0] * 10, "TBTs Complete?", [None] * 20, "flag"),
-        ("All TBTs Complete", [1, 0] * 10, "TBTs Complete?", _TWO_WORDS, "first"),
+        ("All TBTs Complete", [1, 0] * 10, "TBTs Complete?", _TWO_WORDS, "flag"),
         ("All TBTs Complete", [True, False] * 10, "TBTs Complete (Y/N)", [None] * 20, "flag"),
         # The more exact header, empty in every agent's row, beside Yes/No in all of them.
         ("TBT Complete", ["Yes", "No"] * 10, "All TBTs Complete?", [None] * 20, "flag"),
@@ -703,8 +704,9 @@ def test_the_headers_decide_the_cells_only_when_the_pick_cannot_be_the_flag(
 ) -> None:
     """Of two headers naming the flag, the headers' pick is read unless it cannot be the
     flag: empty in every agent's row while the other holds Yes or No in half of them or
-    more (and names no count). A Yes and a No typed once in the other (nearly empty) is no
-    reason to set the pick aside."""
+    more (and names no count), or an answer in fewer than a quarter of them while the other
+    holds both Yes and No in half of them or more. A Yes and a No typed once in the other
+    (nearly empty) is no reason to set a pick in use aside."""
     rows = _class(flags, others, other_header)
     rows[0][4] = flag_header
     if not left:

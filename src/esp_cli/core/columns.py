@@ -672,9 +672,10 @@ def pick_columns(
     names_count) while another does not; then the most exact header; then the first of
     equal ones. What the agents' cells hold (`holds`: by column, see Tally) sets that pick
     aside only when it cannot be the flag (see _cannot_be_flag): it holds counts or dates,
-    or it is empty in every agent's row while another holds Yes or No in half of them or
-    more. And the headers set aside, as (key, the column read, the column set aside), in
-    the order of the columns set aside."""
+    or it is empty in every agent's row (or answered in fewer than a quarter of them) while
+    another holds Yes or No (both, for the quarter) in half of them or more. And the
+    headers set aside, as (key, the column read, the column set aside), in the order of the
+    columns set aside."""
     by_key: dict[str, list[tuple[int, int]]] = {}
     for c, key, rank in found:
         by_key.setdefault(key, []).append((c, rank))
@@ -689,7 +690,10 @@ def pick_columns(
         order = sorted(kept, key=lambda n: (n[0] not in counted, n[1], -n[0]), reverse=True)
         best = order[0][0]
         if holds and len(order) > 1 and BY_KEY[key].kind is Kind.YESNO:
-            best = _flag_column(key, [c for c, _ in order], holds, counted)
+            # A header naming a count whose cells hold Yes and No in words (or TRUE/FALSE)
+            # is the team's flag under a looser name: it may set a column just added aside.
+            counts = {c for c in counted if not _in_words(holds.get(c, _EMPTY))}
+            best = _flag_column(key, [c for c, _ in order], holds, counts)
         columns[key] = best
         aside += [(key, c) for c, _ in named if c != best]
     aside.sort(key=lambda a: a[1])
@@ -716,14 +720,31 @@ def _cannot_be_flag(key: str, t: Tally, others: Iterable[Tally]) -> bool:
     """Whether a column whose agents' cells hold `t` cannot be yes/no column `key` beside
     the others naming it (`others`: their cells, those under a header naming a count left
     out): it holds counts or dates (two cells or more, fewer than two a Yes or a No: see
-    no_flag_cells), or no agent's cell is filled while another holds a Yes or a No (1/0,
-    TRUE/FALSE, the words) in half of the agents' rows or more."""
+    no_flag_cells); or no agent's cell is filled while another holds a Yes or a No (1/0,
+    TRUE/FALSE, the words) in half of the agents' rows or more; or it holds an answer in
+    fewer than a quarter of the agents' rows (a column just added) while another holds both
+    Yes and No in half of them or more (the team's flag in use). A column of one value in
+    every row (a leftover: all No, all Yes) or one typed only as agents finish (Yes alone)
+    never sets another aside."""
     if no_flag_cells(key, t):
         return True
-    return not t.filled and any(
-        o.held.holds is Holds.ANSWERS and o.kinds.get(Holds.ANSWERS, 0) * 2 >= o.rows > 0
-        for o in others
+    others = list(others)
+    if not t.filled and any(_answered_half(o) for o in others):
+        return True
+    return t.kinds.get(Holds.ANSWERS, 0) * 4 < t.rows and any(
+        _answered_half(o) and True in o.spelt and False in o.spelt for o in others
     )
+
+
+def _answered_half(t: Tally) -> bool:
+    """Whether a column holds a Yes or a No in half of the agents' rows or more."""
+    return t.held.holds is Holds.ANSWERS and t.kinds.get(Holds.ANSWERS, 0) * 2 >= t.rows > 0
+
+
+def _in_words(t: Tally) -> bool:
+    """Whether most of a column's filled cells are a Yes or a No in words or TRUE/FALSE
+    (not 1 or 0): a flag, whatever its header says."""
+    return t.filled > 0 and t.words * 2 > t.filled
 
 
 def no_flag_cells(key: str, t: Tally) -> bool:

@@ -58,8 +58,9 @@ RULES = {
             "else the tracker's own over another table's beside it, else for a completion "
             "flag any header over one naming a count, else the one naming it most exactly, "
             "the first of equal ones; a yes/no column so chosen is set aside only when its "
-            "agents' cells hold counts or dates, or none is filled while the other holds Yes "
-            "or No in half of them or more), or map the team's spelling in esp.toml [columns]",
+            "agents' cells hold counts or dates, or none is filled (or fewer than a quarter) "
+            "while the other holds Yes or No (both, for the quarter) in half of them or "
+            "more), or map the team's spelling in esp.toml [columns]",
         ),
         Rule(
             "ESP011",
