@@ -128,10 +128,25 @@ def test_her_words_on_a_line_starting_sent_from_my_phone_are_hers(
         "Get Outlook for iOS",
         "Sent from my BlackBerry 10 smartphone.",
         "Sent from Yahoo Mail on Android",
+        # Outlook mobile's plain text writes its link on the line; K-9 its excuse.
+        "Get Outlook for iOS<https://aka.ms/o0ukef>",
+        "Get Outlook for Android<https://aka.ms/AAb9ysg>",
+        "Sent from my Android device with K-9 Mail. Please excuse my brevity.",
+        "Sent from my BlackBerry 10 smartphone on the Verizon Wireless 4G LTE network.",
+        "Sent with Proton Mail secure email.",
     ],
 )
 def test_a_whole_line_that_is_a_phones_signature_ends_her_text(line: str) -> None:
     assert clean_body(f"TBT 6 done\n\n{line}\n\nold text", "Xavier Dunn") == "TBT 6 done"
+
+
+@pytest.mark.parametrize("as_msg", [False, True])
+def test_outlook_mobiles_signature_with_its_link_is_no_part_of_the_note(
+    tracker: Path, folder: Path, as_msg: bool
+) -> None:
+    body = "6/8 done, Citrix ok\n\nGet Outlook for Android<https://aka.ms/AAb9ysg>\n"
+    data = _import(tracker, folder, _mail("ESP progress", body), as_msg=as_msg)
+    assert _notes(data) == ["6/8 done, Citrix ok"]
 
 
 def test_her_words_under_a_phone_line_in_html_are_hers() -> None:

@@ -348,7 +348,15 @@ _ATTRIBUTION_LINES = 3
 # for iOS"), every word of it a device's, an app's or a carrier's. "Sent from my phone,
 # laptop is dead" or "Sent from my work device" is hers.
 _MOBILE_SIGNATURE = re.compile(
-    r"^(sent\s+(from|via)|get(?=\s+outlook\b))\s+(?P<words>[\w ,.&'-]{1,60}?)[\s.!]*$",
+    r"^(sent\s+(from|via|with)|get(?=\s+outlook\b))\s+(?P<words>[\w ,.&'-]{1,80}?)[\s.!]*$",
+    re.I,
+)
+# What an app writes after its signature on the same line: its link (Outlook mobile's
+# plain text: "Get Outlook for iOS<https://aka.ms/…>"), its excuse (K-9: "Please excuse my
+# brevity.").
+_SIGNATURE_TAIL = re.compile(
+    r"(\s*[<(\[]\s*https?://[^>)\]\s]*\s*[>)\]]"
+    r"|[\s.]+please\s+excuse\s+(my\s+brevity|any\s+typos|typos|the\s+brevity)[.!]?)\s*$",
     re.I,
 )
 _DEVICE_WORDS = frozenset(
@@ -356,14 +364,17 @@ _DEVICE_WORDS = frozenset(
     "device yahoo mail windows ios app proton gmail aol".split()
 )
 _DEVICE_OTHER_WORDS = frozenset(
-    "my the a an for on by verizon at&t att t-mobile tmobile sprint cricket boost metro pcs "
-    "wireless lte 4g 5g htc lg motorola moto pixel google huawei xiaomi oneplus nokia sony "
-    "xperia note ultra plus pro max mini fold flip edge".split()
+    "my the a an for on by with verizon at&t att t-mobile tmobile sprint cricket boost metro "
+    "pcs wireless network lte 4g 5g htc lg motorola moto pixel google huawei xiaomi oneplus "
+    "nokia sony xperia note ultra plus pro max mini fold flip edge k-9 k9 secure email "
+    "e-mail".split()
 )
 
 
 def _mobile_signature(line: str) -> bool:
     """Whether a line is a phone's or an app's signature, the whole line (_MOBILE_SIGNATURE)."""
+    while (tail := _SIGNATURE_TAIL.search(line)) is not None and tail.start() > 0:
+        line = line[: tail.start()]
     found = _MOBILE_SIGNATURE.match(line)
     if found is None:
         return False
