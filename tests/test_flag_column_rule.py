@@ -355,3 +355,29 @@ def test_a_course_number_is_a_whole_number_above_1() -> None:
         assert columns.course_number("searched_course", value), value
     for value in (2.5, -3, "-3", 0, 1, "1", True, "2.5"):
         assert not columns.course_number("searched_course", value), value
+
+
+def test_a_flag_mapped_in_esp_toml_is_read_without_a_word_on_every_command(
+    sample: Path,
+) -> None:
+    """The team keeps a per-agent 'TBTs Complete' count beside its flag and maps the flag's
+    spelling in esp.toml, as the set-aside warning's fix says: a reading command reads the
+    mapped column and says nothing of the count (esp doctor still lists it)."""
+
+    def change(ws: Any) -> None:
+        ws.cell(_HEADER, FLAG).value = "All TBTs Complete (Y/N)"
+        _column(ws, EXTRA, "TBTs Complete", lambda i: i % 9)
+
+    _edit(sample, change)
+    res = run("escalations", "--as-of", "2026-11-24", "-f", "json")
+    assert "both name the All TBTs Complete? column" in res.stderr
+    config = sample / "esp.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + '\n[columns]\n"All TBTs Complete?" = ["All TBTs Complete (Y/N)"]\n',
+        encoding="utf-8",
+    )
+    res = run("escalations", "--as-of", "2026-11-24", "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert "All TBTs Complete" not in res.stderr, res.stderr
+    assert _flag(sample)[0] == FLAG

@@ -26,6 +26,7 @@ from esp_cli.core.columns import (
     UNCALCULATED,
     Holds,
     Kind,
+    Rank,
     Tally,
     a_or_an,
     alias_table,
@@ -902,6 +903,8 @@ def read_table(
         columns, duplicates = pick_columns(
             found.named, found.blocks, tallies, _counted(found.named, headers)
         )
+        # A header esp.toml maps: the team has said which is its column.
+        mapped = {(c, key) for c, key, rank in found.named if rank == Rank.MAPPED}
         # Of two headers naming a yes/no column, the one read (by what its cells hold where
         # the headers alone would have read another, or by the headers): said by every
         # command that reads the sheet, as it changes what each agent's answer is read from.
@@ -916,7 +919,7 @@ def read_table(
                 found.columns.get(key) == again,
             )
             for key, first_col, again in duplicates
-            if BY_KEY[key].kind is Kind.YESNO
+            if BY_KEY[key].kind is Kind.YESNO and (first_col, key) not in mapped
         }
         for line in chosen.values():
             log.warning("%s", line)
@@ -924,6 +927,8 @@ def read_table(
         for key, first_col, again in duplicates:
             if (key, again) in chosen:
                 continue  # said above, once
+            if BY_KEY[key].kind is Kind.YESNO and (first_col, key) in mapped:
+                continue  # the team mapped its flag in esp.toml (esp doctor lists the other)
             findings.append(
                 Finding(
                     info.name,
