@@ -366,7 +366,7 @@ def test_a_flag_mapped_in_esp_toml_is_read_without_a_word_on_every_command(
 
     def change(ws: Any) -> None:
         ws.cell(_HEADER, FLAG).value = "All TBTs Complete (Y/N)"
-        _column(ws, EXTRA, "TBTs Complete", lambda i: i % 9)
+        _column(ws, EXTRA, "TBTs Complete", lambda i: i % 2)  # 0s and 1s: a flag, maybe
 
     _edit(sample, change)
     res = run("escalations", "--as-of", "2026-11-24", "-f", "json")
@@ -381,3 +381,23 @@ def test_a_flag_mapped_in_esp_toml_is_read_without_a_word_on_every_command(
     assert res.exit_code == 0, res.output
     assert "All TBTs Complete" not in res.stderr, res.stderr
     assert _flag(sample)[0] == FLAG
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [("TBTs Complete", lambda i: i % 9), ("All TBTs Complete?", lambda i: None)],
+    ids=["counts", "empty"],
+)
+def test_a_column_set_aside_that_holds_no_answer_is_not_said_on_every_read(
+    sample: Path, header: str, value: Callable[[int], Any]
+) -> None:
+    """A per-agent count of TBTs beside the flag, or an empty column of the flag's name, is
+    no doubt about which column is the flag: a reading command says nothing of it, and
+    counts no cell of it as one that cannot be read; esp doctor lists it (ESP010)."""
+    before = run("escalations", "--as-of", "2026-11-24", "-f", "json").stderr
+    _edit(sample, lambda ws: _column(ws, EXTRA, header, value))
+    res = run("escalations", "--as-of", "2026-11-24", "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert "All TBTs Complete" not in res.stderr, res.stderr
+    assert res.stderr == before
+    assert "ESP010" in run("doctor").stdout

@@ -504,6 +504,12 @@ def _tallies(
     return out
 
 
+def _could_be_flag(t: Tally | None) -> bool:
+    """Whether a yes/no column set aside holds what a flag holds (Yes or No, 1 or 0, in
+    most of its filled cells): the team may have meant it."""
+    return t is not None and t.held.holds is Holds.ANSWERS
+
+
 def _chosen_line(
     sheet: str,
     header_row: int,
@@ -906,8 +912,10 @@ def read_table(
         # A header esp.toml maps: the team has said which is its column.
         mapped = {(c, key) for c, key, rank in found.named if rank == Rank.MAPPED}
         # Of two headers naming a yes/no column, the one read (by what its cells hold where
-        # the headers alone would have read another, or by the headers): said by every
-        # command that reads the sheet, as it changes what each agent's answer is read from.
+        # the headers alone would have read another, or by the headers over one whose cells
+        # hold Yes or No too): said by every command that reads the sheet, as it changes what
+        # each agent's answer is read from. One holding counts or dates, or nothing, is
+        # no such doubt (esp doctor and the writes still name it).
         chosen = {
             (key, again): _chosen_line(
                 info.name,
@@ -919,7 +927,9 @@ def read_table(
                 found.columns.get(key) == again,
             )
             for key, first_col, again in duplicates
-            if BY_KEY[key].kind is Kind.YESNO and (first_col, key) not in mapped
+            if BY_KEY[key].kind is Kind.YESNO
+            and (first_col, key) not in mapped
+            and (found.columns.get(key) == again or _could_be_flag(tallies.get(again)))
         }
         for line in chosen.values():
             log.warning("%s", line)
@@ -927,8 +937,8 @@ def read_table(
         for key, first_col, again in duplicates:
             if (key, again) in chosen:
                 continue  # said above, once
-            if BY_KEY[key].kind is Kind.YESNO and (first_col, key) in mapped:
-                continue  # the team mapped its flag in esp.toml (esp doctor lists the other)
+            if BY_KEY[key].kind is Kind.YESNO:
+                continue  # no cell that cannot be read: esp doctor and the writes name it
             findings.append(
                 Finding(
                     info.name,
