@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from esp_cli.core.columns import (
-    BY_KEY,
     COLUMNS,
     Kind,
     alias_table,
