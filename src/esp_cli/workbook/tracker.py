@@ -935,10 +935,10 @@ def read_table(
             log.warning("%s", line)
         not_answers = _not_answers(lines, top, agents, columns, tallies)
         for key, first_col, again in duplicates:
-            if (key, again) in chosen:
-                continue  # said above, once
             if BY_KEY[key].kind is Kind.YESNO:
-                continue  # no cell that cannot be read: esp doctor and the writes name it
+                # No cell that cannot be read: said above when in doubt; esp doctor and
+                # the writes name it.
+                continue
             findings.append(
                 Finding(
                     info.name,
