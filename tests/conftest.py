@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -40,6 +41,18 @@ def pytest_configure(config: pytest.Config) -> None:
     if os.environ.get("CI"):
         settings.register_profile("ci", derandomize=True)
         settings.load_profile("ci")
+
+
+@pytest.fixture
+def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The bundled sample (what `esp demo` copies) in a folder of its own, as the current
+    folder, with no tracker, config or user named by the environment."""
+    folder = tmp_path / "sample"
+    shutil.copytree(paths.SAMPLE_DATA, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.chdir(folder)
+    for name in ("ESP_TRACKER", "ESP_USER", "ESP_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    return folder
 
 
 @pytest.fixture(scope="session")

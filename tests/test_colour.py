@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,19 +12,16 @@ from typer.testing import CliRunner
 from esp_cli import system
 from esp_cli.cli import app
 from esp_cli.render import style
-from tests.support.paths import SAMPLE_DATA
 
 ESC = "\x1b["
 
 
 @pytest.fixture
-def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("ESP Tracker.xlsx", "esp.toml"):
-        shutil.copy(SAMPLE_DATA / name, tmp_path / name)
-    monkeypatch.chdir(tmp_path)
-    for var in ("ESP_TRACKER", "NO_COLOR", "FORCE_COLOR"):
+def sample(sample: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The sample, with no colour asked for or refused by the environment."""
+    for var in ("NO_COLOR", "FORCE_COLOR"):
         monkeypatch.delenv(var, raising=False)
-    return tmp_path
+    return sample
 
 
 def today(*extra: str, env: dict[str, str] | None = None) -> Any:

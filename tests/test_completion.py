@@ -19,7 +19,6 @@ from typer.testing import CliRunner
 from esp_cli.cli import app
 from esp_cli.cli.complete import for_shell, name_at_start, offered
 from tests import factories
-from tests.support.paths import SAMPLE_DATA
 from tests.support.processes import DEADLINE_SECONDS, read_until
 
 
@@ -30,15 +29,6 @@ def complete(line: str, shell: str = "zsh", **env: str) -> Any:
         words = shlex.split(line)  # as bash splits the line into COMP_WORDS
         env.update(_ESP_COMPLETE="complete_bash", COMP_WORDS=line, COMP_CWORD=str(len(words) - 1))
     return CliRunner().invoke(app, [], env=env, prog_name="esp")
-
-
-@pytest.fixture
-def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("ESP Tracker.xlsx", "esp.toml"):
-        shutil.copy(SAMPLE_DATA / name, tmp_path / name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("ESP_TRACKER", raising=False)
-    return tmp_path
 
 
 def test_the_install_option_is_offered() -> None:

@@ -4,7 +4,6 @@ lists, the year a month/day falls in around New Year, and each date option takin
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date, datetime
 from pathlib import Path
 
@@ -14,7 +13,6 @@ from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from esp_cli.core.dayphrase import NotADay, parse_day_phrase
-from tests.support.paths import SAMPLE_DATA
 
 TUE = date(2026, 11, 24)  # a Tuesday
 
@@ -78,15 +76,6 @@ def test_where_a_later_day_makes_sense_a_month_day_is_the_nearest(
 def test_what_is_not_a_day_is_refused(text: str) -> None:
     with pytest.raises(NotADay):
         parse_day_phrase(text, TUE)
-
-
-@pytest.fixture
-def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("ESP Tracker.xlsx", "esp.toml"):
-        shutil.copy(SAMPLE_DATA / name, tmp_path / name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("ESP_TRACKER", raising=False)
-    return tmp_path
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,6 @@ takes the form of the column's own Yes or No cells, and a value its drop-down al
 
 from __future__ import annotations
 
-import shutil
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +19,6 @@ import pytest
 from esp_cli.core import columns
 from esp_cli.workbook.tracker import read_table
 from esp_cli.workbook.xlsx.workbook import Workbook
-from tests.support.paths import SAMPLE_DATA
 
 from .test_exact_headers import run
 
@@ -50,15 +48,6 @@ def _column(ws: Any, c: int, header: str, value: Callable[[int], Any]) -> None:
     ws.cell(_HEADER, c).value = header
     for i, r in enumerate(_agents(ws)):
         ws.cell(r, c).value = value(i)
-
-
-@pytest.fixture
-def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "sample"
-    shutil.copytree(SAMPLE_DATA, folder)
-    monkeypatch.chdir(folder)
-    monkeypatch.delenv("ESP_TRACKER", raising=False)
-    return folder
 
 
 def _edit(folder: Path, change: Callable[[Any], None]) -> None:

@@ -7,7 +7,6 @@ Every command runs on the sample's day, in a table; every command's help is read
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +18,6 @@ import typer.main
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
-from tests.support.paths import SAMPLE_DATA
 
 DAY = "2026-11-24"
 # a word joined by underscores, as code names things
@@ -52,15 +50,6 @@ RUNS = [
     ["sync-nnumbers", "-n"],
     ["tbt", "--help"],
 ]
-
-
-@pytest.fixture
-def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(SAMPLE_DATA, tmp_path / "demo")
-    monkeypatch.chdir(tmp_path / "demo")
-    for name in ("ESP_TRACKER", "ESP_USER", "ESP_CONFIG"):
-        monkeypatch.delenv(name, raising=False)
-    return tmp_path / "demo"
 
 
 def snake_words(text: str) -> set[str]:

@@ -6,7 +6,6 @@ commands that do not use the rules go on working."""
 from __future__ import annotations
 
 import json
-import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,6 @@ from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from tests.support.packages import copy_with_parts, zip_parts
-from tests.support.paths import SAMPLE_DATA
 from tests.support.windows import excel_owner_file
 
 TRACKER = "ESP Tracker.xlsx"
@@ -43,15 +41,6 @@ def renamed(folder: Path, old: str, new: str) -> Path:
     )
     (folder / "renamed.xlsx").replace(path)
     return path
-
-
-@pytest.fixture
-def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "sample"
-    shutil.copytree(SAMPLE_DATA, folder)
-    monkeypatch.chdir(folder)
-    monkeypatch.delenv("ESP_TRACKER", raising=False)
-    return folder
 
 
 @pytest.fixture
