@@ -119,6 +119,10 @@ def name_words(raw: str) -> list[str]:
     return "".join(c if _is_word_char(c) else " " for c in text).split()
 
 
+# A company or a note after a display name: "Hassan, Amira (VendorCX)", "Sam Lee [Vendor]".
+AFFILIATION = re.compile(r"(\s*(\([^()]*\)|\[[^\[\]]*\]))+\s*$")
+
+
 def name_tokens(raw: str) -> tuple[str, ...]:
     """The name's folded words in sorted order: 'Price Devon', 'price, devon' and 'Devon
     Price' are the same name."""

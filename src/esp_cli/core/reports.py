@@ -6,17 +6,64 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from esp_cli.core.names import AFFILIATION, name_tokens
 from esp_cli.core.notes import folded
 from esp_cli.core.shape import as_json
+from esp_cli.core.values import email_key
 
 # What a file of no bytes is: not a damaged report, but one not there yet.
 EMPTY_FILE = (
     "an empty file (0 bytes): a copy that did not finish, or a OneDrive file not downloaded yet"
 )
+
+
+@dataclass(frozen=True)
+class KnownAgents:
+    """The tracker's agents as the e-mail reader tells them apart: each one's address (the
+    Email column, when the tracker has one) and name ('Brook, Kayla', 'Kayla Brook' and
+    'Kayla Brook (VendorCX)' alike), each agent by a number of its own. Built by the import
+    from the tracker's rows; the reader asks it whose a quoted message is."""
+
+    addresses: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    names: Mapping[tuple[str, ...], frozenset[int]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, agents: Iterable[tuple[str, str]]) -> KnownAgents:
+        """From each agent's (name, e-mail) as the tracker spells them ('' when none)."""
+        addresses: dict[str, set[int]] = defaultdict(set)
+        names: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        for n, (name, email) in enumerate(agents):
+            if key := email_key(email):
+                addresses[key].add(n)
+            if tokens := name_tokens(name):
+                names[tokens].add(n)
+        return cls(
+            {k: frozenset(v) for k, v in addresses.items()},
+            {k: frozenset(v) for k, v in names.items()},
+        )
+
+    def agents_of(self, person: tuple[str, str]) -> frozenset[int]:
+        """The agents a (display name, address) is: by the address, and by the name (a
+        company after it apart); none for a person no agent is."""
+        name, address = person
+        found = self.addresses.get(email_key(address), frozenset()) if address else frozenset()
+        tokens = name_tokens(name)
+        if tokens not in self.names:
+            tokens = name_tokens(AFFILIATION.sub("", name))
+        return found | self.names.get(tokens, frozenset()) if tokens else found
+
+    def is_agent(self, person: tuple[str, str]) -> bool:
+        return bool(self.agents_of(person))
+
+    def same_agent(self, a: tuple[str, str], b: tuple[str, str]) -> bool:
+        """Whether two (display name, address) are one agent of the tracker (her work address
+        and her personal one with another display name)."""
+        return bool(self.agents_of(a) & self.agents_of(b))
 
 
 @dataclass(frozen=True)

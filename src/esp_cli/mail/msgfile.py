@@ -30,7 +30,7 @@ from email.parser import HeaderParser
 from functools import partial
 from typing import Any
 
-from esp_cli.core.reports import SelfReport
+from esp_cli.core.reports import KnownAgents, SelfReport
 from esp_cli.mail.codepages import ansi_codec_of, codec_of
 from esp_cli.mail.rtf import rtf_text
 from esp_cli.mail.selfreports import (
@@ -382,21 +382,28 @@ def _not_a_report(props: _Properties) -> UnreadableMail | None:
     return automatic(_transport_header(props), props.text(SUBJECT))
 
 
-def read_report(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
+def read_report(
+    data: bytes, source: str, tz: tzinfo | None = None, agents: KnownAgents | None = None
+) -> SelfReport:
     """The self-report in an e-mail file, told by its content (an Outlook .msg or a MIME
     .eml, whatever the file is called), an e-mail attached to it as a saved file read so
-    too; UnreadableMail says why there is none (NotAReport when no person wrote it)."""
+    too; UnreadableMail says why there is none (NotAReport when no person wrote it).
+    `agents`: the tracker's, to tell whose a quoted message is (selfreports.whose_quote)."""
     if is_msg(data):
-        return parse_msg(data, source, tz)
-    return parse_email(data, source, tz, read_file=read_report)
+        return parse_msg(data, source, tz, agents)
+    return parse_email(
+        data, source, tz, read_file=partial(read_report, agents=agents), agents=agents
+    )
 
 
-def parse_msg(data: bytes, source: str, tz: tzinfo | None = None) -> SelfReport:
+def parse_msg(
+    data: bytes, source: str, tz: tzinfo | None = None, agents: KnownAgents | None = None
+) -> SelfReport:
     """The self-report an Outlook .msg holds; UnreadableMail says why there is none
     (NotAReport when no person wrote it)."""
     props = _properties(data)
-    attached = partial(_attached_reports, data, props.codepage, source, tz)
-    return _report(props, source, tz, attached, partial(_attached_names, data))
+    attached = partial(_attached_reports, data, props.codepage, source, tz, agents=agents)
+    return _report(props, source, tz, attached, partial(_attached_names, data), agents=agents)
 
 
 def _report(
@@ -406,6 +413,8 @@ def _report(
     attached: Callable[[datetime], tuple[list[SelfReport], list[str]]],
     names: Callable[[], list[str]],
     forwarded: datetime | None = None,
+    *,
+    agents: KnownAgents | None = None,
 ) -> SelfReport:
     """The report of a message (parse_msg), or of one embedded in it: `attached`, the
     reports of the e-mails attached to it (forwarded_report) and those it cannot read,
@@ -450,11 +459,18 @@ def _report(
         set_aside=own.set_aside,
         reply=is_reply(props.text(SUBJECT)),
         recipients=display_recipients(props.text(DISPLAY_TO)),
+        agents=agents,
     )
 
 
 def _attached_reports(
-    data: bytes, codepage: str, source: str, tz: tzinfo | None, sent: datetime
+    data: bytes,
+    codepage: str,
+    source: str,
+    tz: tzinfo | None,
+    sent: datetime,
+    *,
+    agents: KnownAgents | None = None,
 ) -> tuple[list[SelfReport], list[str]]:
     """The reports of the e-mails attached to an Outlook message (codepage: its own; sent:
     its time), as Outlook's embedded messages or as saved files, and those esp cannot read
@@ -468,7 +484,8 @@ def _attached_reports(
     try:
         root = reader.get_entry(ROOT_STREAM_ID).stream_id
         unread: list[str] = []
-        return _reports_in(reader, root, codepage, source, tz, 0, sent, unread), unread
+        found = _reports_in(reader, root, codepage, source, tz, 0, sent, unread, agents=agents)
+        return found, unread
     except (CFBError, ValueError, IndexError, struct.error):
         return [], []
     finally:
@@ -484,6 +501,8 @@ def _reports_in(
     depth: int,
     sent: datetime,
     unread: list[str],
+    *,
+    agents: KnownAgents | None = None,
 ) -> list[SelfReport]:
     """The reports of the e-mails attached in `storage` (a message in `codepage`, sent at
     `sent`), a few levels deep; one esp cannot read as a report said in `unread`."""
@@ -497,7 +516,7 @@ def _reports_in(
             if data is not None:
                 kind = _attachment_text(reader, child.stream_id, codepage, ATTACH_MIME_TAG)
                 if name.lower().endswith(MAIL_FILES) or kind.lower() in MAIL_KINDS:
-                    out.append(read_report(data, source, tz))
+                    out.append(read_report(data, source, tz, agents))
                 continue
             inner = reader.find_child_by_name(
                 child.stream_id, f"__substg1.0_{ATTACH_DATA:04X}{PT_OBJECT:04X}"
@@ -514,11 +533,19 @@ def _reports_in(
             ) -> tuple[list[SelfReport], list[str]]:
                 missed: list[str] = []
                 found = _reports_in(
-                    reader, inner.stream_id, props.codepage, source, tz, depth + 1, when, missed
+                    reader,
+                    inner.stream_id,
+                    props.codepage,
+                    source,
+                    tz,
+                    depth + 1,
+                    when,
+                    missed,
+                    agents=agents,
                 )
                 return found, missed
 
-            out.append(_report(props, source, tz, deeper, list, sent))
+            out.append(_report(props, source, tz, deeper, list, sent, agents=agents))
         except UnreadableMail as exc:
             unread.append(f"{name!r}: {exc}" if name else str(exc))
     return out

@@ -25,9 +25,10 @@ from email.message import EmailMessage, Message
 from email.policy import Compat32, EmailPolicy
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from html import unescape
-from itertools import chain
+from itertools import chain, takewhile
 from typing import Any
 
+from esp_cli.core.addresses import split_addresses
 from esp_cli.core.columns import (
     FORMS_HEADERS,
     INDEX_HEADERS,
@@ -40,7 +41,14 @@ from esp_cli.core.columns import (
 from esp_cli.core.csvfile import CsvTable
 from esp_cli.core.names import display_name, name_tokens, name_words
 from esp_cli.core.refs import col_letter
-from esp_cli.core.reports import EMPTY_FILE, Inside, RowProblem, SelfReport, attached_warning
+from esp_cli.core.reports import (
+    EMPTY_FILE,
+    Inside,
+    KnownAgents,
+    RowProblem,
+    SelfReport,
+    attached_warning,
+)
 from esp_cli.core.rules import fmt
 from esp_cli.core.textdates import MONTH_FIRST, DateOrder, read_day
 from esp_cli.core.values import Unreadable, text_of, typed_text
@@ -270,8 +278,12 @@ _QUOTE_LANGUAGES: dict[str, tuple[str, str, str, str]] = {
 }  # fmt: skip
 
 
-def _words(i: int) -> str:
-    found = {w for row in _QUOTE_LANGUAGES.values() for w in row[i].split("|")}
+def _words(i: int, *, first: bool = False) -> str:
+    """The words of column `i` of _QUOTE_LANGUAGES (`first`: each language's first), as a
+    regular expression's alternatives."""
+    found = {
+        w for row in _QUOTE_LANGUAGES.values() for w in row[i].split("|")[: 1 if first else None]
+    }
     return "|".join(sorted(map(re.escape, found), key=len, reverse=True))
 
 
@@ -1170,13 +1182,19 @@ ReadFile = Callable[[bytes, str, "tzinfo | None"], SelfReport]
 
 
 def parse_email(
-    data: bytes, source: str, tz: tzinfo | None = None, *, read_file: ReadFile | None = None
+    data: bytes,
+    source: str,
+    tz: tzinfo | None = None,
+    *,
+    read_file: ReadFile | None = None,
+    agents: KnownAgents | None = None,
 ) -> SelfReport:
     """Raises UnreadableMail (a ValueError) when the message has no usable date or sender,
     NotAReport when no person wrote it. A forward with nothing typed in it is read as
     forwarded_report says: the e-mails attached to it as messages, and as saved files when
-    `read_file` reads them."""
-    return _report_of(read_message(data), source, tz, read_file)
+    `read_file` reads them. `agents`: the tracker's, to tell whose a quoted message is
+    (whose_quote); None reads without them."""
+    return _report_of(read_message(data), source, tz, read_file, agents=agents)
 
 
 def _report_of(
@@ -1185,6 +1203,8 @@ def _report_of(
     tz: tzinfo | None,
     read_file: ReadFile | None,
     forwarded: datetime | None = None,
+    *,
+    agents: KnownAgents | None = None,
 ) -> SelfReport:
     """The report of a message (parse_email), or of one attached to it: one with no date
     is of the day the forward carrying it was sent (`forwarded`), said."""
@@ -1231,7 +1251,7 @@ def _report_of(
         warning="; ".join(w for w in (undated, warnings(own, _attached_names(msg))) if w),
         sent=local_time(when, tz),
     )
-    attached, unread = _attached_reports(msg, source, tz, read_file, when)
+    attached, unread = _attached_reports(msg, source, tz, read_file, when, agents=agents)
     return forwarded_report(
         report,
         typed=bool(own.text),
@@ -1242,6 +1262,7 @@ def _report_of(
         set_aside=own.set_aside,
         reply=is_reply(subject),
         recipients=recipients_of(msg),
+        agents=agents,
     )
 
 
@@ -1312,6 +1333,8 @@ def _attached_reports(
     tz: tzinfo | None,
     read_file: ReadFile | None,
     forwarded: datetime | None = None,
+    *,
+    agents: KnownAgents | None = None,
 ) -> tuple[list[SelfReport], list[str]]:
     """The reports of the e-mails attached to a message — forwarded as attachments
     (message/rfc822, also one its mailer encoded in base64), or attached as saved .eml or
@@ -1332,9 +1355,11 @@ def _attached_reports(
                 elif sub.is_multipart() and isinstance(got := sub.get_payload(0), Message):
                     inner = got
                 if isinstance(inner, EmailMessage):
-                    out.append(_report_of(inner, source, tz, read_file, forwarded))
+                    out.append(_report_of(inner, source, tz, read_file, forwarded, agents=agents))
             elif sub.is_multipart():
-                found, missed = _attached_reports(sub, source, tz, read_file, forwarded)
+                found, missed = _attached_reports(
+                    sub, source, tz, read_file, forwarded, agents=agents
+                )
                 out += found
                 unread += missed
             elif read_file is not None and (
@@ -1365,6 +1390,7 @@ def forwarded_report(
     set_aside: str = "",
     reply: bool = False,
     recipients: Sequence[tuple[str, str]] = (),
+    agents: KnownAgents | None = None,
 ) -> SelfReport:
     """The report of an e-mail that forwards another: an agent's forward of her own report
     with nothing typed in it is that report (its words, its day), read from the e-mail
@@ -1384,7 +1410,8 @@ def forwarded_report(
     the reminder she answers is the reminder's). Inline with nothing typed (her signature may
     stand above the quote), a colleague's quoted report is refused, saying whose and when
     it was sent; a notice sent to her, or the e-mail of one she writes to (`recipients`), is
-    hers (_quoted_report). Her attached report imported, what else the forward carries is
+    hers (_quoted_report; whose a quoted message is, whose_quote says, by the tracker's
+    `agents` when given). Her attached report imported, what else the forward carries is
     said (a colleague's report, an e-mail esp cannot read), and so are the lines taken for
     her signature (`set_aside`); her words typed above her attached report are the report,
     the attached one said."""
@@ -1430,7 +1457,13 @@ def forwarded_report(
     quoted = None if attached else first
     if quoted is not None:
         read = _quoted_report(
-            report, quoted, typed=typed, forward=forward, reply=reply, recipients=recipients
+            report,
+            quoted,
+            typed=typed,
+            forward=forward,
+            reply=reply,
+            recipients=recipients,
+            agents=agents,
         )
         if isinstance(read, SelfReport):
             return read
@@ -1484,15 +1517,17 @@ def _quoted_report(
     forward: bool,
     reply: bool,
     recipients: Sequence[tuple[str, str]] = (),
+    agents: KnownAgents | None = None,
 ) -> SelfReport | bool:
-    """What a message quoting another says. Nothing typed above the quote: a forward is
-    refused (her own forwarded e-mail; another person's message, named with when it was
-    sent), a reply is hers with nothing typed, the message it quotes named. Words typed
-    above: whether they are (`typed`), with a warning naming whose message a forward quotes,
-    or that her answers may be inside the message a reply that points below quotes. The
-    e-mail of one she writes to (`recipients`: the coordinator's reminder) makes it her
-    reply, whatever its subject; a notice sent to her (a no-reply sender's, an outside
-    address's) forwarded is her report of the day, never another person's."""
+    """What a message quoting another says, by whose the quoted message is (whose_quote).
+    Nothing typed above the quote: a forward is refused (her own forwarded e-mail; another
+    person's message, named with when it was sent), a reply is hers with nothing typed, the
+    message it quotes named, but a reply quoting another agent's report is refused too.
+    Words typed above: whether they are (`typed`), with a warning naming whose message a
+    forward quotes, or that her answers may be inside the message a reply that points below
+    quotes. The e-mail of one she writes to (`recipients`: the coordinator's reminder) makes
+    it her reply, whatever its subject; a notice sent to her, forwarded or answered, is her
+    report of the day, never another person's."""
     mine = (report.name, report.email)
     who = display_name(report.name) if report.name else report.email
     sender, sent = quoted.sender, quoted.sent
@@ -1500,7 +1535,8 @@ def _quoted_report(
     answering = reply and not forward  # "See below" in a reply points at her answers
     nothing_above = not typed or not above or (not answering and bool(_POINTER.match(above)))
     on = f" (sent {sent})" if sent else ""
-    if _same_sender_or_name(sender, mine):
+    whose = whose_quote(quoted, mine, recipients, agents)
+    if whose == HERS:
         # A forward's quoted header at its top, with its time, is read as her text when it
         # names her (her own memo's block): it is the quote, nothing typed above it.
         shown = forward or quoted.separated  # a forward's, not her memo's block at the top
@@ -1512,43 +1548,55 @@ def _quoted_report(
                 "e-mail, or add the report with esp note add",
             )
         return typed
-    whose = display_name(sender[0]) if sender[0] else sender[1]
+    name = display_name(sender[0]) if sender[0] else sender[1]
     at = f" ({sender[1]})" if sender[0] and sender[1] else ""
     when = f" sent {sent}" if sent else ""
     sure = "@" in "".join(sender) or bool(_TIME.search(sent))
-    if any(_same_sender_or_name(sender, r) for r in recipients):
+    if whose == ANSWERED:
         # The e-mail of the one she writes to (the coordinator's reminder): her reply.
         if typed and _ANSWERS_BELOW.search(report.text):
-            return _answers_inside(report, whose, when)
+            return _answers_inside(report, name, when)
         if not typed and not report.warning:
             return _warned(
                 report,
-                f"nothing is typed above the e-mail it answers, the one {whose}{when or ' wrote'}:"
+                f"nothing is typed above the e-mail it answers, the one {name}{when or ' wrote'}:"
                 f" if {who} answered inside it, add the report with esp note add",
             )
         return typed
-    if _notice(sender, report.email, recipients):
+    if whose == NOTICE:
         # A notice sent to her (the Learning Hub's, a ticket's): her progress, forwarded.
         if nothing_above and (not typed or above or sure):
+            verb, more = (
+                ("answers", "if she answered inside it, add the report with esp note add")
+                if answering
+                else ("forwards", "if more of hers is in that e-mail, add it with esp note add")
+            )
             return _warned(
                 report,
-                f"nothing of her own is typed above the e-mail it forwards, one {whose}{at}"
-                f"{when}: read as her report of the day; if more of hers is in that e-mail, add "
-                "it with esp note add",
+                f"nothing of her own is typed above the e-mail it {verb}, one {name}{at}{when}: "
+                f"read as her report of the day; {more}",
             )
         return typed
     if nothing_above and (not typed or above or sure):
+        if answering and whose == COLLEAGUES:  # another agent's report: none of hers
+            return replace(
+                report,
+                refused=f"a reply by {who} with nothing typed above the e-mail it quotes, a "
+                f"report {name}{at}{when}: that report is {name}'s, not {who}'s; import that "
+                f"person's own e-mail, and if {who} answered inside it, add the report with esp "
+                "note add",
+            )
         if answering:  # her reply, with no details
             return _warned(
                 report,
-                f"nothing is typed above the e-mail it quotes, one {whose}{at}{when}: if that "
-                f"is {whose}'s report, import that person's own e-mail; if {who} answered "
+                f"nothing is typed above the e-mail it quotes, one {name}{at}{when}: if that "
+                f"is {name}'s report, import that person's own e-mail; if {who} answered "
                 "inside it, add the report with esp note add",
             )
         return replace(
             report,
             refused=f"a forward by {who} with nothing typed in it, of another person's "
-            f"report: it quotes a report {whose}{at}{when}; esp does not read a forwarded "
+            f"report: it quotes a report {name}{at}{when}; esp does not read a forwarded "
             "message as a report: import that person's own e-mail, or add the report with esp "
             "note add",
         )
@@ -1556,13 +1604,56 @@ def _quoted_report(
         return typed  # a memo's block of her own words, or a quote she writes above
     if answering:
         if _ANSWERS_BELOW.search(report.text):  # "See below", never "Attached."
-            return _answers_inside(report, whose, when)
+            return _answers_inside(report, name, when)
         return True
     return _warned(
         report,
-        f"it also quotes an e-mail {whose}{at}{when}: if that is {whose}'s report, import "
+        f"it also quotes an e-mail {name}{at}{when}: if that is {name}'s report, import "
         "that person's own e-mail, or add the report with esp note add",
     )
+
+
+# Whose a quoted message is (whose_quote).
+HERS, COLLEAGUES, ANSWERED, NOTICE, ANOTHERS = (
+    "hers",
+    "another agent's",
+    "the one she answers",
+    "a notice sent to her",
+    "another person's",
+)
+
+
+def whose_quote(
+    quoted: Quoted,
+    mine: tuple[str, str],
+    recipients: Sequence[tuple[str, str]],
+    agents: KnownAgents | None = None,
+) -> str:
+    """Whose the message a body quotes is, from its sender and the one who quotes it (`mine`:
+    display name, address): HERS (her address, her name, or one agent of the tracker with
+    her); COLLEAGUES, another agent of the tracker's (`agents`: by address or name), whatever
+    address she sent it from and whoever the message quoting it is addressed to; ANSWERED,
+    the e-mail of one she writes to (`recipients`: the coordinator's reminder); NOTICE, one
+    sent to her by no agent: a no-reply mailbox's, an address's outside the domains of hers
+    and of those she writes to, or — the tracker's agents known — any sender's no agent is
+    when its header block says it was sent to her (a team mailbox at the agents' own
+    domain); else ANOTHERS (without the tracker's agents, a colleague's at her domain)."""
+    sender = quoted.sender
+
+    def same(a: tuple[str, str], b: tuple[str, str]) -> bool:
+        return _same_sender_or_name(a, b) or (agents is not None and agents.same_agent(a, b))
+
+    if same(sender, mine):
+        return HERS
+    if agents is not None and agents.is_agent(sender):
+        return COLLEAGUES
+    if any(_same_sender_or_name(sender, r) for r in recipients):
+        return ANSWERED
+    if _notice(sender, mine[1], recipients):
+        return NOTICE
+    if agents is not None and any(same(person, mine) for person in quoted.to):
+        return NOTICE
+    return ANOTHERS
 
 
 # A short reply that says her answers are in the quoted message: "Answers below in red.",
@@ -1661,6 +1752,8 @@ class Quoted:
     sent: str
     above: str
     separated: bool = False
+    # Who its header block says it was sent to (its To line), each (display name, address).
+    to: tuple[tuple[str, str], ...] = ()
 
 
 def quoted_message(body: str) -> Quoted | None:
@@ -1690,8 +1783,26 @@ def quoted_message(body: str) -> Quoted | None:
             continue
         if not (separated or top or "@" in value or _TIME.search(sent)):
             continue
-        return Quoted(_quoted_person(value), sent, "\n".join(raw[:at]), separated)
+        heads = list(takewhile(_HEADER_LINE.match, block))
+        to = next((_header_value(x) for x in heads if _TO_HEADER.match(x)), "")
+        person = _quoted_person(value)
+        return Quoted(person, sent, "\n".join(raw[:at]), separated, _quoted_people(to))
     return None
+
+
+# A header block's To line, in the languages of _QUOTE_LANGUAGES (each one's first other
+# header: To, Para, An, Кому, 宛先…).
+_TO_HEADER = re.compile(rf"^({_words(2, first=True)}){_COLON}", re.I)
+
+
+def _quoted_people(value: str) -> tuple[tuple[str, str], ...]:
+    """The people a quoted To line names: Outlook's list parted by `;` (`Dunn, Xavier;
+    Stone, Rebecca`), addresses parted by commas, or one name."""
+    if ";" in value:
+        return tuple(display_recipients(value))
+    if "@" in value:
+        return tuple(_quoted_person(x) for x in split_addresses(value))
+    return (_quoted_person(value),) if value.strip() else ()
 
 
 def _header_value(line: str) -> str:

@@ -19,7 +19,6 @@ with no Notes line dated that day and signed by themselves.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,9 +32,17 @@ from esp_cli.core.columns import alias_table, spellings
 from esp_cli.core.csvfile import CsvError, CsvTable, read_table
 from esp_cli.core.filenames import explorer_order
 from esp_cli.core.model import AgentRef
+from esp_cli.core.names import AFFILIATION
 from esp_cli.core.notes import NoteKind, appended, folded, format_line, lines_of, parse_line
 from esp_cli.core.refs import address
-from esp_cli.core.reports import EMPTY_FILE, Inside, RowProblem, SelfReport, written_otherwise
+from esp_cli.core.reports import (
+    EMPTY_FILE,
+    Inside,
+    KnownAgents,
+    RowProblem,
+    SelfReport,
+    written_otherwise,
+)
 from esp_cli.core.rules import done_by, fmt
 from esp_cli.core.textdates import date_order
 from esp_cli.core.values import (
@@ -73,6 +80,7 @@ from esp_cli.services.notes import cell_text
 from esp_cli.system import is_system_file, real_path
 from esp_cli.workbook.session import ChangePlan, write_session
 from esp_cli.workbook.tracker import Row, Table
+from esp_cli.workbook.tracker import read_table as read_tracker_table
 from esp_cli.workbook.waiting import read_counting_waiting
 from esp_cli.workbook.xlsx.package import SheetInfo
 from esp_cli.workbook.xlsx.patch import check_cell_text
@@ -91,8 +99,6 @@ MAX_SUGGESTIONS = 3
 # names, and after this many the reasons say enough.
 MAX_SUGGESTED_REPORTS = 25
 READ_KEYS = ("agent_name", "agent_id", "email", "class", NOTES.column_key)
-# A company or a note after a display name: "Hassan, Amira (VendorCX)", "Sam Lee [Vendor]".
-_AFFILIATION = re.compile(r"(\s*(\([^()]*\)|\[[^\[\]]*\]))+\s*$")
 
 
 # ------------------------------------------------------------------------ reading reports
@@ -166,11 +172,34 @@ def default_sources(config: Config) -> list[Path]:
     return [path for _, path in configured]
 
 
-def read_reports(paths: Sequence[Path], config: Config, busy: Busy = QUIET) -> Reports:
+def read_tracker(tracker_path: Path, config: Config) -> Table:
+    """The tracker's agents as the import reads them (READ_KEYS): read once, to tell the
+    e-mails' quoted messages apart (known_agents) and then to import into (import_reports'
+    `read`)."""
+    return read_tracker_table(Workbook.open(tracker_path), config.columns, keys=READ_KEYS)
+
+
+def known_agents(table: Table) -> KnownAgents:
+    """The tracker's agents as the e-mail reader tells them apart: each one's name and
+    Email (when the tracker has the column and the cell can be read)."""
+    return KnownAgents.of(
+        (row.name, row.text("email") if "email" not in row.unreadable else "")
+        for row in table.rows()
+    )
+
+
+def read_reports(
+    paths: Sequence[Path],
+    config: Config,
+    busy: Busy = QUIET,
+    *,
+    agents: KnownAgents | None = None,
+) -> Reports:
     """Every report in the given files and folders. A folder's files are all looked at:
     each is read as an e-mail by its content (.msg or .eml, whatever its name), or listed
     as unreadable with the reason, or ignored when it is a system file. `busy` hears of
-    each file as it is read."""
+    each file as it is read. `agents`: the tracker's (known_agents), which tell an e-mail
+    quoting a colleague's report from one quoting a notice sent to the agent."""
     name_headers = _name_headers(config)
     zone = config.zone()
     out = Reports()
@@ -207,7 +236,7 @@ def read_reports(paths: Sequence[Path], config: Config, busy: Busy = QUIET) -> R
                 continue
             out.sources.append(file)
             try:
-                _add_file(out, entry, name_headers, zone, in_folder=in_folder)
+                _add_file(out, entry, name_headers, zone, in_folder=in_folder, agents=agents)
             except InputFileError as exc:
                 failed.append(exc)
     if len(failed) == 1:
@@ -229,6 +258,7 @@ def _add_file(
     zone: tzinfo | None,
     *,
     in_folder: bool,
+    agents: KnownAgents | None = None,
 ) -> None:
     """The reports one file holds, into `out`; InputFileError when a file named on its own
     cannot be read (one in a folder is listed as unreadable instead)."""
@@ -241,7 +271,7 @@ def _add_file(
         return
     suffix = file.suffix.lower()
     if in_folder or suffix in EMAIL_SUFFIXES:
-        _add_mail(out, entry, zone, in_folder=in_folder)
+        _add_mail(out, entry, zone, in_folder=in_folder, agents=agents)
     elif suffix == CSV_SUFFIX:
         table = read_csv_file(file)
         sheets = [Sheet(file.name, table.rows, csv=table)]
@@ -250,7 +280,14 @@ def _add_file(
         _add_rows(out, entry, _workbook_sheets(file), name_headers, zone)
 
 
-def _add_mail(out: Reports, entry: SourceFile, zone: tzinfo | None, *, in_folder: bool) -> None:
+def _add_mail(
+    out: Reports,
+    entry: SourceFile,
+    zone: tzinfo | None,
+    *,
+    in_folder: bool,
+    agents: KnownAgents | None = None,
+) -> None:
     """The report an e-mail file holds; or why none: skipped (no person wrote it) or
     unreadable. A file named on its own that cannot be read is an error."""
     # Here: reading self-reports (e-mails, the report's sheets) loads only for the commands
@@ -259,7 +296,7 @@ def _add_mail(out: Reports, entry: SourceFile, zone: tzinfo | None, *, in_folder
     from esp_cli.mail.selfreports import NotAReport, UnreadableMail
 
     try:
-        report = read_mail(entry.path.read_bytes(), entry.path.name, zone)
+        report = read_mail(entry.path.read_bytes(), entry.path.name, zone, agents=agents)
     except NotAReport as exc:
         entry.skipped = str(exc) if str(exc).startswith(exc.kind) else f"{exc.kind}: {exc}"
     except UnreadableMail as exc:
@@ -510,7 +547,7 @@ def _tokens(name: str, idx: _Index) -> tuple[str, ...]:
     """The name's tokens; without a company after it ("Hassan, Amira (VendorCX)") when only
     so it names an agent."""
     tokens = name_tokens(name)
-    if tokens not in idx.by_name and (bare := name_tokens(_AFFILIATION.sub("", name))):
+    if tokens not in idx.by_name and (bare := name_tokens(AFFILIATION.sub("", name))):
         return bare if bare in idx.by_name else tokens
     return tokens
 
@@ -659,15 +696,17 @@ def import_reports(
     on: date | None = None,
     dry_run: bool = False,
     today: date | None = None,
+    read: Table | None = None,
 ) -> ImportResult:
     """Put each report in `found` (of day `on`, when given) in its agent's Notes. A report
-    refused as read, or dated after `today`, is listed as not imported."""
+    refused as read, or dated after `today`, is listed as not imported. `read`: the
+    tracker as read_tracker read it, used as is when the file has not changed since."""
     now = today or config.today()
     wanted = [r for r in found.reports if on is None or r.day == on]
     # Oldest first, so each agent's lines land in date order; a stable sort keeps the files'
     # order within a day (and in_order then an agent's e-mails' sent order).
     wanted.sort(key=lambda r: r.day)
-    with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run) as s:
+    with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, read=read) as s:
         rows = list(s.table.rows())
         idx = _index(rows)
         # The rows holding a report a quote closed too late swallowed, however it is dated:

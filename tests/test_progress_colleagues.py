@@ -1,0 +1,263 @@
+"""esp progress import on an e-mail quoting another's, told by the tracker's agents: a
+colleague's report is hers whatever address she sent it from and whoever it is addressed
+to; a notice from a mailbox at the agents' own domain that no agent has is a notice sent to
+the agent."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aspose.email_foss.msg import MapiMessage
+
+from tests import factories
+from tests.test_progress_forwards import AGENTS, FORWARDED, REPORT, run
+
+XAVIER = "Xavier Dunn <xavier.dunn@x.com>"
+JORDAN = "Jordan Reyes <jordan.reyes@x.com>"
+KAYLA_AT_HOME = "Kayla Brook <kayla.brook77@gmail.com>"
+COLLEAGUES = [
+    *AGENTS,
+    {"Class": "AET-1", "Agent Name": "Brook, Kayla", "Email": "kayla.brook@x.com"},
+]
+SENT = "Monday, November 23, 2026 5:00 PM"
+NOTICE_SENT = "Tuesday, November 24, 2026 10:12 AM"
+NOTHING = "Self-report (no details given)"
+
+
+@pytest.fixture(params=["email column", "no email column"])
+def tracker(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """The agents, with their work addresses in an Email column, or with no Email column
+    (their names alone)."""
+    keys = [k for k in factories.TRACKER_KEYS if request.param == "email column" or k != "email"]
+    headers = factories.headers(*keys)
+    return factories.tracker(tmp_path / "ESP Tracker.xlsx", COLLEAGUES, headers=headers)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    mails = tmp_path / "mails"
+    mails.mkdir()
+    return mails
+
+
+def _outlook(sender: str, to: str = "Jordan Reyes <jordan.reyes@x.com>", when: str = SENT) -> str:
+    """A message by `sender` as Outlook quotes it under its separator, its report below."""
+    return (
+        f"\n\n-----Original Message-----\nFrom: {sender}\nSent: {when}\nTo: {to}\n"
+        f"Subject: ESP progress\n\n{REPORT}\n"
+    )
+
+
+_GMAIL = (
+    "\n\n---------- Forwarded message ---------\nFrom: {sender}\nDate: Mon, Nov 23, 2026 at "
+    "5:00 PM\nSubject: ESP progress\nTo: Jordan Reyes <jordan.reyes@x.com>\n\n" + REPORT + "\n"
+)
+
+
+def _mail(subject: str, body: str, *, to: str = JORDAN, cc: str = "") -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = XAVIER
+    msg["To"] = to
+    if cc:
+        msg["Cc"] = cc
+    msg["Subject"] = subject
+    msg["Date"] = FORWARDED
+    msg.set_content(body)
+    return msg
+
+
+def _import(tracker: Path, folder: Path, msg: EmailMessage, *, as_msg: bool = False) -> Any:
+    if as_msg:
+        (folder / "mail.msg").write_bytes(MapiMessage.from_email_message(msg).to_bytes())
+    else:
+        (folder / "mail.eml").write_bytes(msg.as_bytes())
+    return run(tracker, folder)
+
+
+def _refused(data: Any) -> str:
+    assert data["imported"] == [], data["imported"]
+    ((reason,),) = [(u["reason"],) for u in data["unmatched"]]
+    return str(reason)
+
+
+# ------------------------------------------- a colleague's report from her personal address
+
+
+@pytest.mark.parametrize(
+    "quoted",
+    [
+        _outlook(KAYLA_AT_HOME),
+        _outlook("Brook, Kayla <kayla.brook77@gmail.com>"),
+        _outlook("Kayla Brook [mailto:kayla.brook77@gmail.com]"),
+        _GMAIL.format(sender=KAYLA_AT_HOME),
+    ],
+)
+@pytest.mark.parametrize("as_msg", [False, True])
+def test_a_colleagues_report_from_her_personal_address_forwarded_is_not_the_forwarders(
+    tracker: Path, folder: Path, quoted: str, as_msg: bool
+) -> None:
+    """Kayla is an agent of the tracker: her report, from Gmail, is hers, not a notice."""
+    data = _import(tracker, folder, _mail("FW: ESP progress", quoted), as_msg=as_msg)
+    reason = _refused(data)
+    assert reason.startswith(
+        "a forward by Xavier Dunn with nothing typed in it, of another person's report: it "
+        "quotes a report Kayla Brook (kayla.brook77@gmail.com) sent "
+    ), reason
+    assert data["problems"] == []
+
+
+def test_words_typed_above_a_colleagues_report_from_her_personal_address_say_whose_it_quotes(
+    tracker: Path, folder: Path
+) -> None:
+    data = _import(
+        tracker, folder, _mail("FW: ESP progress", "Mine: 5/8" + _outlook(KAYLA_AT_HOME))
+    )
+    assert [i["note"] for i in data["imported"]] == ["11/24/2026 - Xavier Dunn - Mine: 5/8"]
+    assert [p["problem"] for p in data["problems"]] == [
+        f"it also quotes an e-mail Kayla Brook (kayla.brook77@gmail.com) sent {SENT}: if that "
+        "is Kayla Brook's report, import that person's own e-mail, or add the report with esp "
+        "note add"
+    ]
+
+
+@pytest.mark.parametrize("sender", [KAYLA_AT_HOME, "Rebecca Stone <rebecca.stone@x.com>"])
+@pytest.mark.parametrize("as_msg", [False, True])
+def test_a_colleagues_report_quoted_in_a_reply_with_nothing_typed_is_not_the_repliers(
+    tracker: Path, folder: Path, sender: str, as_msg: bool
+) -> None:
+    data = _import(tracker, folder, _mail("RE: ESP progress", _outlook(sender)), as_msg=as_msg)
+    name, address = sender.removesuffix(">").split(" <")
+    assert _refused(data) == (
+        f"a reply by Xavier Dunn with nothing typed above the e-mail it quotes, a report "
+        f"{name} ({address}) sent {SENT}: that report is {name}'s, not Xavier Dunn's; import "
+        "that person's own e-mail, and if Xavier Dunn answered inside it, add the report with "
+        "esp note add"
+    )
+
+
+# ---------------------------------------- whoever the forward of her report is addressed to
+
+
+@pytest.mark.parametrize(
+    ("sender", "to", "cc"),
+    [
+        ("Rebecca Stone <rebecca.stone@x.com>", f"{JORDAN}, Rebecca Stone <rebecca.stone@x.com>",
+         ""),
+        ("Stone, Rebecca <rebecca.stone@x.com>", f"{JORDAN}, Rebecca Stone <rebecca.stone@x.com>",
+         ""),
+        (KAYLA_AT_HOME, f"{JORDAN}, {KAYLA_AT_HOME}", ""),
+        (KAYLA_AT_HOME, JORDAN, KAYLA_AT_HOME),
+        ("Rebecca Stone <rebecca.stone@x.com>", "Rebecca Stone <rebecca.stone@x.com>", JORDAN),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("as_msg", [False, True])
+def test_a_colleagues_report_forwarded_to_her_too_is_still_hers(
+    tracker: Path, folder: Path, sender: str, to: str, cc: str, as_msg: bool
+) -> None:
+    """Xavier forwards Rebecca's report to the coordinator and to Rebecca: not his reply."""
+    mail = _mail("FW: ESP progress", _outlook(sender), to=to, cc=cc)
+    reason = _refused(_import(tracker, folder, mail, as_msg=as_msg))
+    assert "of another person's report: it quotes a report " in reason, reason
+    assert f"sent {SENT}" in reason
+
+
+# ---------------------------------------------- a notice from a mailbox at the agents' domain
+
+
+def _notice(sender: str, text: str, to: str = XAVIER) -> str:
+    return (
+        f"\n\n________________________________\nFrom: {sender}\nSent: {NOTICE_SENT}\n"
+        f"To: {to}\nSubject: Your ticket\n\n{text}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("sender", "shown", "to"),
+    [
+        ("SPOC Team <spoc.team@x.com>", "SPOC Team (spoc.team@x.com)", XAVIER),
+        ("SPOC Team <spoc.team@x.com>", "SPOC Team (spoc.team@x.com)", "Dunn, Xavier"),
+        ("Learning Hub <learninghub@x.com>", "Learning Hub (learninghub@x.com)", XAVIER),
+        ("Learning Hub <learninghub@x.com>", "Learning Hub (learninghub@x.com)",
+         f"{XAVIER}; Stone, Rebecca <rebecca.stone@x.com>"),
+        ("spoc.team@x.com", "spoc.team@x.com", "xavier.dunn@x.com"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("as_msg", [False, True])
+def test_a_notice_from_a_mailbox_at_the_agents_domain_is_her_report(
+    tracker: Path, folder: Path, sender: str, shown: str, to: str, as_msg: bool
+) -> None:
+    """No agent has that address or name, and it was sent to her: a notice."""
+    quoted = _notice(sender, "Your Citrix access is restored. Ticket INC-12 closed.", to)
+    data = _import(tracker, folder, _mail("FW: Your ticket", quoted), as_msg=as_msg)
+    assert data["unmatched"] == []
+    assert [i["note"] for i in data["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]
+    assert [p["problem"] for p in data["problems"]] == [
+        f"nothing of her own is typed above the e-mail it forwards, one {shown} sent "
+        f"{NOTICE_SENT}: read as her report of the day; if more of hers is in that e-mail, add "
+        "it with esp note add"
+    ]
+
+
+def test_a_message_a_colleague_sent_to_her_is_still_the_colleagues(
+    tracker: Path, folder: Path
+) -> None:
+    """Kayla's report sent to Xavier, forwarded by him: an agent's, whoever it was sent to."""
+    quoted = _notice("Kayla Brook <kayla.brook@x.com>", "6/8 done")
+    reason = _refused(_import(tracker, folder, _mail("FW: Your ticket", quoted)))
+    assert "it quotes a report Kayla Brook (kayla.brook@x.com) sent " in reason, reason
+
+
+# ------------------------------------------------------- a reply quoting a notice, said so
+
+
+@pytest.mark.parametrize(
+    ("sender", "shown"),
+    [
+        ("Learning Hub <noreply@learninghub.x.com>", "Learning Hub (noreply@learninghub.x.com)"),
+        ("SPOC Team <spoc.team@helpdesk-partner.com>",
+         "SPOC Team (spoc.team@helpdesk-partner.com)"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("as_msg", [False, True])
+def test_a_reply_with_nothing_typed_quoting_a_notice_says_it_answers_it(
+    tracker: Path, folder: Path, sender: str, shown: str, as_msg: bool
+) -> None:
+    quoted = _notice(sender, "Your Citrix access is restored. Ticket INC-12 closed.")
+    data = _import(tracker, folder, _mail("RE: Your ticket", quoted), as_msg=as_msg)
+    assert [i["note"] for i in data["imported"]] == [f"11/24/2026 - Xavier Dunn - {NOTHING}"]
+    assert [p["problem"] for p in data["problems"]] == [
+        f"nothing of her own is typed above the e-mail it answers, one {shown} sent "
+        f"{NOTICE_SENT}: read as her report of the day; if she answered inside it, add the "
+        "report with esp note add"
+    ]
+
+
+# ------------------------------------------------------------- the reader without a tracker
+
+
+def test_without_the_trackers_agents_the_reader_tells_by_the_domain() -> None:
+    """Read with no tracker, an outside address is a notice, as before."""
+    from esp_cli.core.reports import KnownAgents
+    from esp_cli.mail.inbox import read_mail
+
+    mail = _mail("FW: ESP progress", _outlook(KAYLA_AT_HOME))
+    alone = read_mail(mail.as_bytes(), "mail.eml")
+    assert alone.refused == "" and alone.warning.startswith("nothing of her own is typed")
+    known = KnownAgents.of([("Brook, Kayla", "kayla.brook@x.com"), ("Xavier Dunn", "")])
+    told = read_mail(mail.as_bytes(), "mail.eml", agents=known)
+    assert told.refused.startswith("a forward by Xavier Dunn with nothing typed in it")
+
+
+def test_her_own_report_from_her_personal_address_forwarded_from_work_is_hers(
+    tmp_path: Path, folder: Path
+) -> None:
+    """Her two addresses under two names, one agent of the tracker (by her work address in
+    the Email column, and by her name): her own earlier e-mail, no colleague's."""
+    tracker = factories.tracker(tmp_path / "ESP Tracker.xlsx", COLLEAGUES)
+    mail = _mail("FW: ESP progress", _outlook("Xavier Dunn <xdunn1990@gmail.com>"))
+    mail.replace_header("From", "X. Dunn <xavier.dunn@x.com>")
+    reason = _refused(_import(tracker, folder, mail))
+    assert reason.startswith("a forward of X. Dunn's own earlier e-mail"), reason
