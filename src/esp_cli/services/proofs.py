@@ -341,8 +341,12 @@ class TrackingSheet:
     dated_unread: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     # The headers set aside for another naming their column as exactly or more: (the
     # column's header as esp writes it, (cell, text) of the one read, of the one set aside).
-    set_aside: list[tuple[str, tuple[str, str], tuple[str, str]]] = field(default_factory=list)
+    # ... and why, when not the headers: the one set aside is empty in every row.
+    set_aside: list[tuple[str, tuple[str, str], tuple[str, str], str]] = field(default_factory=list)
     visible: bool = True
+    # Its headers as read, by column key: two sheets laid out alike (a sheet per month)
+    # hold the same things in their columns.
+    layout: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass
@@ -366,6 +370,10 @@ class TrackingBook:
     # The tracker's classes, stripped and in small letters: a tab's name cut short is one
     # class's only when no other class is cut to it.
     classes: frozenset[str] = frozenset()
+    # (agent key, file) of the rows typed by hand under a plain 'Date' on a sheet esp does
+    # not record proofs on, laid out otherwise (`count_dated`) -> the sheet, and the row:
+    # no proof, but said when the file is recorded again.
+    uncounted: dict[tuple[str, str], tuple[str, HandRow]] = field(default_factory=dict)
 
     @property
     def several(self) -> bool:
@@ -477,14 +485,17 @@ def _read_sheet(
         last_header = max(c for c, v in enumerate(line, start=1) if not is_blank(v))
         if left:
             rows, last_col = _as_left(rows, r, left, last_col)
+        columns, aside, emptied = _filled_first(columns, aside, rows[r:])
         found = TrackingSheet(info.name, r, columns, last_header, r, last_col)
         found.visible = info.visible
+        found.layout = frozenset((k, normalise_header(line[c - 1])) for k, c in columns.items())
         received_said = _holds_received(info.name, line, columns)
         found.set_aside = [
             (
                 TRACKING_COLUMNS[key][0],
                 (address(info.name, r, read), text_of(line[read - 1])),
                 (address(info.name, r, other), text_of(line[other - 1])),
+                f"'{text_of(line[other - 1])}' is empty in every row" if other in emptied else "",
             )
             for key, read, other in aside
         ]
@@ -533,16 +544,51 @@ def _read_sheet(
     return None
 
 
+def _filled_first(
+    columns: dict[str, int], aside: list[tuple[str, int, int]], below: Sequence[list[Any]]
+) -> tuple[dict[str, int], list[tuple[str, int, int]], set[int]]:
+    """Of two headers naming one column (pick_columns' pick, `columns`, and those it set
+    `aside`), the one picked empty in every row under them while another holds values: the
+    one the team fills is read ('Date' beside a 'Received' left empty), and esp writes its
+    rows there too. Returns the columns, those set aside (as pick_columns gives them), and
+    the columns set aside for being empty."""
+
+    def filled(c: int) -> bool:
+        return any(c <= len(record) and not is_blank(record[c - 1]) for record in below)
+
+    columns = dict(columns)
+    emptied: set[int] = set()
+    candidates: dict[str, list[int]] = {}
+    for key, read, other in aside:
+        candidates.setdefault(key, [read]).append(other)
+    for key, found in candidates.items():
+        if filled(columns[key]):
+            continue
+        full = [c for c in found if filled(c)]
+        if full:
+            emptied.add(columns[key])
+            columns[key] = full[0]
+    again = [(key, columns[key], c) for key, found in candidates.items() for c in found]
+    return columns, sorted((a for a in again if a[1] != a[2]), key=lambda a: a[2]), emptied
+
+
 def count_dated(book: TrackingBook, records_on: Sequence[TrackingSheet]) -> None:
     """Take the rows typed by hand under a plain 'Date' as recorded proofs on the sheets esp
     records proofs on (`records_on`: the --tracking-tab sheet, else each class's tab and the
     first visible sheet) — esp itself writes the day received under that 'Date' there —
-    whatever the sheet is called. On any other sheet (a reminder tab) they hold none."""
-    for found in records_on:
-        for key, hand in found.dated.items():
-            book.names.setdefault(key, (found.sheet, hand))
-        for key, said in found.dated_unread.items():
-            book.unread_days.setdefault(key, said)
+    whatever the sheet is called, and on every sheet laid out as one of them (the same
+    headers: last month's tab, an archive). On any other sheet (a reminder tab) they hold
+    none, but are kept to be said when the file they name is recorded again."""
+    layouts = {t.layout for t in records_on}
+    for found in book.sheets:
+        if any(found is t for t in records_on) or found.layout in layouts:
+            for key, hand in found.dated.items():
+                book.names.setdefault(key, (found.sheet, hand))
+            for key, said in found.dated_unread.items():
+                book.unread_days.setdefault(key, said)
+        else:
+            for key, hand in found.dated.items():
+                book.uncounted.setdefault(key, (found.sheet, hand))
 
 
 def records_on(
@@ -566,11 +612,20 @@ def records_on(
 
 def named_tab(book: TrackingBook, tab: str, path: Path, source: str) -> TrackingSheet:
     """The sheet named `tab` (by --tracking-tab or [tracker] tbt_tracking_tab: `source`),
-    spelt as its tab is or in other capitals; refused when the workbook has none such with
-    the headers."""
+    spelt as its tab is, in other capitals, or as a class is spelt where a tab name cannot
+    be ('AET/1102' for the tab 'AET-1102': tab_key); refused when the workbook has none such
+    with the headers, or two tabs spelt so."""
     chosen = [t for t in book.sheets if t.sheet == tab] or [
         t for t in book.sheets if t.sheet.casefold() == tab.strip().casefold()
     ]
+    if not chosen and tab_key(tab):
+        chosen = [t for t in book.sheets if tab_key(t.sheet) == tab_key(tab)]
+        if len(chosen) > 1:
+            raise UsageError(
+                f"{path}: the sheets {_listed(chosen)} are all spelt as '{tab}'; esp cannot "
+                "tell which one is meant, and wrote nothing.",
+                fix=f"give the sheet with {source} spelt as its tab is.",
+            )
     if chosen:
         return chosen[0]
     names = ", ".join(f"'{t.sheet}'" for t in book.sheets)
@@ -581,26 +636,103 @@ def named_tab(book: TrackingBook, tab: str, path: Path, source: str) -> Tracking
     )
 
 
-def tracking_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet:
-    """The sheet a new proof row of an agent of class `cls` goes to when none is named: the
-    visible sheet named as the class (a sheet per class; a class longer than a tab name can
-    be, by its first 31 characters), else the first visible sheet with
-    the headers in tab order. Nothing is guessed from what the sheets hold; with every such
-    sheet hidden, esp refuses, naming them."""
+# What a class's tab may be spelt with in place of what the class holds: the characters
+# Excel refuses in a sheet's name, and those the team writes for one another ('AET-1102',
+# 'AET 1102', 'AET_1102', 'AET.1102' for class AET/1102). None of them counts when a tab
+# is matched to its class.
+_TAB_SEPARATORS = re.compile(r"[\s\-_/\\.?*\[\]:]+")
+
+
+def tab_key(name: str) -> str:
+    """A sheet's or a class's name as a tab is matched to its class: in small letters,
+    without the characters a tab's name is spelt otherwise with ('AET 1102' and 'AET/1102'
+    are 'aet1102')."""
+    return _TAB_SEPARATORS.sub("", name).casefold()
+
+
+def class_tab_name(cls: str) -> str:
+    """The tab esp names for a class: the class as it is, each character Excel refuses in a
+    sheet's name written '-', cut at Excel's 31 characters ('AET/1102' -> 'AET-1102'); a tab
+    so named is the class's (`_own_tab`)."""
+    name = "".join("-" if c in SHEET_NAME_BANNED else c for c in " ".join(cls.split()))
+    return name[:MAX_SHEET_NAME].strip().strip("'").strip()
+
+
+def _class_keys(key: str) -> set[str]:
+    """The tab_keys a class's tab (class `key`, stripped and in small letters) may have:
+    its whole name's, and its first 31 characters' when it is longer."""
+    keys = {tab_key(key), tab_key(key[:MAX_SHEET_NAME])}
+    return {k for k in keys if k}
+
+
+def _listed(tabs: Sequence[TrackingSheet]) -> str:
+    return " and ".join(f"'{t.sheet}'" for t in tabs)
+
+
+def _own_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet | None:
+    """The visible sheet that is the tab of class `cls` (None: it has none): the one named
+    as the class (in any capitals; a class longer than a tab name can be, by its first 31
+    characters), else the one spelt as it (tab_key: 'AET 1102', 'AET-1102' for AET/1102)
+    that is no other class's too. Two tabs spelt as it alike are refused: esp never files
+    a proof on a tab it only guessed is the class's."""
     visible = [t for t in book.sheets if t.visible]
-    key = cls.strip().casefold()
+    key = " ".join(cls.split()).casefold()
+    if not key:
+        return None
     # A class longer than a tab name can be (Excel's 31 characters) has its tab cut short.
     cut = key[:MAX_SHEET_NAME].strip()
     # Two classes alike in their first 31 characters: the cut tab is neither's own.
     if any(c != key and c[:MAX_SHEET_NAME].strip() == cut for c in book.classes):
         cut = key
-    own = [t for t in visible if key and t.sheet.strip().casefold() in (key, cut)]
+    own = [t for t in visible if " ".join(t.sheet.split()).casefold() in (key, cut)]
     if own:
         return own[0]
+    mine = {k for k in {tab_key(key), tab_key(cut)} if k}
+    # A tab spelt as another class too (AET-1102 and AET 1102 both in the tracker), or
+    # named as another class, is not this one's.
+    others = [c for c in book.classes if c != key]
+    theirs = set().union(*(_class_keys(c) for c in others))
+    named = set(others) | {c[:MAX_SHEET_NAME].strip() for c in others}
+    spelt = [
+        t
+        for t in visible
+        if tab_key(t.sheet) in mine
+        and tab_key(t.sheet) not in theirs
+        and " ".join(t.sheet.split()).casefold() not in named
+    ]
+    if len(spelt) > 1:
+        raise UsageError(
+            f"{path}: esp cannot tell which sheet class '{cls.strip()}' proof rows go to: the "
+            f"sheets {_listed(spelt)} are both spelt as it; nothing was written.",
+            fix="rename the one that is not its tab in Excel, or give the sheet with "
+            "--tracking-tab (or [tracker] tbt_tracking_tab).",
+        )
+    return spelt[0] if spelt else None
+
+
+def _class_tab(book: TrackingBook, tab: TrackingSheet) -> bool:
+    """Whether a sheet is named or spelt as one of the tracker's classes (a sheet per
+    class): no other class's proofs go to it."""
+    name = " ".join(tab.sheet.split()).casefold()
+    if name in book.classes or any(c[:MAX_SHEET_NAME].strip() == name for c in book.classes):
+        return True
+    return any(tab_key(tab.sheet) in _class_keys(c) for c in book.classes)
+
+
+def tracking_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet:
+    """The sheet a new proof row of an agent of class `cls` goes to when none is named: the
+    visible sheet that is the class's own tab (`_own_tab`: named or spelt as the class; a
+    sheet per class), else the first visible sheet with the headers in tab order that is
+    no class's tab. Nothing is guessed from what the sheets hold; with every such sheet
+    hidden, esp refuses, naming them."""
+    visible = [t for t in book.sheets if t.visible]
+    own = _own_tab(book, cls, path)
+    if own is not None:
+        return own
+    key = cls.strip().casefold()
     # No tab of its own: not another class's tab (a sheet per class), nor a tab cut to
     # 31 characters that two classes share.
-    taken = {c[:MAX_SHEET_NAME].strip() for c in book.classes} | set(book.classes)
-    free = [t for t in visible if not key or t.sheet.strip().casefold() not in taken]
+    free = [t for t in visible if not key or not _class_tab(book, t)]
     if free:
         return free[0]
     if key and visible:
@@ -609,7 +741,7 @@ def tracking_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet:
             f"{path}: esp cannot tell which sheet class '{cls.strip()}' proof rows go to: it "
             f"has no tab of its own, and every visible sheet is another class's ({names}); "
             "nothing was written.",
-            fix=f"add a tab named '{cls.strip()[:MAX_SHEET_NAME].strip()}' in Excel, or give the "
+            fix=f"add a tab named '{class_tab_name(cls)}' in Excel, or give the "
             "sheet with --tracking-tab (or [tracker] tbt_tracking_tab).",
         )
     names = ", ".join(f"'{t.sheet}'" for t in book.sheets)
@@ -619,6 +751,28 @@ def tracking_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet:
         fix="unhide the sheet to add to in Excel, or give it with --tracking-tab (or "
         "[tracker] tbt_tracking_tab).",
     )
+
+
+def no_own_tab(
+    book: TrackingBook, placed: Sequence[tuple[Proof, TrackingSheet]], path: Path, dry_run: bool
+) -> list[str]:
+    """What to say of the classes whose proofs go to a sheet that is not their own tab in a
+    workbook kept with a sheet per class (some visible sheet is a class's tab): one line
+    each, naming the class and the sheet."""
+    if not any(t.visible and _class_tab(book, t) for t in book.sheets):
+        return []
+    said: dict[str, str] = {}
+    for proof, tab in placed:
+        cls = " ".join(proof.agent.cls.split())
+        if not cls or cls in said or _own_tab(book, cls, path) is tab:
+            continue
+        go = "would go" if dry_run else "go"
+        said[cls] = (
+            f"{path.name}: class '{cls}' has no tab of its own among its sheets per class; its "
+            f"proof rows {go} to sheet '{tab.sheet}'. Add a tab named '{class_tab_name(cls)}' "
+            "in Excel for them, or give the sheet with --tracking-tab."
+        )
+    return list(said.values())
 
 
 def _as_left(
@@ -716,6 +870,33 @@ def _loose_row(book: TrackingBook, proof: Proof, dry_run: bool = False) -> Proof
     why = (
         f"{hand.cell}, a row typed by hand, names {' '.join(hand.agent.split())!r} with this "
         f"file: it {again} for {proof.agent.name} — delete one row if it is the same"
+    )
+    warning = f"{proof.date_warning}; {why}" if proof.date_warning else why
+    return replace(proof, date_warning=warning)
+
+
+def _said_rows(book: TrackingBook, proof: Proof, dry_run: bool) -> Proof:
+    """The proof to record again, with a word for each row typed by hand that names its
+    file and is not taken for it."""
+    proof = _unread_day(book, proof, dry_run)
+    proof = _loose_row(book, proof, dry_run)
+    return _uncounted_row(book, proof, dry_run)
+
+
+def _uncounted_row(book: TrackingBook, proof: Proof, dry_run: bool = False) -> Proof:
+    """The proof, with a word when a row typed by hand on a sheet esp does not record
+    proofs on names its file with a day under a plain 'Date' (`count_dated`): it may be
+    the proof typed by hand, or a reminder sent that day."""
+    file = _file_key(proof.file)
+    rows = [(tab, hand) for (_, f), (tab, hand) in book.uncounted.items() if f == file]
+    if not rows:
+        return proof
+    tab, hand = rows[0]
+    again = "would be recorded again" if dry_run else "is recorded again"
+    why = (
+        f"{hand.cell}, a row typed by hand with a day under 'Date' on sheet '{tab}', which esp "
+        f"does not record proofs on, names this file: it {again} — if that row is this proof, "
+        "delete one of the two rows (or head that column 'Received' to have esp read it)"
     )
     warning = f"{proof.date_warning}; {why}" if proof.date_warning else why
     return replace(proof, date_warning=warning)
@@ -902,9 +1083,9 @@ def _plan_tracking(
             columns[key] = plan.added_column(sheet.sheet, header)
     if not proofs:
         return
-    for name, read, aside in sheet.set_aside:
+    for name, read, aside, why in sheet.set_aside:
         # esp.toml [columns] names the tracker's columns, not the TBT Tracking Sheet's.
-        log.warning("%s", set_aside_words(name, read, aside, mapped=False))
+        log.warning("%s", set_aside_words(name, read, aside, why, mapped=False))
     place = _placement(plan, sheet, columns, len(proofs))
     if place.uncounted is not None:
         total = place.uncounted
@@ -1837,7 +2018,7 @@ def record_proofs(
             ) as sheet_s:
                 book = read_tracking(sheet_s.workbook, sheet_s.waiting_cells)
                 book.agents = tuple(s.table.rows())
-                book.classes = frozenset(r.cls.strip().casefold() for r in s.table.rows())
+                book.classes = frozenset(" ".join(r.cls.split()).casefold() for r in s.table.rows())
                 named = named_tab(book, tab_name, sheet_path, tab_source) if tab_name else None
                 count_dated(book, records_on(book, sorted(book.classes), sheet_path, named))
                 good, rejected, to_save = check_files(incoming, s.table, book, today)
@@ -1848,16 +2029,17 @@ def record_proofs(
                 already = [
                     replace(p, tab=t if shown else None) for p, t in zip(good, on, strict=True) if t
                 ]
+                # Not recorded yet: said when a row typed by hand names its file.
                 new = [
-                    _loose_row(book, _unread_day(book, p, dry_run), dry_run)
-                    for p, t in zip(good, on, strict=True)
-                    if t is None
+                    _said_rows(book, p, dry_run) for p, t in zip(good, on, strict=True) if t is None
                 ]
                 # Already-recorded proofs are flagged too: a run stopped between the two
                 # workbooks is finished by the next one. The tracker's cells first: what
                 # its write refuses stops the command before the TBT Tracking Sheet is.
                 followed = _plan_tracker(s.plan, by_row, good, config)
                 placed = [(p, named or tracking_tab(book, p.agent.cls, sheet_path)) for p in new]
+                for line in no_own_tab(book, placed, sheet_path, dry_run) if not named else []:
+                    log.warning("%s", line)
                 recorded = [replace(p, tab=t.sheet if shown else None) for p, t in placed]
                 targets: dict[str, tuple[TrackingSheet, list[Proof]]] = {}
                 for proof, (_, target) in zip(recorded, placed, strict=True):
