@@ -61,6 +61,7 @@ from esp_cli.core.model import AgentRef, class_aside
 from esp_cli.core.names import (
     MAX_NAME_IN_FILE,
     PROOF_SUFFIX,
+    close_name,
     display_name,
     file_safe,
     has_comma,
@@ -227,18 +228,24 @@ def misnaming(file_name: str, expected: str, agent: str = "") -> str:
     return ", ".join(wrong) or "not the 'First Last TBT.pdf' form"
 
 
-def check_name(file_name: str, rows: Sequence[Row], tracker: str) -> Row | Rejected:
+def check_name(
+    file_name: str, rows: Sequence[Row], tracker: str, sender: Row | None = None
+) -> Row | Rejected:
     """The one agent a well-named file belongs to, or why the file is rejected. The name is
     the agent's as a Windows file name can hold it (proof_file_name): two agents whose names
-    make the same file name are both named, never guessed between."""
-    row, refused = _named(file_name, rows, tracker)
+    make the same file name (namesakes in two classes) are both named, never guessed
+    between — unless the file came in an e-mail from the address the tracker has for one of
+    them alone (`sender`: see _address_agent), which says which."""
+    row, refused = _named(file_name, rows, tracker, sender)
     if refused is not None:
         return refused
     assert row is not None  # _named gives one or the other
     return row
 
 
-def _named(file_name: str, rows: Sequence[Row], tracker: str) -> tuple[Row | None, Rejected | None]:
+def _named(
+    file_name: str, rows: Sequence[Row], tracker: str, sender: Row | None = None
+) -> tuple[Row | None, Rejected | None]:
     """check_name's answer as (the one agent the file is named for, why it is rejected):
     a file badly named for one agent ('Kim_Lee_TBT.pdf') gives both — it came as her
     transcript, even though it cannot be taken so named."""
@@ -253,6 +260,7 @@ def _named(file_name: str, rows: Sequence[Row], tracker: str) -> tuple[Row | Non
         ]
     # Typed without the tracker's accents (a US keyboard has none): close, never taken.
     bare = [] if found else people_meant(rows, wanted, _name_of, by_start=False)
+    found, bare = _sent_by(found, sender), _sent_by(bare, sender)
     if len(bare) > 1:
         return None, _not_guessed(file_name, bare, f"are named {wanted!r} without accents")
     if not found and not bare:
@@ -270,6 +278,7 @@ def _named(file_name: str, rows: Sequence[Row], tracker: str) -> tuple[Row | Non
     # Windows takes a file name whatever its case: two names differing only so are one file.
     key = proof_file_key(row.name)
     same = [r for r in rows if proof_file_key(r.name) == key] if key is not None else [row]
+    same = _sent_by(same, sender)
     if len(same) > 1:
         return None, _not_guessed(file_name, same, f"have transcripts named {expected!r}")
     # macOS names files in NFD ('José' as 'Jose' + an accent), and any apostrophe may be
@@ -283,6 +292,14 @@ def _named(file_name: str, rows: Sequence[Row], tracker: str) -> tuple[Row | Non
             expected,
         )
     return row, None
+
+
+def _sent_by(agents: list[Row], sender: Row | None) -> list[Row]:
+    """Of the agents a file's name fits, the one whose own address sent it (`sender`),
+    when she is one of them; else all of them."""
+    if sender is None or len(agents) < 2:
+        return agents
+    return [a for a in agents if _row_key(a) == _row_key(sender)] or agents
 
 
 def _cut_name(name: str) -> str:
@@ -329,15 +346,16 @@ class TrackingSheet:
     # SHA-256 -> whom the file was recorded for, the day it was received (as typed) and
     # the row's Class.
     hashes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
-    # (agent key, file) of the rows typed by hand (no SHA-256, a Received day) -> the row.
-    names: dict[tuple[str, str], HandRow] = field(default_factory=dict)
+    # (agent key, file) of the rows typed by hand (no SHA-256, a Received day) -> the rows
+    # (namesakes in two classes each have theirs).
+    names: dict[tuple[str, str], list[HandRow]] = field(default_factory=dict)
     # (agent key, file) of the rows typed by hand whose Received looks like a day esp cannot
     # read ('11/23', 'Nov 23': no year) -> (cell, text): no proof, but said.
     unread_days: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     # The same for the rows under a plain 'Date' on a sheet not known by its name or columns
     # to hold recorded proofs: they count when esp records proofs on this sheet
     # (`count_dated`), and hold no proof on another (a reminder tab).
-    dated: dict[tuple[str, str], HandRow] = field(default_factory=dict)
+    dated: dict[tuple[str, str], list[HandRow]] = field(default_factory=dict)
     dated_unread: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     # The headers set aside for another naming their column as exactly or more: (the
     # column's header as esp writes it, (cell, text) of the one read, of the one set aside).
@@ -360,8 +378,8 @@ class TrackingBook:
     # SHA-256 -> whom the file was recorded for, the day it was received (as typed), the
     # sheet it is on, and the row's Class.
     hashes: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
-    # (agent key, file) of the rows typed by hand -> the sheet it is on, and the row.
-    names: dict[tuple[str, str], tuple[str, HandRow]] = field(default_factory=dict)
+    # (agent key, file) of the rows typed by hand -> the sheet each is on, and the row.
+    names: dict[tuple[str, str], list[tuple[str, HandRow]]] = field(default_factory=dict)
     # (agent key, file) of hand rows with a Received esp cannot read as a day -> (cell, text).
     unread_days: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     # The tracker's agents: a row names one by her name or Agent ID, or by a looser name
@@ -373,7 +391,7 @@ class TrackingBook:
     # (agent key, file) of the rows typed by hand under a plain 'Date' on a sheet esp does
     # not record proofs on, laid out otherwise (`count_dated`) -> the sheet, and the row:
     # no proof, but said when the file is recorded again.
-    uncounted: dict[tuple[str, str], tuple[str, HandRow]] = field(default_factory=dict)
+    uncounted: dict[tuple[str, str], list[tuple[str, HandRow]]] = field(default_factory=dict)
 
     @property
     def several(self) -> bool:
@@ -422,8 +440,8 @@ def read_tracking(
     for found in book.sheets:
         for digest, (agent, day, cls) in found.hashes.items():
             book.hashes.setdefault(digest, (agent, day, found.sheet, cls))
-        for key, hand in found.names.items():
-            book.names.setdefault(key, (found.sheet, hand))
+        for key, hands in found.names.items():
+            book.names.setdefault(key, []).extend((found.sheet, hand) for hand in hands)
         for key, said in found.unread_days.items():
             book.unread_days.setdefault(key, said)
     return book
@@ -536,7 +554,7 @@ def _read_sheet(
                         _cell(record, columns, "class"),
                         address(info.name, number, columns["agent"]),
                     )
-                    names.setdefault((agent, _file_key(file)), hand)
+                    names.setdefault((agent, _file_key(file)), []).append(hand)
                 elif any(ch.isdigit() for ch in typed):
                     cell = address(info.name, number, columns["received"])
                     unread.setdefault((agent, _file_key(file)), (cell, typed.strip()))
@@ -582,13 +600,13 @@ def count_dated(book: TrackingBook, records_on: Sequence[TrackingSheet]) -> None
     layouts = {t.layout for t in records_on}
     for found in book.sheets:
         if any(found is t for t in records_on) or found.layout in layouts:
-            for key, hand in found.dated.items():
-                book.names.setdefault(key, (found.sheet, hand))
+            for key, hands in found.dated.items():
+                book.names.setdefault(key, []).extend((found.sheet, hand) for hand in hands)
             for key, said in found.dated_unread.items():
                 book.unread_days.setdefault(key, said)
         else:
-            for key, hand in found.dated.items():
-                book.uncounted.setdefault(key, (found.sheet, hand))
+            for key, hands in found.dated.items():
+                book.uncounted.setdefault(key, []).extend((found.sheet, hand) for hand in hands)
 
 
 def records_on(
@@ -835,9 +853,13 @@ def _found_on(book: TrackingBook, proof: Proof) -> str | None:
     SHA-256, that names her (`_meant`); None: not recorded."""
     if proof.sha256 in book.hashes:
         return book.hashes[proof.sha256][2] if _recorded_for(book, proof) is None else None
-    exact = book.names.get(_hand_key(proof))
-    if exact is not None:
-        return exact[0]
+    taken = [
+        tab
+        for tab, hand in book.names.get(_hand_key(proof), [])
+        if _meant(book, hand.agent, hand.cls, proof.agent)
+    ]
+    if taken:
+        return taken[0]
     taken = [
         tab
         for tab, hand in _hand_rows(book, proof)
@@ -850,7 +872,7 @@ def _hand_rows(book: TrackingBook, proof: Proof) -> list[tuple[str, HandRow]]:
     """The rows typed by hand naming the proof's file, on any sheet, by another name than
     its agent's exact one."""
     file = _file_key(proof.file)
-    return [found for (_, f), found in book.names.items() if f == file]
+    return [found for (_, f), rows in book.names.items() if f == file for found in rows]
 
 
 def _loose_row(book: TrackingBook, proof: Proof, dry_run: bool = False) -> Proof:
@@ -862,6 +884,7 @@ def _loose_row(book: TrackingBook, proof: Proof, dry_run: bool = False) -> Proof
         for _, hand in _hand_rows(book, proof)
         if same_person(hand.agent, proof.agent.name)
         and not _meant(book, hand.agent, hand.cls, proof.agent)
+        and not _namesakes_row(book, hand.agent, hand.cls, proof.agent)
     ]
     if not loose:
         return proof
@@ -888,7 +911,7 @@ def _uncounted_row(book: TrackingBook, proof: Proof, dry_run: bool = False) -> P
     proofs on names its file with a day under a plain 'Date' (`count_dated`): it may be
     the proof typed by hand, or a reminder sent that day."""
     file = _file_key(proof.file)
-    rows = [(tab, hand) for (_, f), (tab, hand) in book.uncounted.items() if f == file]
+    rows = [row for (_, f), found in book.uncounted.items() if f == file for row in found]
     if not rows:
         return proof
     tab, hand = rows[0]
@@ -934,18 +957,37 @@ def _meant(book: TrackingBook, typed: str, cls: str, agent: AgentRef) -> bool:
     """Whether a row naming `typed` (of Class `cls`) is the agent's: her name, as esp
     matches names, or her Agent ID; a looser name ('Kayla Brooks' of Kayla Ann Brooks, a
     middle name on one side) only on a row of her own Class and when no other agent of the
-    tracker could be meant by it."""
+    tracker could be meant by it. Her exact name on a row of the class of another agent of
+    that name (namesakes in two classes) is that agent's."""
     if name_key(typed) == name_key(agent.name):
-        return True
+        return not _namesakes_row(book, typed, cls, agent)
     agent_id = agent.agent_id.strip().casefold()
     if agent_id and typed.strip().casefold() == agent_id:
         return True
     if not same_person(typed, agent.name):
         return False
-    if " ".join(cls.split()).casefold() != " ".join(agent.cls.split()).casefold():
+    if not _same_class(cls, agent.cls):
         return False
     return all(
         (r.sheet, r.row) == (agent.sheet, agent.row) or not same_person(typed, r.name)
+        for r in book.agents
+    )
+
+
+def _same_class(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _namesakes_row(book: TrackingBook, typed: str, cls: str, agent: AgentRef) -> bool:
+    """Whether a row naming `typed` — the agent's own name — is of another agent of that
+    name: its Class is not hers, and is that agent's."""
+    key = name_key(typed)
+    if not cls.strip() or _same_class(cls, agent.cls) or key != name_key(agent.name):
+        return False
+    return any(
+        (r.sheet, r.row) != (agent.sheet, agent.row)
+        and name_key(r.name) == key
+        and _same_class(r.cls, cls)
         for r in book.agents
     )
 
@@ -963,9 +1005,12 @@ def _recorded_words(sheet: TrackingBook, digest: str, agent: AgentRef) -> str | 
     on = f" on {day}" if day else ""
     where = f" (sheet {tab})" if sheet.several else ""
     who = " ".join(recorded.split())
+    namesake = _namesakes_row(sheet, recorded, cls, agent)
+    if namesake:
+        who += f" of class {' '.join(cls.split())}"  # the other agent of her name
     name = agent.name or agent.agent_id
     maybe = ""
-    if same_person(recorded, agent.name):
+    if same_person(recorded, agent.name) and not namesake:
         of = f" of class {' '.join(cls.split())}" if cls.strip() else ""
         maybe = (
             f" ({who}{of} could be another agent: if that row is {name}'s, type her name as "
@@ -1199,6 +1244,10 @@ class Incoming:
     # back (None: none did): a forward dated before her ESP Start Date bounds nothing.
     own_day: date | None = None
     own_sent: datetime | None = None
+    # Who sent the message its e-mail forwards in its text (an Outlook Forward), as
+    # (display name, address); ('', '') when it forwards none, or the file came in an
+    # e-mail attached to it (that e-mail's sender sent it).
+    forwards: tuple[str, str] = ("", "")
 
 
 def _from_mail(
@@ -1320,6 +1369,7 @@ def _from_mail(
                 date_warning=warning,
                 own_day=own_day if day != own_day else None,
                 own_sent=own_sent if day != own_day else None,
+                forwards=("", "") if own else found.forwards,
             )
         )
     return incoming, rejected
@@ -1453,13 +1503,28 @@ def _sender_agent(item: Incoming, rows: Sequence[Row]) -> Row | None:
     matches it."""
     if item.mail is None:
         return None
-    sender = item.sender.lower()
+    return _agent_by(item.sender, item.sender_name, rows)
+
+
+def _agent_by(address: str, name: str, rows: Sequence[Row]) -> Row | None:
+    """The one agent a sender is (`_sender_agent`'s rule), or None."""
+    sender = address.lower()
     if sender:
         by_address = [r for r in rows if sender in _addresses(r)]
         if by_address:
             return by_address[0] if len(by_address) == 1 else None
-    named = [r for r in rows if item.sender_name and same_person(item.sender_name, r.name)]
+    named = [r for r in rows if name and same_person(name, r.name)]
     return named[0] if len(named) == 1 else None
+
+
+def _address_agent(item: Incoming, rows: Sequence[Row]) -> Row | None:
+    """The one agent whose address in the tracker sent the e-mail a copy came in (None: no
+    e-mail, or no agent's address, or more than one agent's): what tells namesakes apart."""
+    sender = item.sender.lower()
+    if item.mail is None or not sender:
+        return None
+    by_address = [r for r in rows if sender in _addresses(r)]
+    return by_address[0] if len(by_address) == 1 else None
 
 
 def dated(item: Incoming, row: Row, today: date | None) -> Incoming:
@@ -1546,8 +1611,9 @@ def check_files(
     to_save: dict[str, Incoming] = {}
     digests = [hashlib.sha256(item.data).hexdigest() for item in incoming]
     owners = [_sender_agent(item, rows) for item in incoming]
-    claims = _claims(incoming, owners, rows, table)
-    order = _owners_first(incoming, digests, owners, rows, table, sheet, today)
+    senders = [_address_agent(item, rows) for item in incoming]
+    claims = _claims(incoming, digests, owners, senders, rows, table)
+    order = _owners_first(incoming, digests, owners, senders, rows, table, sheet, today)
     disputed = _disputed(incoming, digests, claims, order, sheet)
     own_copies = _own_copies(incoming, digests, owners, today)
     for i in order:
@@ -1556,7 +1622,7 @@ def check_files(
         if problem is not None:
             rejected.append(Rejected(item.name, problem, mail=item.mail))
             continue
-        found, misnamed = _named(item.name, rows, table.path.name)
+        found, misnamed = _named(item.name, rows, table.path.name, senders[i])
         if claimant is not None and digest in disputed:
             # Never taken, whatever else is wrong with it: that is said after whose it is.
             agents = disputed[digest]
@@ -1761,7 +1827,9 @@ def _sent_as(item: Incoming, theirs: Incoming) -> Incoming:
 
 def _claims(
     incoming: Sequence[Incoming],
+    digests: Sequence[str],
     owners: Sequence[Row | None],
+    senders: Sequence[Row | None],
     rows: Sequence[Row],
     table: Table,
 ) -> list[Row | None]:
@@ -1769,11 +1837,45 @@ def _claims(
     names no agent ('transcript.pdf'), the agent whose own e-mail it came in. The same bytes
     in two agents' own e-mails are both agents' claims, whatever either file is called: a
     colleague's copy of Kayla's file and Rebecca's own transcript that Kayla copied look
-    alike, so neither is taken (`_disputed`) and the team is asked."""
-    return [
-        _named(item.name, rows, table.path.name)[0] or owner
-        for item, owner in zip(incoming, owners, strict=True)
+    alike, so neither is taken (`_disputed`) and the team is asked — unless the colleague's
+    copy points to Kayla, whose own e-mail holds the same bytes (`_points_to`: a name close
+    to hers, her e-mail forwarded): it came as Kayla's, not as the colleague's own."""
+    named = [
+        _named(item.name, rows, table.path.name, sender)[0]
+        for item, sender in zip(incoming, senders, strict=True)
     ]
+    claims = [found or owner for found, owner in zip(named, owners, strict=True)]
+    for i, item in enumerate(incoming):
+        colleague = owners[i]
+        if named[i] is not None or colleague is None:
+            continue
+        hers = _points_to(item, rows)
+        if hers is None or _row_key(hers) == _row_key(colleague):
+            continue
+        own = [
+            j
+            for j, (digest, owner, claim) in enumerate(zip(digests, owners, claims, strict=True))
+            if digest == digests[i]
+            and owner is not None
+            and claim is not None
+            and _row_key(owner) == _row_key(hers) == _row_key(claim)
+        ]
+        if own:
+            claims[i] = hers
+    return claims
+
+
+def _points_to(item: Incoming, rows: Sequence[Row]) -> Row | None:
+    """The one agent a copy named for no agent points to, or None: the sender of the
+    message its e-mail forwards in its text (Outlook's Forward of her e-mail), else the one
+    agent its file name is close to (her first name alone, or her name typed a letter or
+    two off: close_name). Never enough on its own: only beside her own e-mail holding the
+    same bytes (`_claims`)."""
+    name, address = item.forwards
+    if name or address:
+        return _agent_by(address, name, rows)
+    close = [r for r in rows if close_name(name_in(item.name), r.name)]
+    return close[0] if len(close) == 1 else None
 
 
 def _disputed(
@@ -1852,6 +1954,7 @@ def _owners_first(
     incoming: Sequence[Incoming],
     digests: Sequence[str],
     owners: Sequence[Row | None],
+    senders: Sequence[Row | None],
     rows: Sequence[Row],
     table: Table,
     sheet: TrackingBook | None,
@@ -1873,7 +1976,7 @@ def _owners_first(
         owner = sheet.hashes.get(digest) if sheet is not None else None
 
         def rank(i: int, owner: tuple[str, str, str, str] | None = owner) -> tuple[int, bool, date]:
-            found = check_name(incoming[i].name, rows, table.path.name)
+            found = check_name(incoming[i].name, rows, table.path.name, senders[i])
             if isinstance(found, Rejected):
                 return 3, False, date.min
             first = _sent_first(incoming[i], found, today)
