@@ -205,6 +205,23 @@ def test_a_hand_row_under_date_on_a_tab_laid_out_otherwise_is_said(
     assert "Sent!A2" in said_of(res)
 
 
+@pytest.mark.parametrize("tab", ["TBT Tracking", "TBT_Tracking", "tbt-tracking"])
+def test_a_hand_row_under_date_on_the_tbt_tracking_tab_however_spelt_is_recorded(
+    tracker: Path, tmp_path: Path, tab: str
+) -> None:
+    """The sheet named TBT Tracking holds recorded proofs under its Date, spelt with an
+    underscore or a dash too, whichever sheet esp records on."""
+    dated_book(
+        tmp_path / "TBT Tracking Sheet.xlsx",
+        [("Log", ["Agent", "Class", "File", "Received"], []), (tab, DATED, [DEVON_BY_HAND])],
+    )
+    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
+    data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
+    assert [(p["file"], p["tracking_tab"]) for p in data["already_recorded"]] == [
+        ("Devon Price TBT.pdf", tab)
+    ], data
+
+
 # ---------------------------------------------- an empty Received beside a filled Date
 
 

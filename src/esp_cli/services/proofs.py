@@ -466,7 +466,7 @@ def _holds_received(sheet: str, header: list[Any], columns: dict[str, int]) -> b
     if "received" in said or said in RECEIVED_SAID:
         return True
     records = "recorded_by" in columns or "sha256" in columns
-    return records or sheet.strip().casefold() == TRACKING_SHEET.casefold()
+    return records or tab_key(sheet) == tab_key(TRACKING_SHEET)  # 'TBT_Tracking' too
 
 
 def _read_sheet(
