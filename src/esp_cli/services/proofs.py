@@ -31,7 +31,8 @@ start, else today (not recorded while today is before the start too). The sender
 address is checked against the agent's Email column: a mismatch is said (another agent's
 address, one the tracker does not know, an Exchange user's name with no address stored that
 is not the agent's, none at all, sent on the agent's behalf by another agent), never used to
-guess whose proof it is.
+guess whose proof it is — only to tell apart two agents the file's name fits alike
+(namesakes in two classes): the one whose address in the tracker sent it.
 """
 
 from __future__ import annotations
@@ -919,7 +920,7 @@ def _uncounted_row(book: TrackingBook, proof: Proof, dry_run: bool = False) -> P
     why = (
         f"{hand.cell}, a row typed by hand with a day under 'Date' on sheet '{tab}', which esp "
         f"does not record proofs on, names this file: it {again} — if that row is this proof, "
-        "delete one of the two rows (or head that column 'Received' to have esp read it)"
+        "delete one of the two rows; if that sheet holds proofs, head its column 'Received'"
     )
     warning = f"{proof.date_warning}; {why}" if proof.date_warning else why
     return replace(proof, date_warning=warning)
