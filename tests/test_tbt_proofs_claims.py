@@ -17,7 +17,6 @@ from aspose.email_foss.msg import MapiMessage
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
-from esp_cli.core.names import close_name
 from tests import factories
 from tests.test_tbt_proofs_mail import AGENT_SENT, message, pdf, save
 
@@ -332,29 +331,3 @@ def test_a_hand_row_of_one_namesakes_class_is_not_the_others_proof(
     (inbox / "two.eml").unlink()
     data = dry_run(tracker, config, inbox)
     assert [(p["class"], p["row"]) for p in data["already_recorded"]] == [("AET-1", 3)], data
-
-
-@pytest.mark.parametrize(
-    ("written", "close"),
-    [
-        ("Kayla Brook", True),  # a letter left out
-        ("Kayla Brookee", True),  # one added
-        ("Kayla Brooek", True),  # two swapped
-        ("Kayla Brroke", True),
-        ("Kayla Brooke", False),  # her name: no typo
-        ("kayla", True),  # her first name alone
-        ("Brooke", False),  # her surname alone
-        ("Kayla Bro", False),  # three letters off
-        ("Kayla Anne Brooke", False),  # another word
-        ("Rebecca Stone", False),
-    ],
-)
-def test_a_name_close_to_an_agents_is_a_letter_or_two_off_or_her_first_name(
-    written: str, close: bool
-) -> None:
-    assert close_name(written, "Brooke, Kayla") is close
-
-
-def test_a_short_word_is_close_only_a_letter_off() -> None:
-    """'Lee' two letters off is another name ('Li', 'Lev'…): one letter at most."""
-    assert close_name("Kim Le", "Kim Lee") and not close_name("Kim Lo", "Kim Lee")
