@@ -284,7 +284,7 @@ def test_the_tracking_sheets_agent_beats_a_name_column_left_of_it(tmp_path: Path
     (sheet,) = read_tracking(Workbook.open(path)).sheets
     assert sheet.columns["agent"] == 2
     assert sheet.columns["received"] == 6
-    assert [(name, read[0], aside[0]) for name, read, aside in sheet.set_aside] == [
+    assert [(name, read[0], aside[0]) for name, read, aside, _why in sheet.set_aside] == [
         ("Agent", "'TBT Tracking'!B1", "'TBT Tracking'!A1"),
         ("Received", "'TBT Tracking'!F1", "'TBT Tracking'!E1"),
     ]

@@ -11,7 +11,14 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from esp_cli.core.names import display_name, name_key, name_tokens, name_words, same_person
+from esp_cli.core.names import (
+    close_name,
+    display_name,
+    name_key,
+    name_tokens,
+    name_words,
+    same_person,
+)
 from esp_cli.mail.selfreports import parse_email
 
 LETTERS = "abcdefghijklmnopqrstuvwxyzéèñüöøçãåßĳ"  # ĳ: NFKC makes it "ij"
@@ -158,3 +165,29 @@ def test_invisible_characters_are_no_part_of_a_name(raw: str, seen: str) -> None
     assert visible(raw) == seen
     assert file_safe(raw) == seen
     assert name_key(raw) == name_key(seen)
+
+
+@pytest.mark.parametrize(
+    ("written", "close"),
+    [
+        ("Kayla Brook", True),  # a letter left out
+        ("Kayla Brookee", True),  # one added
+        ("Kayla Brooek", True),  # two swapped
+        ("Kayla Brroke", True),
+        ("Kayla Brooke", False),  # her name: no typo
+        ("kayla", True),  # her first name alone
+        ("Brooke", False),  # her surname alone
+        ("Kayla Bro", False),  # three letters off
+        ("Kayla Anne Brooke", False),  # another word
+        ("Rebecca Stone", False),
+    ],
+)
+def test_a_name_close_to_an_agents_is_a_letter_or_two_off_or_her_first_name(
+    written: str, close: bool
+) -> None:
+    assert close_name(written, "Brooke, Kayla") is close
+
+
+def test_a_short_word_is_close_only_a_letter_off() -> None:
+    """'Lee' two letters off is another name ('Li', 'Lev'…): one letter at most."""
+    assert close_name("Kim Le", "Kim Lee") and not close_name("Kim Lo", "Kim Lee")

@@ -237,6 +237,50 @@ def people_meant(
     return [people[i] for i in found]
 
 
+def typo_distance(a: str, b: str) -> int:
+    """How many letters one word is typed off another: a letter left out, added or
+    changed, or two letters swapped, each one ('brook' is 1 off 'brooke', 'brooek' 1 off
+    'brooke')."""
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        here = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            here[j] = min(row[j] + 1, here[j - 1] + 1, row[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                here[j] = min(here[j], before[j - 2] + 1)
+        before, row = row, here
+    return row[-1]
+
+
+def _typo_of(typed: str, word: str) -> bool:
+    """Whether `typed` is `word` with a typo: a letter or two off (one for a word of four
+    letters or fewer, where two would make another name: 'Lee', 'Kim'), never the same."""
+    most = 2 if len(word) > 4 else 1
+    return len(word) >= 3 and 0 < typo_distance(typed, word) <= most
+
+
+def close_name(written: str, name: str) -> bool:
+    """Whether a name as written (in a file name: 'kayla', 'Kayla Brook') is close to a
+    person's `name` without being it: her first name alone, or every word of her name with
+    one of them typed a letter or two off ('Brook' or 'Brooek' for Brooke). Only a hint of
+    whom it points to: the caller says when it is enough (one person close, and more to
+    go on)."""
+    typed, words = name_words(written), name_words(name)
+    if len(words) < 2 or not typed:
+        return False
+    if len(typed) == 1:
+        return len(typed[0]) >= MIN_PARTIAL and typed[0] == words[0]
+    if len(typed) != len(words):
+        return False
+    for i, one in enumerate(typed):
+        rest = sorted(typed[:i] + typed[i + 1 :])
+        for j, word in enumerate(words):
+            if rest == sorted(words[:j] + words[j + 1 :]) and _typo_of(one, word):
+                return True
+    return False
+
+
 def names_meant(names: Sequence[str], query: str, *, by_start: bool = True) -> list[str]:
     """Of `names`, those `query` names (people_meant's rule)."""
     return people_meant(names, query, str, by_start=by_start)

@@ -439,6 +439,11 @@ def _body(msg: EmailMessage, *, whole: bool = False) -> str:
     return text
 
 
+def message_body(msg: EmailMessage, *, whole: bool = False) -> str:
+    """The text of a parsed MIME message (see _body)."""
+    return _body(msg, whole=whole)
+
+
 def mime_body(data: bytes, *, whole: bool = False) -> str:
     """The text of a MIME message given as bytes (a signed .msg keeps its message so)."""
     return _body(_parse(data), whole=whole)
@@ -1803,6 +1808,19 @@ def _quoted_people(value: str) -> tuple[tuple[str, str], ...]:
     if "@" in value:
         return tuple(_quoted_person(x) for x in split_addresses(value))
     return (_quoted_person(value),) if value.strip() else ()
+
+
+def forwarded_sender(subject: str, body: str) -> tuple[str, str]:
+    """Who sent the message an e-mail forwards in its text (Outlook's Forward: the message
+    under its separator and header block), as (display name, address); ('', '') when it
+    forwards none — a reply quoting one is no forward (its subject says `RE:`, no forward
+    line stands above the quote)."""
+    first = quoted_message(body)
+    if first is None:
+        return "", ""
+    if not (is_forward(subject) or _FORWARD_LINE.search(first.above)):
+        return "", ""
+    return first.sender
 
 
 def _header_value(line: str) -> str:

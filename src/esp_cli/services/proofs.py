@@ -31,7 +31,8 @@ start, else today (not recorded while today is before the start too). The sender
 address is checked against the agent's Email column: a mismatch is said (another agent's
 address, one the tracker does not know, an Exchange user's name with no address stored that
 is not the agent's, none at all, sent on the agent's behalf by another agent), never used to
-guess whose proof it is.
+guess whose proof it is — only to tell apart two agents the file's name fits alike
+(namesakes in two classes): the one whose address in the tracker sent it.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ from esp_cli.core.model import AgentRef, class_aside
 from esp_cli.core.names import (
     MAX_NAME_IN_FILE,
     PROOF_SUFFIX,
+    close_name,
     display_name,
     file_safe,
     has_comma,
@@ -227,18 +229,24 @@ def misnaming(file_name: str, expected: str, agent: str = "") -> str:
     return ", ".join(wrong) or "not the 'First Last TBT.pdf' form"
 
 
-def check_name(file_name: str, rows: Sequence[Row], tracker: str) -> Row | Rejected:
+def check_name(
+    file_name: str, rows: Sequence[Row], tracker: str, sender: Row | None = None
+) -> Row | Rejected:
     """The one agent a well-named file belongs to, or why the file is rejected. The name is
     the agent's as a Windows file name can hold it (proof_file_name): two agents whose names
-    make the same file name are both named, never guessed between."""
-    row, refused = _named(file_name, rows, tracker)
+    make the same file name (namesakes in two classes) are both named, never guessed
+    between — unless the file came in an e-mail from the address the tracker has for one of
+    them alone (`sender`: see _address_agent), which says which."""
+    row, refused = _named(file_name, rows, tracker, sender)
     if refused is not None:
         return refused
     assert row is not None  # _named gives one or the other
     return row
 
 
-def _named(file_name: str, rows: Sequence[Row], tracker: str) -> tuple[Row | None, Rejected | None]:
+def _named(
+    file_name: str, rows: Sequence[Row], tracker: str, sender: Row | None = None
+) -> tuple[Row | None, Rejected | None]:
     """check_name's answer as (the one agent the file is named for, why it is rejected):
     a file badly named for one agent ('Kim_Lee_TBT.pdf') gives both — it came as her
     transcript, even though it cannot be taken so named."""
@@ -253,6 +261,7 @@ def _named(file_name: str, rows: Sequence[Row], tracker: str) -> tuple[Row | Non
         ]
     # Typed without the tracker's accents (a US keyboard has none): close, never taken.
     bare = [] if found else people_meant(rows, wanted, _name_of, by_start=False)
+    found, bare = _sent_by(found, sender), _sent_by(bare, sender)
     if len(bare) > 1:
         return None, _not_guessed(file_name, bare, f"are named {wanted!r} without accents")
     if not found and not bare:
@@ -270,6 +279,7 @@ def _named(file_name: str, rows: Sequence[Row], tracker: str) -> tuple[Row | Non
     # Windows takes a file name whatever its case: two names differing only so are one file.
     key = proof_file_key(row.name)
     same = [r for r in rows if proof_file_key(r.name) == key] if key is not None else [row]
+    same = _sent_by(same, sender)
     if len(same) > 1:
         return None, _not_guessed(file_name, same, f"have transcripts named {expected!r}")
     # macOS names files in NFD ('José' as 'Jose' + an accent), and any apostrophe may be
@@ -283,6 +293,14 @@ def _named(file_name: str, rows: Sequence[Row], tracker: str) -> tuple[Row | Non
             expected,
         )
     return row, None
+
+
+def _sent_by(agents: list[Row], sender: Row | None) -> list[Row]:
+    """Of the agents a file's name fits, the one whose own address sent it (`sender`),
+    when she is one of them; else all of them."""
+    if sender is None or len(agents) < 2:
+        return agents
+    return [a for a in agents if _row_key(a) == _row_key(sender)] or agents
 
 
 def _cut_name(name: str) -> str:
@@ -329,20 +347,25 @@ class TrackingSheet:
     # SHA-256 -> whom the file was recorded for, the day it was received (as typed) and
     # the row's Class.
     hashes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
-    # (agent key, file) of the rows typed by hand (no SHA-256, a Received day) -> the row.
-    names: dict[tuple[str, str], HandRow] = field(default_factory=dict)
+    # (agent key, file) of the rows typed by hand (no SHA-256, a Received day) -> the rows
+    # (namesakes in two classes each have theirs).
+    names: dict[tuple[str, str], list[HandRow]] = field(default_factory=dict)
     # (agent key, file) of the rows typed by hand whose Received looks like a day esp cannot
     # read ('11/23', 'Nov 23': no year) -> (cell, text): no proof, but said.
     unread_days: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     # The same for the rows under a plain 'Date' on a sheet not known by its name or columns
     # to hold recorded proofs: they count when esp records proofs on this sheet
     # (`count_dated`), and hold no proof on another (a reminder tab).
-    dated: dict[tuple[str, str], HandRow] = field(default_factory=dict)
+    dated: dict[tuple[str, str], list[HandRow]] = field(default_factory=dict)
     dated_unread: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     # The headers set aside for another naming their column as exactly or more: (the
     # column's header as esp writes it, (cell, text) of the one read, of the one set aside).
-    set_aside: list[tuple[str, tuple[str, str], tuple[str, str]]] = field(default_factory=list)
+    # ... and why, when not the headers: the one set aside is empty in every row.
+    set_aside: list[tuple[str, tuple[str, str], tuple[str, str], str]] = field(default_factory=list)
     visible: bool = True
+    # Its headers as read, by column key: two sheets laid out alike (a sheet per month)
+    # hold the same things in their columns.
+    layout: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass
@@ -356,8 +379,8 @@ class TrackingBook:
     # SHA-256 -> whom the file was recorded for, the day it was received (as typed), the
     # sheet it is on, and the row's Class.
     hashes: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
-    # (agent key, file) of the rows typed by hand -> the sheet it is on, and the row.
-    names: dict[tuple[str, str], tuple[str, HandRow]] = field(default_factory=dict)
+    # (agent key, file) of the rows typed by hand -> the sheet each is on, and the row.
+    names: dict[tuple[str, str], list[tuple[str, HandRow]]] = field(default_factory=dict)
     # (agent key, file) of hand rows with a Received esp cannot read as a day -> (cell, text).
     unread_days: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     # The tracker's agents: a row names one by her name or Agent ID, or by a looser name
@@ -366,6 +389,10 @@ class TrackingBook:
     # The tracker's classes, stripped and in small letters: a tab's name cut short is one
     # class's only when no other class is cut to it.
     classes: frozenset[str] = frozenset()
+    # (agent key, file) of the rows typed by hand under a plain 'Date' on a sheet esp does
+    # not record proofs on, laid out otherwise (`count_dated`) -> the sheet, and the row:
+    # no proof, but said when the file is recorded again.
+    uncounted: dict[tuple[str, str], list[tuple[str, HandRow]]] = field(default_factory=dict)
 
     @property
     def several(self) -> bool:
@@ -414,8 +441,8 @@ def read_tracking(
     for found in book.sheets:
         for digest, (agent, day, cls) in found.hashes.items():
             book.hashes.setdefault(digest, (agent, day, found.sheet, cls))
-        for key, hand in found.names.items():
-            book.names.setdefault(key, (found.sheet, hand))
+        for key, hands in found.names.items():
+            book.names.setdefault(key, []).extend((found.sheet, hand) for hand in hands)
         for key, said in found.unread_days.items():
             book.unread_days.setdefault(key, said)
     return book
@@ -440,7 +467,7 @@ def _holds_received(sheet: str, header: list[Any], columns: dict[str, int]) -> b
     if "received" in said or said in RECEIVED_SAID:
         return True
     records = "recorded_by" in columns or "sha256" in columns
-    return records or sheet.strip().casefold() == TRACKING_SHEET.casefold()
+    return records or tab_key(sheet) == tab_key(TRACKING_SHEET)  # 'TBT_Tracking' too
 
 
 def _read_sheet(
@@ -477,14 +504,17 @@ def _read_sheet(
         last_header = max(c for c, v in enumerate(line, start=1) if not is_blank(v))
         if left:
             rows, last_col = _as_left(rows, r, left, last_col)
+        columns, aside, emptied = _filled_first(columns, aside, rows[r:])
         found = TrackingSheet(info.name, r, columns, last_header, r, last_col)
         found.visible = info.visible
+        found.layout = frozenset((k, normalise_header(line[c - 1])) for k, c in columns.items())
         received_said = _holds_received(info.name, line, columns)
         found.set_aside = [
             (
                 TRACKING_COLUMNS[key][0],
                 (address(info.name, r, read), text_of(line[read - 1])),
                 (address(info.name, r, other), text_of(line[other - 1])),
+                f"'{text_of(line[other - 1])}' is empty in every row" if other in emptied else "",
             )
             for key, read, other in aside
         ]
@@ -525,7 +555,7 @@ def _read_sheet(
                         _cell(record, columns, "class"),
                         address(info.name, number, columns["agent"]),
                     )
-                    names.setdefault((agent, _file_key(file)), hand)
+                    names.setdefault((agent, _file_key(file)), []).append(hand)
                 elif any(ch.isdigit() for ch in typed):
                     cell = address(info.name, number, columns["received"])
                     unread.setdefault((agent, _file_key(file)), (cell, typed.strip()))
@@ -533,16 +563,51 @@ def _read_sheet(
     return None
 
 
+def _filled_first(
+    columns: dict[str, int], aside: list[tuple[str, int, int]], below: Sequence[list[Any]]
+) -> tuple[dict[str, int], list[tuple[str, int, int]], set[int]]:
+    """Of two headers naming one column (pick_columns' pick, `columns`, and those it set
+    `aside`), the one picked empty in every row under them while another holds values: the
+    one the team fills is read ('Date' beside a 'Received' left empty), and esp writes its
+    rows there too. Returns the columns, those set aside (as pick_columns gives them), and
+    the columns set aside for being empty."""
+
+    def filled(c: int) -> bool:
+        return any(c <= len(record) and not is_blank(record[c - 1]) for record in below)
+
+    columns = dict(columns)
+    emptied: set[int] = set()
+    candidates: dict[str, list[int]] = {}
+    for key, read, other in aside:
+        candidates.setdefault(key, [read]).append(other)
+    for key, found in candidates.items():
+        if filled(columns[key]):
+            continue
+        full = [c for c in found if filled(c)]
+        if full:
+            emptied.add(columns[key])
+            columns[key] = full[0]
+    again = [(key, columns[key], c) for key, found in candidates.items() for c in found]
+    return columns, sorted((a for a in again if a[1] != a[2]), key=lambda a: a[2]), emptied
+
+
 def count_dated(book: TrackingBook, records_on: Sequence[TrackingSheet]) -> None:
     """Take the rows typed by hand under a plain 'Date' as recorded proofs on the sheets esp
     records proofs on (`records_on`: the --tracking-tab sheet, else each class's tab and the
     first visible sheet) — esp itself writes the day received under that 'Date' there —
-    whatever the sheet is called. On any other sheet (a reminder tab) they hold none."""
-    for found in records_on:
-        for key, hand in found.dated.items():
-            book.names.setdefault(key, (found.sheet, hand))
-        for key, said in found.dated_unread.items():
-            book.unread_days.setdefault(key, said)
+    whatever the sheet is called, and on every sheet laid out as one of them (the same
+    headers: last month's tab, an archive). On any other sheet (a reminder tab) they hold
+    none, but are kept to be said when the file they name is recorded again."""
+    layouts = {t.layout for t in records_on}
+    for found in book.sheets:
+        if any(found is t for t in records_on) or found.layout in layouts:
+            for key, hands in found.dated.items():
+                book.names.setdefault(key, []).extend((found.sheet, hand) for hand in hands)
+            for key, said in found.dated_unread.items():
+                book.unread_days.setdefault(key, said)
+        else:
+            for key, hands in found.dated.items():
+                book.uncounted.setdefault(key, []).extend((found.sheet, hand) for hand in hands)
 
 
 def records_on(
@@ -566,11 +631,20 @@ def records_on(
 
 def named_tab(book: TrackingBook, tab: str, path: Path, source: str) -> TrackingSheet:
     """The sheet named `tab` (by --tracking-tab or [tracker] tbt_tracking_tab: `source`),
-    spelt as its tab is or in other capitals; refused when the workbook has none such with
-    the headers."""
+    spelt as its tab is, in other capitals, or as a class is spelt where a tab name cannot
+    be ('AET/1102' for the tab 'AET-1102': tab_key); refused when the workbook has none such
+    with the headers, or two tabs spelt so."""
     chosen = [t for t in book.sheets if t.sheet == tab] or [
         t for t in book.sheets if t.sheet.casefold() == tab.strip().casefold()
     ]
+    if not chosen and tab_key(tab):
+        chosen = [t for t in book.sheets if tab_key(t.sheet) == tab_key(tab)]
+        if len(chosen) > 1:
+            raise UsageError(
+                f"{path}: the sheets {_listed(chosen)} are all spelt as '{tab}'; esp cannot "
+                "tell which one is meant, and wrote nothing.",
+                fix=f"give the sheet with {source} spelt as its tab is.",
+            )
     if chosen:
         return chosen[0]
     names = ", ".join(f"'{t.sheet}'" for t in book.sheets)
@@ -581,26 +655,103 @@ def named_tab(book: TrackingBook, tab: str, path: Path, source: str) -> Tracking
     )
 
 
-def tracking_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet:
-    """The sheet a new proof row of an agent of class `cls` goes to when none is named: the
-    visible sheet named as the class (a sheet per class; a class longer than a tab name can
-    be, by its first 31 characters), else the first visible sheet with
-    the headers in tab order. Nothing is guessed from what the sheets hold; with every such
-    sheet hidden, esp refuses, naming them."""
+# What a class's tab may be spelt with in place of what the class holds: the characters
+# Excel refuses in a sheet's name, and those the team writes for one another ('AET-1102',
+# 'AET 1102', 'AET_1102', 'AET.1102' for class AET/1102). None of them counts when a tab
+# is matched to its class.
+_TAB_SEPARATORS = re.compile(r"[\s\-_/\\.?*\[\]:]+")
+
+
+def tab_key(name: str) -> str:
+    """A sheet's or a class's name as a tab is matched to its class: in small letters,
+    without the characters a tab's name is spelt otherwise with ('AET 1102' and 'AET/1102'
+    are 'aet1102')."""
+    return _TAB_SEPARATORS.sub("", name).casefold()
+
+
+def class_tab_name(cls: str) -> str:
+    """The tab esp names for a class: the class as it is, each character Excel refuses in a
+    sheet's name written '-', cut at Excel's 31 characters ('AET/1102' -> 'AET-1102'); a tab
+    so named is the class's (`_own_tab`)."""
+    name = "".join("-" if c in SHEET_NAME_BANNED else c for c in " ".join(cls.split()))
+    return name[:MAX_SHEET_NAME].strip().strip("'").strip()
+
+
+def _class_keys(key: str) -> set[str]:
+    """The tab_keys a class's tab (class `key`, stripped and in small letters) may have:
+    its whole name's, and its first 31 characters' when it is longer."""
+    keys = {tab_key(key), tab_key(key[:MAX_SHEET_NAME])}
+    return {k for k in keys if k}
+
+
+def _listed(tabs: Sequence[TrackingSheet]) -> str:
+    return " and ".join(f"'{t.sheet}'" for t in tabs)
+
+
+def _own_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet | None:
+    """The visible sheet that is the tab of class `cls` (None: it has none): the one named
+    as the class (in any capitals; a class longer than a tab name can be, by its first 31
+    characters), else the one spelt as it (tab_key: 'AET 1102', 'AET-1102' for AET/1102)
+    that is no other class's too. Two tabs spelt as it alike are refused: esp never files
+    a proof on a tab it only guessed is the class's."""
     visible = [t for t in book.sheets if t.visible]
-    key = cls.strip().casefold()
+    key = " ".join(cls.split()).casefold()
+    if not key:
+        return None
     # A class longer than a tab name can be (Excel's 31 characters) has its tab cut short.
     cut = key[:MAX_SHEET_NAME].strip()
     # Two classes alike in their first 31 characters: the cut tab is neither's own.
     if any(c != key and c[:MAX_SHEET_NAME].strip() == cut for c in book.classes):
         cut = key
-    own = [t for t in visible if key and t.sheet.strip().casefold() in (key, cut)]
+    own = [t for t in visible if " ".join(t.sheet.split()).casefold() in (key, cut)]
     if own:
         return own[0]
+    mine = {k for k in {tab_key(key), tab_key(cut)} if k}
+    # A tab spelt as another class too (AET-1102 and AET 1102 both in the tracker), or
+    # named as another class, is not this one's.
+    others = [c for c in book.classes if c != key]
+    theirs = set().union(*(_class_keys(c) for c in others))
+    named = set(others) | {c[:MAX_SHEET_NAME].strip() for c in others}
+    spelt = [
+        t
+        for t in visible
+        if tab_key(t.sheet) in mine
+        and tab_key(t.sheet) not in theirs
+        and " ".join(t.sheet.split()).casefold() not in named
+    ]
+    if len(spelt) > 1:
+        raise UsageError(
+            f"{path}: esp cannot tell which sheet class '{cls.strip()}' proof rows go to: the "
+            f"sheets {_listed(spelt)} are both spelt as it; nothing was written.",
+            fix="rename the one that is not its tab in Excel, or give the sheet with "
+            "--tracking-tab (or [tracker] tbt_tracking_tab).",
+        )
+    return spelt[0] if spelt else None
+
+
+def _class_tab(book: TrackingBook, tab: TrackingSheet) -> bool:
+    """Whether a sheet is named or spelt as one of the tracker's classes (a sheet per
+    class): no other class's proofs go to it."""
+    name = " ".join(tab.sheet.split()).casefold()
+    if name in book.classes or any(c[:MAX_SHEET_NAME].strip() == name for c in book.classes):
+        return True
+    return any(tab_key(tab.sheet) in _class_keys(c) for c in book.classes)
+
+
+def tracking_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet:
+    """The sheet a new proof row of an agent of class `cls` goes to when none is named: the
+    visible sheet that is the class's own tab (`_own_tab`: named or spelt as the class; a
+    sheet per class), else the first visible sheet with the headers in tab order that is
+    no class's tab. Nothing is guessed from what the sheets hold; with every such sheet
+    hidden, esp refuses, naming them."""
+    visible = [t for t in book.sheets if t.visible]
+    own = _own_tab(book, cls, path)
+    if own is not None:
+        return own
+    key = cls.strip().casefold()
     # No tab of its own: not another class's tab (a sheet per class), nor a tab cut to
     # 31 characters that two classes share.
-    taken = {c[:MAX_SHEET_NAME].strip() for c in book.classes} | set(book.classes)
-    free = [t for t in visible if not key or t.sheet.strip().casefold() not in taken]
+    free = [t for t in visible if not key or not _class_tab(book, t)]
     if free:
         return free[0]
     if key and visible:
@@ -609,7 +760,7 @@ def tracking_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet:
             f"{path}: esp cannot tell which sheet class '{cls.strip()}' proof rows go to: it "
             f"has no tab of its own, and every visible sheet is another class's ({names}); "
             "nothing was written.",
-            fix=f"add a tab named '{cls.strip()[:MAX_SHEET_NAME].strip()}' in Excel, or give the "
+            fix=f"add a tab named '{class_tab_name(cls)}' in Excel, or give the "
             "sheet with --tracking-tab (or [tracker] tbt_tracking_tab).",
         )
     names = ", ".join(f"'{t.sheet}'" for t in book.sheets)
@@ -619,6 +770,28 @@ def tracking_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet:
         fix="unhide the sheet to add to in Excel, or give it with --tracking-tab (or "
         "[tracker] tbt_tracking_tab).",
     )
+
+
+def no_own_tab(
+    book: TrackingBook, placed: Sequence[tuple[Proof, TrackingSheet]], path: Path, dry_run: bool
+) -> list[str]:
+    """What to say of the classes whose proofs go to a sheet that is not their own tab in a
+    workbook kept with a sheet per class (some visible sheet is a class's tab): one line
+    each, naming the class and the sheet."""
+    if not any(t.visible and _class_tab(book, t) for t in book.sheets):
+        return []
+    said: dict[str, str] = {}
+    for proof, tab in placed:
+        cls = " ".join(proof.agent.cls.split())
+        if not cls or cls in said or _own_tab(book, cls, path) is tab:
+            continue
+        go = "would go" if dry_run else "go"
+        said[cls] = (
+            f"{path.name}: class '{cls}' has no tab of its own among its sheets per class; its "
+            f"proof rows {go} to sheet '{tab.sheet}'. Add a tab named '{class_tab_name(cls)}' "
+            "in Excel for them, or give the sheet with --tracking-tab."
+        )
+    return list(said.values())
 
 
 def _as_left(
@@ -681,9 +854,13 @@ def _found_on(book: TrackingBook, proof: Proof) -> str | None:
     SHA-256, that names her (`_meant`); None: not recorded."""
     if proof.sha256 in book.hashes:
         return book.hashes[proof.sha256][2] if _recorded_for(book, proof) is None else None
-    exact = book.names.get(_hand_key(proof))
-    if exact is not None:
-        return exact[0]
+    taken = [
+        tab
+        for tab, hand in book.names.get(_hand_key(proof), [])
+        if _meant(book, hand.agent, hand.cls, proof.agent)
+    ]
+    if taken:
+        return taken[0]
     taken = [
         tab
         for tab, hand in _hand_rows(book, proof)
@@ -696,7 +873,7 @@ def _hand_rows(book: TrackingBook, proof: Proof) -> list[tuple[str, HandRow]]:
     """The rows typed by hand naming the proof's file, on any sheet, by another name than
     its agent's exact one."""
     file = _file_key(proof.file)
-    return [found for (_, f), found in book.names.items() if f == file]
+    return [found for (_, f), rows in book.names.items() if f == file for found in rows]
 
 
 def _loose_row(book: TrackingBook, proof: Proof, dry_run: bool = False) -> Proof:
@@ -708,6 +885,7 @@ def _loose_row(book: TrackingBook, proof: Proof, dry_run: bool = False) -> Proof
         for _, hand in _hand_rows(book, proof)
         if same_person(hand.agent, proof.agent.name)
         and not _meant(book, hand.agent, hand.cls, proof.agent)
+        and not _namesakes_row(book, hand.agent, hand.cls, proof.agent)
     ]
     if not loose:
         return proof
@@ -716,6 +894,33 @@ def _loose_row(book: TrackingBook, proof: Proof, dry_run: bool = False) -> Proof
     why = (
         f"{hand.cell}, a row typed by hand, names {' '.join(hand.agent.split())!r} with this "
         f"file: it {again} for {proof.agent.name} — delete one row if it is the same"
+    )
+    warning = f"{proof.date_warning}; {why}" if proof.date_warning else why
+    return replace(proof, date_warning=warning)
+
+
+def _said_rows(book: TrackingBook, proof: Proof, dry_run: bool) -> Proof:
+    """The proof to record again, with a word for each row typed by hand that names its
+    file and is not taken for it."""
+    proof = _unread_day(book, proof, dry_run)
+    proof = _loose_row(book, proof, dry_run)
+    return _uncounted_row(book, proof, dry_run)
+
+
+def _uncounted_row(book: TrackingBook, proof: Proof, dry_run: bool = False) -> Proof:
+    """The proof, with a word when a row typed by hand on a sheet esp does not record
+    proofs on names its file with a day under a plain 'Date' (`count_dated`): it may be
+    the proof typed by hand, or a reminder sent that day."""
+    file = _file_key(proof.file)
+    rows = [row for (_, f), found in book.uncounted.items() if f == file for row in found]
+    if not rows:
+        return proof
+    tab, hand = rows[0]
+    again = "would be recorded again" if dry_run else "is recorded again"
+    why = (
+        f"{hand.cell}, a row typed by hand with a day under 'Date' on sheet '{tab}', which esp "
+        f"does not record proofs on, names this file: it {again} — if that row is this proof, "
+        "delete one of the two rows; if that sheet holds proofs, head its column 'Received'"
     )
     warning = f"{proof.date_warning}; {why}" if proof.date_warning else why
     return replace(proof, date_warning=warning)
@@ -753,18 +958,37 @@ def _meant(book: TrackingBook, typed: str, cls: str, agent: AgentRef) -> bool:
     """Whether a row naming `typed` (of Class `cls`) is the agent's: her name, as esp
     matches names, or her Agent ID; a looser name ('Kayla Brooks' of Kayla Ann Brooks, a
     middle name on one side) only on a row of her own Class and when no other agent of the
-    tracker could be meant by it."""
+    tracker could be meant by it. Her exact name on a row of the class of another agent of
+    that name (namesakes in two classes) is that agent's."""
     if name_key(typed) == name_key(agent.name):
-        return True
+        return not _namesakes_row(book, typed, cls, agent)
     agent_id = agent.agent_id.strip().casefold()
     if agent_id and typed.strip().casefold() == agent_id:
         return True
     if not same_person(typed, agent.name):
         return False
-    if " ".join(cls.split()).casefold() != " ".join(agent.cls.split()).casefold():
+    if not _same_class(cls, agent.cls):
         return False
     return all(
         (r.sheet, r.row) == (agent.sheet, agent.row) or not same_person(typed, r.name)
+        for r in book.agents
+    )
+
+
+def _same_class(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _namesakes_row(book: TrackingBook, typed: str, cls: str, agent: AgentRef) -> bool:
+    """Whether a row naming `typed` — the agent's own name — is of another agent of that
+    name: its Class is not hers, and is that agent's."""
+    key = name_key(typed)
+    if not cls.strip() or _same_class(cls, agent.cls) or key != name_key(agent.name):
+        return False
+    return any(
+        (r.sheet, r.row) != (agent.sheet, agent.row)
+        and name_key(r.name) == key
+        and _same_class(r.cls, cls)
         for r in book.agents
     )
 
@@ -782,9 +1006,12 @@ def _recorded_words(sheet: TrackingBook, digest: str, agent: AgentRef) -> str | 
     on = f" on {day}" if day else ""
     where = f" (sheet {tab})" if sheet.several else ""
     who = " ".join(recorded.split())
+    namesake = _namesakes_row(sheet, recorded, cls, agent)
+    if namesake:
+        who += f" of class {' '.join(cls.split())}"  # the other agent of her name
     name = agent.name or agent.agent_id
     maybe = ""
-    if same_person(recorded, agent.name):
+    if same_person(recorded, agent.name) and not namesake:
         of = f" of class {' '.join(cls.split())}" if cls.strip() else ""
         maybe = (
             f" ({who}{of} could be another agent: if that row is {name}'s, type her name as "
@@ -902,9 +1129,9 @@ def _plan_tracking(
             columns[key] = plan.added_column(sheet.sheet, header)
     if not proofs:
         return
-    for name, read, aside in sheet.set_aside:
+    for name, read, aside, why in sheet.set_aside:
         # esp.toml [columns] names the tracker's columns, not the TBT Tracking Sheet's.
-        log.warning("%s", set_aside_words(name, read, aside, mapped=False))
+        log.warning("%s", set_aside_words(name, read, aside, why, mapped=False))
     place = _placement(plan, sheet, columns, len(proofs))
     if place.uncounted is not None:
         total = place.uncounted
@@ -1018,6 +1245,10 @@ class Incoming:
     # back (None: none did): a forward dated before her ESP Start Date bounds nothing.
     own_day: date | None = None
     own_sent: datetime | None = None
+    # Who sent the message its e-mail forwards in its text (an Outlook Forward), as
+    # (display name, address); ('', '') when it forwards none, or the file came in an
+    # e-mail attached to it (that e-mail's sender sent it).
+    forwards: tuple[str, str] = ("", "")
 
 
 def _from_mail(
@@ -1139,6 +1370,7 @@ def _from_mail(
                 date_warning=warning,
                 own_day=own_day if day != own_day else None,
                 own_sent=own_sent if day != own_day else None,
+                forwards=("", "") if own else found.forwards,
             )
         )
     return incoming, rejected
@@ -1272,13 +1504,28 @@ def _sender_agent(item: Incoming, rows: Sequence[Row]) -> Row | None:
     matches it."""
     if item.mail is None:
         return None
-    sender = item.sender.lower()
+    return _agent_by(item.sender, item.sender_name, rows)
+
+
+def _agent_by(address: str, name: str, rows: Sequence[Row]) -> Row | None:
+    """The one agent a sender is (`_sender_agent`'s rule), or None."""
+    sender = address.lower()
     if sender:
         by_address = [r for r in rows if sender in _addresses(r)]
         if by_address:
             return by_address[0] if len(by_address) == 1 else None
-    named = [r for r in rows if item.sender_name and same_person(item.sender_name, r.name)]
+    named = [r for r in rows if name and same_person(name, r.name)]
     return named[0] if len(named) == 1 else None
+
+
+def _address_agent(item: Incoming, rows: Sequence[Row]) -> Row | None:
+    """The one agent whose address in the tracker sent the e-mail a copy came in (None: no
+    e-mail, or no agent's address, or more than one agent's): what tells namesakes apart."""
+    sender = item.sender.lower()
+    if item.mail is None or not sender:
+        return None
+    by_address = [r for r in rows if sender in _addresses(r)]
+    return by_address[0] if len(by_address) == 1 else None
 
 
 def dated(item: Incoming, row: Row, today: date | None) -> Incoming:
@@ -1365,8 +1612,9 @@ def check_files(
     to_save: dict[str, Incoming] = {}
     digests = [hashlib.sha256(item.data).hexdigest() for item in incoming]
     owners = [_sender_agent(item, rows) for item in incoming]
-    claims = _claims(incoming, owners, rows, table)
-    order = _owners_first(incoming, digests, owners, rows, table, sheet, today)
+    senders = [_address_agent(item, rows) for item in incoming]
+    claims = _claims(incoming, digests, owners, senders, rows, table)
+    order = _owners_first(incoming, digests, owners, senders, rows, table, sheet, today)
     disputed = _disputed(incoming, digests, claims, order, sheet)
     own_copies = _own_copies(incoming, digests, owners, today)
     for i in order:
@@ -1375,7 +1623,7 @@ def check_files(
         if problem is not None:
             rejected.append(Rejected(item.name, problem, mail=item.mail))
             continue
-        found, misnamed = _named(item.name, rows, table.path.name)
+        found, misnamed = _named(item.name, rows, table.path.name, senders[i])
         if claimant is not None and digest in disputed:
             # Never taken, whatever else is wrong with it: that is said after whose it is.
             agents = disputed[digest]
@@ -1580,7 +1828,9 @@ def _sent_as(item: Incoming, theirs: Incoming) -> Incoming:
 
 def _claims(
     incoming: Sequence[Incoming],
+    digests: Sequence[str],
     owners: Sequence[Row | None],
+    senders: Sequence[Row | None],
     rows: Sequence[Row],
     table: Table,
 ) -> list[Row | None]:
@@ -1588,11 +1838,45 @@ def _claims(
     names no agent ('transcript.pdf'), the agent whose own e-mail it came in. The same bytes
     in two agents' own e-mails are both agents' claims, whatever either file is called: a
     colleague's copy of Kayla's file and Rebecca's own transcript that Kayla copied look
-    alike, so neither is taken (`_disputed`) and the team is asked."""
-    return [
-        _named(item.name, rows, table.path.name)[0] or owner
-        for item, owner in zip(incoming, owners, strict=True)
+    alike, so neither is taken (`_disputed`) and the team is asked — unless the colleague's
+    copy points to Kayla, whose own e-mail holds the same bytes (`_points_to`: a name close
+    to hers, her e-mail forwarded): it came as Kayla's, not as the colleague's own."""
+    named = [
+        _named(item.name, rows, table.path.name, sender)[0]
+        for item, sender in zip(incoming, senders, strict=True)
     ]
+    claims = [found or owner for found, owner in zip(named, owners, strict=True)]
+    for i, item in enumerate(incoming):
+        colleague = owners[i]
+        if named[i] is not None or colleague is None:
+            continue
+        hers = _points_to(item, rows)
+        if hers is None or _row_key(hers) == _row_key(colleague):
+            continue
+        own = [
+            j
+            for j, (digest, owner, claim) in enumerate(zip(digests, owners, claims, strict=True))
+            if digest == digests[i]
+            and owner is not None
+            and claim is not None
+            and _row_key(owner) == _row_key(hers) == _row_key(claim)
+        ]
+        if own:
+            claims[i] = hers
+    return claims
+
+
+def _points_to(item: Incoming, rows: Sequence[Row]) -> Row | None:
+    """The one agent a copy named for no agent points to, or None: the sender of the
+    message its e-mail forwards in its text (Outlook's Forward of her e-mail), else the one
+    agent its file name is close to (her first name alone, or her name typed a letter or
+    two off: close_name). Never enough on its own: only beside her own e-mail holding the
+    same bytes (`_claims`)."""
+    name, address = item.forwards
+    if name or address:
+        return _agent_by(address, name, rows)
+    close = [r for r in rows if close_name(name_in(item.name), r.name)]
+    return close[0] if len(close) == 1 else None
 
 
 def _disputed(
@@ -1671,6 +1955,7 @@ def _owners_first(
     incoming: Sequence[Incoming],
     digests: Sequence[str],
     owners: Sequence[Row | None],
+    senders: Sequence[Row | None],
     rows: Sequence[Row],
     table: Table,
     sheet: TrackingBook | None,
@@ -1692,7 +1977,7 @@ def _owners_first(
         owner = sheet.hashes.get(digest) if sheet is not None else None
 
         def rank(i: int, owner: tuple[str, str, str, str] | None = owner) -> tuple[int, bool, date]:
-            found = check_name(incoming[i].name, rows, table.path.name)
+            found = check_name(incoming[i].name, rows, table.path.name, senders[i])
             if isinstance(found, Rejected):
                 return 3, False, date.min
             first = _sent_first(incoming[i], found, today)
@@ -1837,7 +2122,7 @@ def record_proofs(
             ) as sheet_s:
                 book = read_tracking(sheet_s.workbook, sheet_s.waiting_cells)
                 book.agents = tuple(s.table.rows())
-                book.classes = frozenset(r.cls.strip().casefold() for r in s.table.rows())
+                book.classes = frozenset(" ".join(r.cls.split()).casefold() for r in s.table.rows())
                 named = named_tab(book, tab_name, sheet_path, tab_source) if tab_name else None
                 count_dated(book, records_on(book, sorted(book.classes), sheet_path, named))
                 good, rejected, to_save = check_files(incoming, s.table, book, today)
@@ -1848,16 +2133,17 @@ def record_proofs(
                 already = [
                     replace(p, tab=t if shown else None) for p, t in zip(good, on, strict=True) if t
                 ]
+                # Not recorded yet: said when a row typed by hand names its file.
                 new = [
-                    _loose_row(book, _unread_day(book, p, dry_run), dry_run)
-                    for p, t in zip(good, on, strict=True)
-                    if t is None
+                    _said_rows(book, p, dry_run) for p, t in zip(good, on, strict=True) if t is None
                 ]
                 # Already-recorded proofs are flagged too: a run stopped between the two
                 # workbooks is finished by the next one. The tracker's cells first: what
                 # its write refuses stops the command before the TBT Tracking Sheet is.
                 followed = _plan_tracker(s.plan, by_row, good, config)
                 placed = [(p, named or tracking_tab(book, p.agent.cls, sheet_path)) for p in new]
+                for line in no_own_tab(book, placed, sheet_path, dry_run) if not named else []:
+                    log.warning("%s", line)
                 recorded = [replace(p, tab=t.sheet if shown else None) for p, t in placed]
                 targets: dict[str, tuple[TrackingSheet, list[Proof]]] = {}
                 for proof, (_, target) in zip(recorded, placed, strict=True):

@@ -1,0 +1,280 @@
+"""esp tbt proofs and the TBT Tracking Sheet's tabs: a class's tab spelt otherwise than the
+class, the rows typed by hand on a tab esp does not record on, and a Received column left
+empty beside the Date the team fills."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from esp_cli.errors import ExitCode
+from tests.test_tbt_proofs import (
+    book_rows,
+    build_tracker,
+    dated_book,
+    pdf,
+    proof_folder,
+    proofs,
+    said_of,
+    tracking_book,
+)
+
+
+@pytest.fixture
+def tracker(tmp_path: Path) -> Path:
+    """Devon Price and Ana Ruiz of AET-1; Kim Lee, Omar Haddad and Lia Wong of AET-2."""
+    return build_tracker(tmp_path / "ESP Tracker.xlsx")
+
+
+def with_classes(tracker: Path, first: str, second: str) -> Path:
+    """The tracker's AET-1 agents (rows 3-4) in class `first`, its AET-2 ones in `second`."""
+    wb = openpyxl.load_workbook(tracker)
+    ws = wb["ESP Tracker"]
+    for r in range(3, 8):
+        ws[f"A{r}"] = first if r < 5 else second
+    wb.save(tracker)
+    return tracker
+
+
+def devon_and_omar(tmp_path: Path) -> Path:
+    return proof_folder(
+        tmp_path / "later",
+        {"Devon Price TBT.pdf": pdf("Devon Price"), "Omar Haddad TBT.pdf": pdf("Omar Haddad")},
+    )
+
+
+def tabs_of(data: dict[str, Any]) -> dict[str, str]:
+    return {p["agent"]: p["tracking_tab"] for p in data["recorded"]}
+
+
+# --------------------------------------------------------------- a tab per class, spelt
+
+
+@pytest.mark.parametrize(
+    ("classes", "tabs"),
+    [
+        (("AET-1101", "AET-1102"), ("AET 1101", "AET 1102")),  # spaces for dashes
+        (("AET-1101", "AET-1102"), ("aet_1101", "AET_1102")),  # underscores, other capitals
+        (("AET/1101", "AET/1102"), ("AET-1101", "AET-1102")),  # '/' no tab name can hold
+        (("AET 1101", "AET 1102"), ("AET.1101", "AET1102")),
+        (("AET:1101", "AET:1102"), ("AET 1101", "AET-1102")),  # ':' no tab name can hold
+    ],
+)
+def test_a_class_tab_spelt_otherwise_than_the_class_is_that_classs_tab(
+    tracker: Path, tmp_path: Path, classes: tuple[str, str], tabs: tuple[str, str]
+) -> None:
+    """A sheet per class, each tab named as the team spells its class where Excel allows:
+    each proof goes to its own class's tab, never the first tab."""
+    with_classes(tracker, *classes)
+    sheet = tracking_book(
+        tmp_path / "TBT Tracking Sheet.xlsx", [(tabs[0], [], "visible"), (tabs[1], [], "visible")]
+    )
+    res = proofs(tracker, devon_and_omar(tmp_path), "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert tabs_of(json.loads(res.stdout)) == {"Devon Price": tabs[0], "Omar Haddad": tabs[1]}
+    after = book_rows(sheet)
+    assert [r[0] for r in after[tabs[0]][1:]] == ["Devon Price"]
+    assert [r[0] for r in after[tabs[1]][1:]] == ["Omar Haddad"]
+    assert "warning" not in res.stderr, res.stderr
+
+
+def test_the_tab_spelt_as_the_class_is_taken_over_one_spelt_otherwise(
+    tracker: Path, tmp_path: Path
+) -> None:
+    with_classes(tracker, "AET-1101", "AET-1102")
+    tabs = [("AET 1102", [], "visible"), ("AET-1102", [], "visible"), ("AET-1101", [], "visible")]
+    tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs)
+    data = json.loads(proofs(tracker, devon_and_omar(tmp_path), "-n", "-f", "json").stdout)
+    assert tabs_of(data) == {"Devon Price": "AET-1101", "Omar Haddad": "AET-1102"}
+
+
+def test_two_tabs_spelt_alike_for_one_class_are_said_and_nothing_is_written(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """Class AET/1102 has no tab of that name (Excel refuses '/'); 'AET-1102' and
+    'AET 1102' are both spelt as it: esp cannot tell which, says so, and writes nothing."""
+    with_classes(tracker, "AET/1101", "AET/1102")
+    tabs = [("AET-1101", [], "visible"), ("AET-1102", [], "visible"), ("AET 1102", [], "visible")]
+    sheet = tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs)
+    before = sheet.read_bytes()
+    res = proofs(tracker, devon_and_omar(tmp_path))
+    assert res.exit_code == ExitCode.USAGE, res.output
+    said = " ".join(res.stderr.split())
+    assert "class 'AET/1102'" in said and "'AET-1102' and 'AET 1102'" in said, said
+    assert sheet.read_bytes() == before
+
+
+def test_a_class_with_no_tab_of_its_own_beside_class_tabs_is_said(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """A sheet per class and a class with no tab yet: its proof goes to the one tab that is
+    no class's, and esp says so, naming the class and the tab (never silently)."""
+    with_classes(tracker, "AET-1101", "AET-1109")
+    tabs = [("AET 1101", [], "visible"), ("Log", [], "visible")]
+    tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs)
+    res = proofs(tracker, devon_and_omar(tmp_path), "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert tabs_of(json.loads(res.stdout)) == {"Devon Price": "AET 1101", "Omar Haddad": "Log"}
+    said = " ".join(res.stderr.split())
+    assert "class 'AET-1109' has no tab of its own" in said, said
+    assert "its proof rows go to sheet 'Log'" in said, said
+    assert "class 'AET-1101'" not in said, said
+
+
+def test_the_tab_esp_tells_to_add_for_a_class_is_one_excel_takes(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """Every tab another class's, and class AET/1109 with none: the tab to add is named as
+    Excel takes it ('AET-1109'), and esp takes a tab so named as the class's."""
+    with_classes(tracker, "AET/1101", "AET/1109")
+    sheet = tmp_path / "TBT Tracking Sheet.xlsx"
+    tracking_book(sheet, [("AET-1101", [], "visible")])
+    later = devon_and_omar(tmp_path)
+    res = proofs(tracker, later)
+    assert res.exit_code == ExitCode.USAGE, res.output
+    said = " ".join(res.stderr.split())
+    assert "add a tab named 'AET-1109'" in said, said
+    tracking_book(sheet, [("AET-1101", [], "visible"), ("AET-1109", [], "visible")])
+    data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
+    assert tabs_of(data) == {"Devon Price": "AET-1101", "Omar Haddad": "AET-1109"}
+
+
+def test_tracking_tab_given_as_the_class_is_spelt_finds_its_tab(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """--tracking-tab 'AET/1102', as the class is spelt: the tab 'AET-1102'."""
+    tabs = [("AET-1101", [], "visible"), ("AET-1102", [], "visible")]
+    tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs)
+    res = proofs(
+        tracker, devon_and_omar(tmp_path), "-n", "-f", "json", "--tracking-tab", "AET/1102"
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["tracking_tab"] == "AET-1102"
+
+
+# ------------------------------------------- a hand row on a tab esp does not record on
+
+DATED = ["Agent", "Class", "File", "Date"]
+DEVON_BY_HAND = ["Devon Price", "AET-1", "Devon Price TBT.pdf", date(2026, 11, 20)]
+
+
+def test_a_hand_row_under_date_on_last_months_tab_is_recorded(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """A sheet per month, all laid out alike (Agent | Class | File | Date), December's tab
+    first: Devon's row typed by hand on November's is his proof recorded, not recorded
+    again on December's."""
+    dated_book(
+        tmp_path / "TBT Tracking Sheet.xlsx",
+        [("December", DATED, []), ("November", DATED, [DEVON_BY_HAND])],
+    )
+    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
+    data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
+    assert data["recorded"] == [], data
+    assert [(p["file"], p["tracking_tab"]) for p in data["already_recorded"]] == [
+        ("Devon Price TBT.pdf", "November")
+    ], data
+
+
+def test_a_hand_row_under_date_on_a_tab_laid_out_otherwise_is_said(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """A tab esp does not record on, laid out otherwise (Agent | File | Date: a reminder
+    list, or a tab of the team's), names the file with a day: the file is recorded again,
+    and esp says which cell names it, to delete one row if it is the same proof."""
+    dated_book(
+        tmp_path / "TBT Tracking Sheet.xlsx",
+        [
+            ("December", DATED, []),
+            ("Sent", ["Agent", "File", "Date"],
+             [["Devon Price", "Devon Price TBT.pdf", date(2026, 11, 20)]]),
+        ],
+    )  # fmt: skip
+    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
+    res = proofs(tracker, later, "-f", "json")
+    assert res.exit_code == 0, res.output
+    (proof,) = json.loads(res.stdout)["recorded"]
+    assert proof["tracking_tab"] == "December"
+    assert "Sent!A2" in proof["date_warning"], proof
+    assert "delete one of the two rows" in proof["date_warning"], proof
+    assert "Sent!A2" in said_of(res)
+
+
+@pytest.mark.parametrize("tab", ["TBT Tracking", "TBT_Tracking", "tbt-tracking"])
+def test_a_hand_row_under_date_on_the_tbt_tracking_tab_however_spelt_is_recorded(
+    tracker: Path, tmp_path: Path, tab: str
+) -> None:
+    """The sheet named TBT Tracking holds recorded proofs under its Date, spelt with an
+    underscore or a dash too, whichever sheet esp records on."""
+    dated_book(
+        tmp_path / "TBT Tracking Sheet.xlsx",
+        [("Log", ["Agent", "Class", "File", "Received"], []), (tab, DATED, [DEVON_BY_HAND])],
+    )
+    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
+    data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
+    assert [(p["file"], p["tracking_tab"]) for p in data["already_recorded"]] == [
+        ("Devon Price TBT.pdf", tab)
+    ], data
+
+
+# ---------------------------------------------- an empty Received beside a filled Date
+
+
+DAY = date(2026, 11, 20)
+
+
+@pytest.mark.parametrize(
+    ("headers", "row", "read", "empty"),
+    [
+        (["Agent", "Class", "File", "Date", "Received", "Recorded By", "SHA-256"],
+         ["Devon Price", "AET-1", "Devon Price TBT.pdf", DAY, None, "Pat", None],
+         "Date", "Received"),
+        (["Agent", "Class", "File", "Received", "Date", "Recorded By", "SHA-256"],
+         ["Devon Price", "AET-1", "Devon Price TBT.pdf", None, DAY, "Pat", None],
+         "Date", "Received"),
+        (["Agent", "Class", "File", "Date Received", "Date", "Recorded By"],
+         ["Devon Price", "AET-1", "Devon Price TBT.pdf", None, DAY, "Pat"],
+         "Date", "Date Received"),
+        (["Agent", "Class", "File Name", "File", "Date", "Recorded By"],
+         ["Devon Price", "AET-1", "Devon Price TBT.pdf", None, DAY, "Pat"],
+         "File Name", "File"),
+        (["Name", "Agent", "Class", "File", "Date", "Recorded By"],
+         ["Devon Price", None, "AET-1", "Devon Price TBT.pdf", DAY, "Pat"],
+         "Name", "Agent"),
+    ],
+    ids=["date-before", "date-after", "date-received", "file-name", "name"],
+)  # fmt: skip
+def test_an_empty_column_beside_a_filled_one_of_the_same_name_gives_way(
+    tracker: Path, tmp_path: Path, headers: list[str], row: list[Any], read: str, empty: str
+) -> None:
+    """Two headers name one column, the one esp would read empty in every row and the
+    other filled: the filled one is read — the team's rows typed by hand under it are
+    proofs — and a new row is written under it, with a word saying which is read and why."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "TBT Tracking"
+    ws.append(headers)
+    ws.append(row)
+    path = tmp_path / "TBT Tracking Sheet.xlsx"
+    wb.save(path)
+    later = proof_folder(
+        tmp_path / "later",
+        {"Devon Price TBT.pdf": pdf("Devon Price"), "Kim Lee TBT.pdf": pdf("Kim Lee")},
+    )
+    res = proofs(tracker, later, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [p["file"] for p in data["already_recorded"]] == ["Devon Price TBT.pdf"], data
+    assert [p["file"] for p in data["recorded"]] == ["Kim Lee TBT.pdf"], data
+    (new,) = book_rows(path)["TBT Tracking"][2:]
+    written = {"Date": date(2026, 11, 23), "File Name": "Kim Lee TBT.pdf", "Name": "Kim Lee"}
+    assert new[headers.index(read)] == written[read], new
+    assert new[headers.index(empty)] is None, new
+    said = " ".join(res.stderr.split())
+    assert f"'{empty}' is empty in every row" in said, said
