@@ -8,6 +8,7 @@ takes the form of the column's own Yes or No cells, and a value its drop-down al
 
 from __future__ import annotations
 
+import json
 import shutil
 import warnings
 from collections.abc import Callable
@@ -320,6 +321,72 @@ def test_tbt_proofs_writes_yes_as_the_yes_cells_and_the_drop_down_have_it(
 
     _edit(sample, change)
     assert written in _proof_written(sample)
+
+
+# -- a header set aside in a hidden column -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("escalations", "--as-of", "2026-11-24", "-f", "json"),
+        ("note", "add", "Maria Gonzalez", "x"),
+    ],
+    ids=["escalations", "note-add"],
+)
+def test_a_flag_header_set_aside_in_a_hidden_column_is_said_hidden(
+    sample: Path, command: tuple[str, ...]
+) -> None:
+    """The stale 'All TBTs Complete' of No in hidden column AC, set aside for the team's
+    flag: the line says AC is hidden, and how to see it, or the team cannot find it."""
+    _edit(sample, _stale)
+    res = run(*command, "-n") if command[0] == "note" else run(*command)
+    assert res.exit_code == 0, res.output
+    (said,) = [line for line in res.stderr.splitlines() if "both name the All TBTs" in line]
+    assert (
+        "'ESP Tracker'!AC4 'All TBTs Complete' (column AC, hidden) and 'ESP Tracker'!O4 'All "
+        "TBTs Complete?' both name" in said
+    ), said
+    assert "Fix: unhide column AC to see it (in Excel, type AC1 in the Name Box" in said, said
+
+
+def test_a_flag_column_read_from_a_hidden_column_is_said_hidden(sample: Path) -> None:
+    """The team's flag renamed 'TBT Complete' and a hidden 'All TBTs Complete' holding Yes
+    and No in every row beside it: the hidden one is read (the headers chose it), said so."""
+
+    def change(ws: Any) -> None:
+        ws.cell(_HEADER, FLAG).value = "TBT Complete"
+        _column(ws, EXTRA, "All TBTs Complete", lambda i: "Yes" if i % 2 else "No")
+        ws.column_dimensions["AC"].hidden = True
+
+    _edit(sample, change)
+    res = run("explain", "Maria Gonzalez", "--as-of", "2026-11-24")
+    assert res.exit_code == 0, res.output
+    (said,) = [line for line in res.stderr.splitlines() if "both name the All TBTs" in line]
+    assert "and 'ESP Tracker'!AC4 'All TBTs Complete' (column AC, hidden) both name" in said
+    assert "esp reads 'ESP Tracker'!AC4 (by the headers" in said, said
+    assert "unhide column AC to see it" in said, said
+
+
+def test_doctor_says_a_header_set_aside_is_hidden(sample: Path) -> None:
+    _edit(sample, _stale)
+    res = run("doctor", "-f", "json")
+    (found,) = [f for f in json.loads(res.stdout)["findings"] if f["rule"] == "ESP010"]
+    assert found["cell"] == "'ESP Tracker'!AC4", found
+    assert "(column AC, hidden)" in found["message"], found
+    assert found["fix"].startswith("unhide column AC to see it"), found
+
+
+def test_a_visible_header_set_aside_says_nothing_of_hiding(sample: Path) -> None:
+    def change(ws: Any) -> None:
+        _stale(ws)
+        ws.column_dimensions["AC"].hidden = False
+
+    _edit(sample, change)
+    res = run("escalations", "--as-of", "2026-11-24", "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert "both name the All TBTs Complete? column" in res.stderr
+    assert "hidden" not in res.stderr and "unhide" not in res.stderr
 
 
 # -- a course number in Searched by Course Number ---------------------------------------------

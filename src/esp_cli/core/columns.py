@@ -362,20 +362,45 @@ def set_aside_words(
     aside: tuple[str, str],
     why: str = "",
     mapped: bool = True,
+    hidden: tuple[str | None, str | None] = (None, None),
 ) -> str:
     """One line for a header set aside because another is read for its column (`name`: its
     header as esp writes it; see pick_columns) (`read`, `aside`: each header's cell
     address and text; `why`: what chose it, when not the headers: see chosen_why): both
     cells, the one esp reads, and the fix (`mapped`: whether esp.toml [columns] can name
-    the sheet's spelling of it)."""
+    the sheet's spelling of it; `hidden`: the column letter of the one read, of the one
+    set aside, when Excel hides it: said, and how to see it, or the team cannot find it)."""
     because = f" ({why})" if why else ""
     fix = f"rename the one that does not hold the {name}"
     if mapped:
         fix += ", or map the team's spelling of it in esp.toml [columns] (a header mapped "
         fix += "there is read first)"
+    letters = [h for h in (hidden[1], hidden[0]) if h is not None]
+    if letters:
+        fix = f"{unhide_words(letters)}, then {fix}"
+
+    def cell(at: tuple[str, str], letter: str | None) -> str:
+        return f"{at[0]} '{at[1]}'" + (f" (column {letter}, hidden)" if letter else "")
+
     return (
-        f"{aside[0]} '{aside[1]}' and {read[0]} '{read[1]}' both name the {name} column; esp "
-        f"reads {read[0]}{because} and sets {aside[0]} aside. Fix: {fix}"
+        f"{cell(aside, hidden[1])} and {cell(read, hidden[0])} both name the {name} column; "
+        f"esp reads {read[0]}{because} and sets {aside[0]} aside. Fix: {fix}"
+    )
+
+
+def unhide_words(letters: Sequence[str]) -> str:
+    """How to see columns Excel hides (`letters`: theirs, one or more), as a fix says it."""
+    steps = "then Home > Format > Hide & Unhide > Unhide Columns"
+    if len(letters) == 1:
+        return (
+            f"unhide column {letters[0]} to see it (in Excel, type {letters[0]}1 in the Name "
+            f"Box, {steps})"
+        )
+    named = ", ".join(letters[:-1]) + f" and {letters[-1]}"
+    cells = ", ".join(f"{c}1" for c in letters)
+    return (
+        f"unhide columns {named} to see them (in Excel, for each, type its cell of row 1 "
+        f"({cells}) in the Name Box, {steps})"
     )
 
 

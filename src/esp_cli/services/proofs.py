@@ -76,7 +76,7 @@ from esp_cli.core.names import (
     unsafe_in_file,
 )
 from esp_cli.core.records import ListTable, Placement, place_rows, rows_text, totals_under
-from esp_cli.core.refs import address
+from esp_cli.core.refs import address, col_letter
 from esp_cli.core.reports import EMPTY_FILE
 from esp_cli.core.rules import fmt
 from esp_cli.core.values import Unreadable, is_blank, parse_date, text_of
@@ -342,6 +342,8 @@ class TrackingSheet:
     # The headers set aside for another naming their column as exactly or more: (the
     # column's header as esp writes it, (cell, text) of the one read, of the one set aside).
     set_aside: list[tuple[str, tuple[str, str], tuple[str, str]]] = field(default_factory=list)
+    # The cells of those headers (of the one read too) in a column Excel hides -> its letter.
+    hidden_headers: dict[str, str] = field(default_factory=dict)
     visible: bool = True
 
 
@@ -488,6 +490,12 @@ def _read_sheet(
             )
             for key, read, other in aside
         ]
+        found.hidden_headers = {
+            address(info.name, r, c): col_letter(c)
+            for _, read, other in aside
+            for c in (read, other)
+            if values.col_hidden(c)
+        }
         for number, record in enumerate(rows[r:], start=r + 1):
             if any(not is_blank(v) for v in record):
                 found.last_row = number
@@ -904,7 +912,8 @@ def _plan_tracking(
         return
     for name, read, aside in sheet.set_aside:
         # esp.toml [columns] names the tracker's columns, not the TBT Tracking Sheet's.
-        log.warning("%s", set_aside_words(name, read, aside, mapped=False))
+        hidden = (sheet.hidden_headers.get(read[0]), sheet.hidden_headers.get(aside[0]))
+        log.warning("%s", set_aside_words(name, read, aside, mapped=False, hidden=hidden))
     place = _placement(plan, sheet, columns, len(proofs))
     if place.uncounted is not None:
         total = place.uncounted

@@ -88,6 +88,7 @@ IDENTITY_KEYS = IDENTITY
 # (an agent whose row is two rows high is one agent, not two).
 ONE_AGENT_KEYS = frozenset({*IDENTITY, "phone", "n_number"})
 _NO_ROWS: frozenset[int] = frozenset()
+_NO_COLS: frozenset[int] = frozenset()
 log = logging.getLogger("esp")
 
 
@@ -183,6 +184,12 @@ class Sheet:
     # The headers set aside (key, column) for what the agents' cells hold where the
     # headers alone would have read them: said when the sheet is read.
     chosen_aside: frozenset[tuple[str, int]] = frozenset()
+    # The columns with a header that Excel hides (from the one scan of the sheet).
+    hidden: frozenset[int] = frozenset()
+
+    def hidden_letter(self, col: int) -> str | None:
+        """Column `col`'s letter when it is hidden (None: it is not)."""
+        return col_letter(col) if col in self.hidden else None
 
     @property
     def last_header_col(self) -> int:
@@ -518,9 +525,11 @@ def _chosen_line(
     cols: tuple[int, int],
     tallies: Mapping[int, Tally],
     by_cells: bool,
+    hidden: AbstractSet[int] = frozenset(),
 ) -> str:
     """The line said of yes/no column `key` read from cols[0] over cols[1], by what the
-    agents' cells hold (the headers alone would read cols[1]) or by the headers."""
+    agents' cells hold (the headers alone would read cols[1]) or by the headers (`hidden`:
+    the sheet's hidden columns, said)."""
     read, aside = cols
     empty = tally([])
     return set_aside_words(
@@ -532,6 +541,17 @@ def _chosen_line(
             (col_letter(aside), tallies.get(aside, empty)),
             by_cells,
         ),
+        hidden=_hidden_letters(hidden, read, aside),
+    )
+
+
+def _hidden_letters(
+    hidden: AbstractSet[int], read: int, aside: int
+) -> tuple[str | None, str | None]:
+    """The letters of the column read and of the one set aside when hidden (None: not)."""
+    return (
+        col_letter(read) if read in hidden else None,
+        col_letter(aside) if aside in hidden else None,
     )
 
 
@@ -882,6 +902,11 @@ def read_table(
             seen_headers[info.name] = first[:12]
             continue
         header_row, columns, headers = found.row, found.columns, found.headers
+        # The columns Excel hides, of those with a header: found by the scan of the sheet
+        # its first rows were read with.
+        hidden = (
+            frozenset(c for c in headers if head.col_hidden(c)) if head.hidden_cols else _NO_COLS
+        )
         if not any(k in columns for k in required) and not (keep_class_rows and "class" in columns):
             seen_headers[info.name] = list(headers.values())
             continue
@@ -925,6 +950,7 @@ def read_table(
                 (first_col, again),
                 tallies,
                 found.columns.get(key) == again,
+                hidden,
             )
             for key, first_col, again in duplicates
             if BY_KEY[key].kind is Kind.YESNO
@@ -1116,6 +1142,7 @@ def read_table(
                 not_answers,
                 {k: tallies[c] for k, c in columns.items() if c in tallies},
                 frozenset(chosen),
+                hidden,
             )
         )
         for key in not_answers:
