@@ -8,10 +8,12 @@ takes the form of the column's own Yes or No cells, and a value its drop-down al
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import warnings
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,8 @@ import openpyxl
 import pytest
 
 from esp_cli.core import columns
-from esp_cli.workbook.tracker import read_table
+from esp_cli.core.values import ErrorValue, Unreadable
+from esp_cli.workbook.tracker import read_cell, read_table
 from esp_cli.workbook.xlsx.workbook import Workbook
 from tests.support.paths import SAMPLE_DATA
 
@@ -417,10 +420,101 @@ def test_explain_says_an_unreadable_searched_cell_in_plain_words(sample: Path) -
     assert "is cannot be read" not in res.stdout
 
 
+@pytest.mark.parametrize(
+    ("typed", "shown", "read_as"),
+    [
+        (1042, "1042", "yes (the course searched)"),
+        ("1042", "1042", "yes (the course searched)"),
+        ("C-1042", "C-1042", "yes (the course searched)"),
+        (datetime(2026, 11, 20), "11/20/2026", "yes (the day searched)"),
+        ("11/20/2026", "11/20/2026", "yes (the day searched)"),
+    ],
+    ids=["number", "number-as-text", "course-code", "date", "date-as-text"],
+)
+def test_explain_reads_a_course_number_or_a_day_in_searched_as_searched(
+    sample: Path, typed: Any, shown: str, read_as: str
+) -> None:
+    """The course searched, or the day of the search, typed in Searched by Course Number in
+    place of Yes: explain shows it read as searched, never as a cell that cannot be read."""
+
+    def change(ws: Any) -> None:
+        ws.cell(49, 21).value = typed
+
+    _edit(sample, change)
+    res = run("explain", "Amira Hassan", "--as-of", "2026-11-24")
+    assert res.exit_code == 0, res.output
+    assert "cannot be read" not in res.stdout, res.stdout
+    (row,) = [line for line in res.stdout.splitlines() if "'ESP Tracker'!U49" in line]
+    assert shown in row and read_as in row, row
+    assert "Searched by Course Number is yes." in res.stdout, res.stdout
+    res = run("explain", "Amira Hassan", "--as-of", "2026-11-24", "-f", "json")
+    (cell,) = [c for c in json.loads(res.stdout)["cells"] if c["cell"] == "'ESP Tracker'!U49"]
+    assert (cell["value"], cell["unreadable"]) == (True, False), cell
+
+
+@pytest.mark.parametrize(
+    ("typed", "before"),
+    [
+        (40118, "40118"),
+        ("C-1042", "C-1042"),
+        (datetime(2026, 11, 20), "11/20/2026"),
+        ("11/20/2026", "11/20/2026"),
+    ],
+    ids=["course-number", "course-code", "date", "date-as-text"],
+)
+def test_access_set_not_searched_writes_no_over_a_course_number_or_a_day(
+    sample: Path, typed: Any, before: str
+) -> None:
+    """--not-searched over the course searched (or the day searched) typed in place of Yes:
+    written No as over a Yes, the dry run showing before → after."""
+
+    def change(ws: Any) -> None:
+        ws.cell(49, 21).value = typed
+
+    _edit(sample, change)
+    res = run("access", "set", "Amira Hassan", "locate", "--not-searched", "-n")
+    assert res.exit_code == 0, res.output
+    (row,) = [line for line in res.stdout.splitlines() if "!U49" in line]
+    assert f"{before} → No" in row, res.stdout
+    res = run("access", "set", "Amira Hassan", "locate", "--not-searched")
+    assert res.exit_code == 0, res.output
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(sample / "ESP Tracker.xlsx").worksheets[0]
+    assert ws.cell(49, 21).value == "No"
+    assert "Searched by Course Number: No" in ws.cell(49, 27).value
+
+
+def test_access_set_searched_keeps_the_day_searched_and_says_so(sample: Path) -> None:
+    def change(ws: Any) -> None:
+        ws.cell(49, 21).value = datetime(2026, 11, 20)
+
+    _edit(sample, change)
+    res = run("access", "set", "Amira Hassan", "locate", "--searched", "-n")
+    assert res.exit_code == 0, res.output
+    assert (
+        "'ESP Tracker'!U49 (Amira Hassan, Searched by Course Number) holds 11/20/2026, the day "
+        "searched typed in place of Yes: kept as it is." in res.stderr
+    )
+    assert "!U49" not in res.stdout
+
+
+def test_searched_by_course_number_reads_the_course_or_the_day_searched_as_yes() -> None:
+    read = functools.partial(read_cell, "searched_course", date1904=False)
+    for value in ("Yes", 1, 40118, "C-1042", datetime(2026, 11, 20), "11/20/2026", "Nov 20, 2026"):
+        assert read(value) is True, value
+    assert read("No") is False and read(0) is False and read(None) is None
+    for value in ("maybe", 2.5, -3, "No 1042"):
+        with pytest.raises(Unreadable, match="is not Yes or No"):
+            read(value)
+    with pytest.raises(Unreadable, match="the cell shows the error #N/A"):
+        read(ErrorValue("#N/A"))
+
+
 def test_a_course_number_is_a_whole_number_above_1() -> None:
-    for value in (40118, "40118", 2, 40118.0):
+    for value in (40118, "40118", 2, 40118.0, "C-1042", "CRS-4471", "AET 101", "#40118"):
         assert columns.course_number("searched_course", value), value
-    for value in (2.5, -3, "-3", 0, 1, "1", True, "2.5"):
+    for value in (2.5, -3, "-3", 0, 1, "1", True, "2.5", "²", "maybe", "Q1", "No 1042", "5/8"):
         assert not columns.course_number("searched_course", value), value
 
 
