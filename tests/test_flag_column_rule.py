@@ -8,8 +8,11 @@ takes the form of the column's own Yes or No cells, and a value its drop-down al
 
 from __future__ import annotations
 
+import functools
+import json
 import warnings
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +20,8 @@ import openpyxl
 import pytest
 
 from esp_cli.core import columns
-from esp_cli.workbook.tracker import read_table
+from esp_cli.core.values import ErrorValue, Unreadable
+from esp_cli.workbook.tracker import read_cell, read_table
 from esp_cli.workbook.xlsx.workbook import Workbook
 
 from .test_exact_headers import run
@@ -311,6 +315,72 @@ def test_tbt_proofs_writes_yes_as_the_yes_cells_and_the_drop_down_have_it(
     assert written in _proof_written(sample)
 
 
+# -- a header set aside in a hidden column -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("escalations", "--as-of", "2026-11-24", "-f", "json"),
+        ("note", "add", "Maria Gonzalez", "x"),
+    ],
+    ids=["escalations", "note-add"],
+)
+def test_a_flag_header_set_aside_in_a_hidden_column_is_said_hidden(
+    sample: Path, command: tuple[str, ...]
+) -> None:
+    """The stale 'All TBTs Complete' of No in hidden column AC, set aside for the team's
+    flag: the line says AC is hidden, and how to see it, or the team cannot find it."""
+    _edit(sample, _stale)
+    res = run(*command, "-n") if command[0] == "note" else run(*command)
+    assert res.exit_code == 0, res.output
+    (said,) = [line for line in res.stderr.splitlines() if "both name the All TBTs" in line]
+    assert (
+        "'ESP Tracker'!AC4 'All TBTs Complete' (column AC, hidden) and 'ESP Tracker'!O4 'All "
+        "TBTs Complete?' both name" in said
+    ), said
+    assert "Fix: unhide column AC to see it (in Excel, type AC1 in the Name Box" in said, said
+
+
+def test_a_flag_column_read_from_a_hidden_column_is_said_hidden(sample: Path) -> None:
+    """The team's flag renamed 'TBT Complete' and a hidden 'All TBTs Complete' holding Yes
+    and No in every row beside it: the hidden one is read (the headers chose it), said so."""
+
+    def change(ws: Any) -> None:
+        ws.cell(_HEADER, FLAG).value = "TBT Complete"
+        _column(ws, EXTRA, "All TBTs Complete", lambda i: "Yes" if i % 2 else "No")
+        ws.column_dimensions["AC"].hidden = True
+
+    _edit(sample, change)
+    res = run("explain", "Maria Gonzalez", "--as-of", "2026-11-24")
+    assert res.exit_code == 0, res.output
+    (said,) = [line for line in res.stderr.splitlines() if "both name the All TBTs" in line]
+    assert "and 'ESP Tracker'!AC4 'All TBTs Complete' (column AC, hidden) both name" in said
+    assert "esp reads 'ESP Tracker'!AC4 (by the headers" in said, said
+    assert "unhide column AC to see it" in said, said
+
+
+def test_doctor_says_a_header_set_aside_is_hidden(sample: Path) -> None:
+    _edit(sample, _stale)
+    res = run("doctor", "-f", "json")
+    (found,) = [f for f in json.loads(res.stdout)["findings"] if f["rule"] == "ESP010"]
+    assert found["cell"] == "'ESP Tracker'!AC4", found
+    assert "(column AC, hidden)" in found["message"], found
+    assert found["fix"].startswith("unhide column AC to see it"), found
+
+
+def test_a_visible_header_set_aside_says_nothing_of_hiding(sample: Path) -> None:
+    def change(ws: Any) -> None:
+        _stale(ws)
+        ws.column_dimensions["AC"].hidden = False
+
+    _edit(sample, change)
+    res = run("escalations", "--as-of", "2026-11-24", "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert "both name the All TBTs Complete? column" in res.stderr
+    assert "hidden" not in res.stderr and "unhide" not in res.stderr
+
+
 # -- a course number in Searched by Course Number ---------------------------------------------
 
 
@@ -339,10 +409,101 @@ def test_explain_says_an_unreadable_searched_cell_in_plain_words(sample: Path) -
     assert "is cannot be read" not in res.stdout
 
 
+@pytest.mark.parametrize(
+    ("typed", "shown", "read_as"),
+    [
+        (1042, "1042", "yes (the course searched)"),
+        ("1042", "1042", "yes (the course searched)"),
+        ("C-1042", "C-1042", "yes (the course searched)"),
+        (datetime(2026, 11, 20), "11/20/2026", "yes (the day searched)"),
+        ("11/20/2026", "11/20/2026", "yes (the day searched)"),
+    ],
+    ids=["number", "number-as-text", "course-code", "date", "date-as-text"],
+)
+def test_explain_reads_a_course_number_or_a_day_in_searched_as_searched(
+    sample: Path, typed: Any, shown: str, read_as: str
+) -> None:
+    """The course searched, or the day of the search, typed in Searched by Course Number in
+    place of Yes: explain shows it read as searched, never as a cell that cannot be read."""
+
+    def change(ws: Any) -> None:
+        ws.cell(49, 21).value = typed
+
+    _edit(sample, change)
+    res = run("explain", "Amira Hassan", "--as-of", "2026-11-24")
+    assert res.exit_code == 0, res.output
+    assert "cannot be read" not in res.stdout, res.stdout
+    (row,) = [line for line in res.stdout.splitlines() if "'ESP Tracker'!U49" in line]
+    assert shown in row and read_as in row, row
+    assert "Searched by Course Number is yes." in res.stdout, res.stdout
+    res = run("explain", "Amira Hassan", "--as-of", "2026-11-24", "-f", "json")
+    (cell,) = [c for c in json.loads(res.stdout)["cells"] if c["cell"] == "'ESP Tracker'!U49"]
+    assert (cell["value"], cell["unreadable"]) == (True, False), cell
+
+
+@pytest.mark.parametrize(
+    ("typed", "before"),
+    [
+        (40118, "40118"),
+        ("C-1042", "C-1042"),
+        (datetime(2026, 11, 20), "11/20/2026"),
+        ("11/20/2026", "11/20/2026"),
+    ],
+    ids=["course-number", "course-code", "date", "date-as-text"],
+)
+def test_access_set_not_searched_writes_no_over_a_course_number_or_a_day(
+    sample: Path, typed: Any, before: str
+) -> None:
+    """--not-searched over the course searched (or the day searched) typed in place of Yes:
+    written No as over a Yes, the dry run showing before → after."""
+
+    def change(ws: Any) -> None:
+        ws.cell(49, 21).value = typed
+
+    _edit(sample, change)
+    res = run("access", "set", "Amira Hassan", "locate", "--not-searched", "-n")
+    assert res.exit_code == 0, res.output
+    (row,) = [line for line in res.stdout.splitlines() if "!U49" in line]
+    assert f"{before} → No" in row, res.stdout
+    res = run("access", "set", "Amira Hassan", "locate", "--not-searched")
+    assert res.exit_code == 0, res.output
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(sample / "ESP Tracker.xlsx").worksheets[0]
+    assert ws.cell(49, 21).value == "No"
+    assert "Searched by Course Number: No" in ws.cell(49, 27).value
+
+
+def test_access_set_searched_keeps_the_day_searched_and_says_so(sample: Path) -> None:
+    def change(ws: Any) -> None:
+        ws.cell(49, 21).value = datetime(2026, 11, 20)
+
+    _edit(sample, change)
+    res = run("access", "set", "Amira Hassan", "locate", "--searched", "-n")
+    assert res.exit_code == 0, res.output
+    assert (
+        "'ESP Tracker'!U49 (Amira Hassan, Searched by Course Number) holds 11/20/2026, the day "
+        "searched typed in place of Yes: kept as it is." in res.stderr
+    )
+    assert "!U49" not in res.stdout
+
+
+def test_searched_by_course_number_reads_the_course_or_the_day_searched_as_yes() -> None:
+    read = functools.partial(read_cell, "searched_course", date1904=False)
+    for value in ("Yes", 1, 40118, "C-1042", datetime(2026, 11, 20), "11/20/2026", "Nov 20, 2026"):
+        assert read(value) is True, value
+    assert read("No") is False and read(0) is False and read(None) is None
+    for value in ("maybe", 2.5, -3, "No 1042"):
+        with pytest.raises(Unreadable, match="is not Yes or No"):
+            read(value)
+    with pytest.raises(Unreadable, match="the cell shows the error #N/A"):
+        read(ErrorValue("#N/A"))
+
+
 def test_a_course_number_is_a_whole_number_above_1() -> None:
-    for value in (40118, "40118", 2, 40118.0):
+    for value in (40118, "40118", 2, 40118.0, "C-1042", "CRS-4471", "AET 101", "#40118"):
         assert columns.course_number("searched_course", value), value
-    for value in (2.5, -3, "-3", 0, 1, "1", True, "2.5"):
+    for value in (2.5, -3, "-3", 0, 1, "1", True, "2.5", "²", "maybe", "Q1", "No 1042", "5/8"):
         assert not columns.course_number("searched_course", value), value
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
+import openpyxl
 import pytest
 from scripts.sample_builder.build import (
     Cell,
@@ -644,3 +646,44 @@ def test_a_scan_of_some_columns_answers_for_those_columns_only(tmp_path: Path) -
     assert wb.first_value_in(info, 3) == 2
     whole = wb.values(info)
     assert (whole.get(2, 2), whole.get(2, 3)) == ("555", "badge")
+
+
+@pytest.mark.parametrize(
+    "cols",
+    [
+        b'<cols><col min="2" max="2" width="9"/><col min="4" max="6" hidden="1"/></cols>',
+        b"<x:cols><x:col max = '6' hidden = 'true' min = '4'/></x:cols>",
+        b'<cols><!-- a note --><col min="4" max="6" hidden="1"/></cols>',
+        b'<cols><col min="4" max="6" hidden=" 1 "/><col min="8" max="8" hidden="0"/></cols>',
+    ],
+    ids=["excel", "prefix-and-quoting", "a-comment", "spaced"],
+)
+@pytest.mark.parametrize("size", [16, 4096])
+def test_the_scan_finds_the_hidden_columns(cols: bytes, size: int) -> None:
+    """The columns a sheet hides (`<col hidden="1">`) come with the one scan of its XML that
+    finds its error cells: no second reading of the sheet for them."""
+    xml = (
+        b'<?xml version="1.0"?><worksheet xmlns:x="x">'
+        + cols
+        + b'<sheetData><row r="1"><c r="A1"><v>0</v></c></row>'
+        b'<row r="2"><c r="D2" t="e"><v>#N/A</v></c></row></sheetData></worksheet>'
+    )
+    pieces = [xml[i : i + size] for i in range(0, len(xml), size)]
+    found = _error_cells(pieces)
+    assert [c for c in range(1, 10) if found.hidden(c)] == [4, 5, 6]
+
+
+def test_a_sheet_read_says_which_columns_it_hides(tmp_path: Path) -> None:
+    from tests import factories
+
+    path = factories.make_workbook(
+        tmp_path / "t.xlsx", {"S": [["Name", "Phone", "Old"], ["Kim", "555", "x"]]}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(path)
+    wb["S"].column_dimensions["C"].hidden = True
+    wb.save(path)
+    book = Workbook.open(path)
+    for values in (book.values(book.sheets[0], nrows=30), book.values(book.sheets[0])):
+        assert [c for c in (1, 2, 3, 4) if values.col_hidden(c)] == [3]

@@ -2525,6 +2525,25 @@ def test_two_received_headers_on_the_tracking_sheet_are_fixed_by_renaming_one(
     assert "esp.toml" not in res.stderr, res.stderr
 
 
+def test_a_received_header_set_aside_in_a_hidden_column_is_said_hidden(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """The tracking sheet's `Date` beside its `Received`, in a column Excel hides: said
+    hidden, with how to see it."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "TBT Tracking"
+    ws.append(["Agent", "Class", "File", "Date", "Received", "Recorded By", "SHA-256"])
+    ws.column_dimensions["D"].hidden = True
+    wb.save(tmp_path / "TBT Tracking Sheet.xlsx")
+    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
+    res = proofs(tracker, later, "-n", "-f", "json")
+    (said,) = [line for line in res.stderr.splitlines() if "both name the Received" in line]
+    assert "'TBT Tracking'!D1 'Date' (column D, hidden) and 'TBT Tracking'!E1" in said, said
+    assert "Fix: unhide column D to see it" in said, said
+
+
 def assert_devon_already_in(tracker: Path, tmp_path: Path) -> None:
     """Devon Price's proof again: reported as already recorded, nothing recorded."""
     later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})

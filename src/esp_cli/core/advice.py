@@ -389,8 +389,9 @@ _PARTICLES = frozenset(
 
 # The particles that are no first name: after a title they begin a surname however typed
 # ('Ms. Van Dyke', 'Ms. Dela Cruz'). The others are first names too ('Al', 'Ben', 'Do',
-# 'Mac', 'Lo', 'Des', 'Le'): a surname only when typed in lower case ('Mr. al Hassan'),
-# else the first name ('Mr. Al Green' is Al).
+# 'Mac', 'Lo', 'Des', 'Le'): a surname when typed in lower case ('Mr. al Hassan'); before
+# one more word alone, either ('Mr. Al Hassan', 'Mr. Al Green'): the name greeted whole;
+# before more words, the first name ('Mr. Al James Green' is Al).
 _SURNAME_PARTICLES = frozenset(
     {"van", "von", "de", "del", "della", "der", "den", "di", "da", "du", "dela", "delos"}
     | {"dos", "das", "st", "ste", "ter", "ibn", "bin", "bint", "abu", "ap", "af", "zu"}
@@ -408,6 +409,13 @@ def _particle(word: str) -> bool:
     typed in lower case)."""
     folded = _folded(word)
     return folded in _SURNAME_PARTICLES or (folded in _PARTICLES and word[:1].islower())
+
+
+def _either(word: str, rest: list[str]) -> bool:
+    """Whether a word after a title that is a first name as well as a particle ('Al', 'Mac',
+    'Ben', 'Do'), before one more word alone, may as well begin a two-word surname ('Mr. Al
+    Hassan', 'Mr. Mac Tran'): no telling, so the name is greeted whole, right either way."""
+    return len(rest) == 2 and _folded(word) in _PARTICLES
 
 
 def _folded(word: str) -> str:
@@ -457,7 +465,7 @@ def first_name(name: str) -> str | None:
                 # V'): no telling a first name from a surname left alone, greeted whole.
                 return f"{words[titles - 1][0]} {' '.join(surname)}"
             surname.pop()
-        if len(surname) == 1 or _particle(found[0]):
+        if len(surname) == 1 or _particle(found[0]) or _either(found[0], surname):
             return f"{words[titles - 1][0]} {' '.join(surname)}"
     if "." in found[0] and word[found.end() : found.end() + 1] == ".":
         return found[0] + "."

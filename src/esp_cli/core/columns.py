@@ -362,20 +362,45 @@ def set_aside_words(
     aside: tuple[str, str],
     why: str = "",
     mapped: bool = True,
+    hidden: tuple[str | None, str | None] = (None, None),
 ) -> str:
     """One line for a header set aside because another is read for its column (`name`: its
     header as esp writes it; see pick_columns) (`read`, `aside`: each header's cell
     address and text; `why`: what chose it, when not the headers: see chosen_why): both
     cells, the one esp reads, and the fix (`mapped`: whether esp.toml [columns] can name
-    the sheet's spelling of it)."""
+    the sheet's spelling of it; `hidden`: the column letter of the one read, of the one
+    set aside, when Excel hides it: said, and how to see it, or the team cannot find it)."""
     because = f" ({why})" if why else ""
     fix = f"rename the one that does not hold the {name}"
     if mapped:
         fix += ", or map the team's spelling of it in esp.toml [columns] (a header mapped "
         fix += "there is read first)"
+    letters = [h for h in (hidden[1], hidden[0]) if h is not None]
+    if letters:
+        fix = f"{unhide_words(letters)}, then {fix}"
+
+    def cell(at: tuple[str, str], letter: str | None) -> str:
+        return f"{at[0]} '{at[1]}'" + (f" (column {letter}, hidden)" if letter else "")
+
     return (
-        f"{aside[0]} '{aside[1]}' and {read[0]} '{read[1]}' both name the {name} column; esp "
-        f"reads {read[0]}{because} and sets {aside[0]} aside. Fix: {fix}"
+        f"{cell(aside, hidden[1])} and {cell(read, hidden[0])} both name the {name} column; "
+        f"esp reads {read[0]}{because} and sets {aside[0]} aside. Fix: {fix}"
+    )
+
+
+def unhide_words(letters: Sequence[str]) -> str:
+    """How to see columns Excel hides (`letters`: theirs, one or more), as a fix says it."""
+    steps = "then Home > Format > Hide & Unhide > Unhide Columns"
+    if len(letters) == 1:
+        return (
+            f"unhide column {letters[0]} to see it (in Excel, type {letters[0]}1 in the Name "
+            f"Box, {steps})"
+        )
+    named = ", ".join(letters[:-1]) + f" and {letters[-1]}"
+    cells = ", ".join(f"{c}1" for c in letters)
+    return (
+        f"unhide columns {named} to see them (in Excel, for each, type its cell of row 1 "
+        f"({cells}) in the Name Box, {steps})"
     )
 
 
@@ -639,22 +664,88 @@ NOT_ANSWERS = frozenset({Holds.COUNTS, Holds.DATES})
 
 def no_flag_when(key: str) -> frozenset[Holds]:
     """What makes yes/no column `key` no flag at all (see NOT_ANSWERS): counts or dates for
-    a completion flag; only dates for another (a number typed in Searched by Course Number
-    is the course searched, typed in place of Yes: a cell kept as it is, no count)."""
-    return NOT_ANSWERS if key in PROGRESS_FLAGS else frozenset({Holds.DATES})
+    a completion flag; nothing for Searched by Course Number, where a number is the course
+    searched and a date the day of the search, each typed in place of Yes (see
+    read_searched)."""
+    return NOT_ANSWERS if key in PROGRESS_FLAGS else frozenset()
+
+
+SEARCHED = "searched_course"
+# A course code as the team types it: letters, then a number of 3 digits or more ('C-1042',
+# 'CRS-4471', 'AET 101', 'Course #1042').
+_COURSE_CODE = re.compile(r"([A-Za-z]{1,6})\s*[-_.#:]?\s*\d{3,}(?:[-.]\d+)?[A-Za-z]?")
 
 
 def course_number(key: str, value: Any) -> bool:
     """Whether `value` in yes/no column `key` is a course number typed in Searched by
-    Course Number in place of Yes (40118, '40118'): the team's practice, kept as it is,
-    no cell to correct. A course number is a whole number above 1: 2.5 or -3 is none (a
-    cell that cannot be read)."""
-    if key != "searched_course" or isinstance(value, bool):
+    Course Number in place of Yes (40118, '40118', '#40118', or a course code: 'C-1042',
+    'CRS-4471'): the course searched, the team's practice. A course number is a whole
+    number above 1: 2.5 or -3 is none (a cell that cannot be read); a code's letters are
+    no No ('No 1042')."""
+    if key != SEARCHED or isinstance(value, (bool, date)):
         return False
     if isinstance(value, (int, float)):
         return value == value and value > 1 and float(value).is_integer()
-    text = str(value).strip()
-    return text.isdigit() and int(text) > 1
+    text = str(value).strip().removeprefix("#").strip()
+    if text.isascii() and text.isdigit():
+        return int(text) > 1
+    code = _COURSE_CODE.fullmatch(text)
+    if code is None:
+        return False
+    try:
+        return parse_yes_no(code.group(1)) is not False
+    except Unreadable:
+        return True
+
+
+def searched_day(value: Any, date1904: bool = False) -> date | None:
+    """The day of the search typed in Searched by Course Number in place of Yes (a date,
+    a text date: 11/20/2026); None: no day (a number is the course searched, or no
+    course: see course_number)."""
+    if isinstance(value, date):
+        try:
+            return parse_date(value, date1904)
+        except Unreadable:
+            return None
+    if not isinstance(value, str):
+        return None
+    try:
+        float(value)
+    except ValueError:
+        pass
+    else:
+        return None
+    try:
+        return parse_date(value, date1904)
+    except Unreadable:
+        return None
+
+
+def read_searched(value: Any, date1904: bool = False) -> bool | None:
+    """A cell of Searched by Course Number as the team types it: Yes or No (as every yes/no
+    column reads them), or, typed in place of Yes, the course searched (course_number) or
+    the day of the search (searched_day): searched, Yes. Anything else cannot be read
+    (raises Unreadable)."""
+    try:
+        return parse_yes_no(value)
+    except Unreadable:
+        if course_number(SEARCHED, value) or searched_day(value, date1904) is not None:
+            return True
+        raise
+
+
+def searched_as(value: Any, date1904: bool = False) -> str | None:
+    """What a Searched by Course Number cell says in place of Yes, in words: 'the course
+    searched', 'the day searched'; None: it holds no such value (Yes, No, blank, or what
+    cannot be read)."""
+    if course_number(SEARCHED, value):
+        return "the course searched"
+    try:
+        parse_yes_no(value)
+    except Unreadable:
+        if searched_day(value, date1904) is not None:
+            return "the day searched"
+    return None
 
 
 def pick_columns(

@@ -6,6 +6,7 @@ from typing import Any
 
 import typer
 
+from esp_cli.core.columns import SEARCHED, searched_as
 from esp_cli.core.model import class_shown
 from esp_cli.core.values import text_of
 from esp_cli.render import (
@@ -73,5 +74,7 @@ def _read_as(cell: CellView) -> Any:
     if cell.unreadable:
         return "cannot be read"
     if isinstance(cell.value, bool):
-        return "yes" if cell.value else "no"
+        # The course or the day searched typed in Searched by Course Number: searched.
+        instead = searched_as(cell.raw) if cell.key == SEARCHED and cell.value else None
+        return ("yes" if cell.value else "no") + (f" ({instead})" if instead else "")
     return cell.value

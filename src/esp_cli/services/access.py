@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from esp_cli.config import DEFAULT_ACCESS_VALUES, Config
-from esp_cli.core.columns import BY_KEY, course_number
+from esp_cli.core.columns import BY_KEY
 from esp_cli.core.model import (
     CANNOT_LOCATE,
     access_key,
@@ -35,7 +35,7 @@ from esp_cli.services.escalations import FOLLOW_SCAN, follow_computed, partial_c
 from esp_cli.services.facts import calendar_from, need_rule_columns
 from esp_cli.services.notes import plan_note, refuse_future
 from esp_cli.workbook.session import write_session
-from esp_cli.workbook.tracker import Row, Sheet, Table, answer_kept
+from esp_cli.workbook.tracker import Row, Sheet, Table, searched_kept
 from esp_cli.workbook.xlsx.validations import ListValidation
 
 log = logging.getLogger("esp")
@@ -174,9 +174,10 @@ def set_access(
             wanted.append((INCIDENT, ticket, ticket, f"Incident {ticket}"))
         if callback is not None:
             wanted.append((CALLBACK, callback, callback, f"Callback {callback}"))
-        if searched and course_number(SEARCHED, row.raw.get(SEARCHED)):
-            # The course searched typed in place of Yes: it says Yes already, kept.
-            log.warning("%s", answer_kept(sheet, row, SEARCHED))
+        kept = searched_kept(sheet, row, s.table.workbook.date1904) if searched else None
+        if kept is not None:
+            # The course or the day searched typed in place of Yes: it says Yes already.
+            log.warning("%s", kept)
         elif searched is not None:
             shown = s.table.yes_no(row, SEARCHED, searched)
             # The note says it in a word whatever form the cell takes (1, TRUE).

@@ -22,6 +22,7 @@ from esp_cli.core.columns import (
     asked_column,
     holds,
     roster_beside,
+    unhide_words,
 )
 from esp_cli.core.model import CANNOT_LOCATE, NO_ISSUES, Finding, is_issue, is_spoc_issue
 from esp_cli.core.names import invisible_characters, visible
@@ -224,12 +225,17 @@ def _columns(
             )
         )
     for key, first, again in sheet.duplicate_headers:
+        read, aside = sheet.hidden_letter(first), sheet.hidden_letter(again)
+        letters = [h for h in (aside, read) if h is not None]
         out.append(
             DoctorFinding(
                 "ESP010",
                 address(sheet.name, sheet.header_row, again),
-                f"another '{BY_KEY[key].header}' column, set aside; esp reads column "
-                f"{col_letter(first)}",
+                f"another '{BY_KEY[key].header}' column"
+                + (f" (column {aside}, hidden)" if aside else "")
+                + f", set aside; esp reads column {col_letter(first)}"
+                + (" (hidden)" if read else ""),
+                f"{unhide_words(letters)}, then {RULES['ESP010'].fix}" if letters else "",
             )
         )
     return out

@@ -12,12 +12,12 @@ from typing import Any
 
 from esp_cli.config import Config
 from esp_cli.core.calendar import BusinessCalendar, CalendarConfig, RememberingCalendar
-from esp_cli.core.columns import BY_KEY, COMPUTED, RULES_NEED
+from esp_cli.core.columns import COMPUTED, RULES_NEED
 from esp_cli.core.model import Finding
 from esp_cli.core.rules import AgentFacts
 from esp_cli.core.values import Unreadable
 from esp_cli.services.holidays import cached_source
-from esp_cli.workbook.tracker import Row, Table, parse_cell, require_columns
+from esp_cli.workbook.tracker import Row, Table, read_cell, require_columns
 
 # AgentFacts' fields are named after the tracker's column keys (columns.py), so the mapping
 # is by name; a test pins that every field is a known column key.
@@ -126,7 +126,7 @@ def read_keys(table: Table, rows: Iterable[Row], keys: Sequence[str]) -> None:
                 continue
             row.raw[key] = value
             try:
-                parsed = parse_cell(BY_KEY[key].kind, value, date1904)
+                parsed = read_cell(key, value, date1904)
             except Unreadable:
                 bad.add(key)
                 continue

@@ -150,7 +150,7 @@ def locate_cases(
                     if answer_over(row, SEARCHED) is None:
                         s.plan.set(row, SEARCHED, s.table.yes_no(row, SEARCHED, True))
                     else:
-                        # The team's own word there (a course code): kept, said, the
+                        # The team's own word there (a note): kept, said, the
                         # other agents' set all the same.
                         sheet = s.table.sheet(row.sheet)
                         log.warning("%s", answer_kept(sheet, row, SEARCHED))

@@ -421,16 +421,21 @@ def read_csv_file(path: Path) -> CsvTable:
 def _workbook_sheets(path: Path) -> list[Sheet]:
     wb = Workbook.open(path)
     several = sum(1 for info in wb.sheets if info.visible) > 1
-    return [
-        Sheet(
-            f"{path.name} [{info.name}]" if several or not info.visible else path.name,
-            wb.values(info).rows,
-            info.visible,
-            hidden_columns=frozenset(c - 1 for c in wb.hidden_columns(info)),
-            formulas=_formula_cells(wb, info),
+    out = []
+    for info in wb.sheets:
+        values = wb.values(info)  # its hidden columns found by the same scan
+        out.append(
+            Sheet(
+                f"{path.name} [{info.name}]" if several or not info.visible else path.name,
+                values.rows,
+                info.visible,
+                hidden_columns=frozenset(
+                    c - 1 for lo, hi in values.hidden_cols for c in range(lo, hi + 1)
+                ),
+                formulas=_formula_cells(wb, info),
+            )
         )
-        for info in wb.sheets
-    ]
+    return out
 
 
 def _formula_cells(wb: Workbook, info: SheetInfo) -> frozenset[tuple[int, int]]:

@@ -78,7 +78,7 @@ from esp_cli.core.names import (
     unsafe_in_file,
 )
 from esp_cli.core.records import ListTable, Placement, place_rows, rows_text, totals_under
-from esp_cli.core.refs import address
+from esp_cli.core.refs import address, col_letter
 from esp_cli.core.reports import EMPTY_FILE
 from esp_cli.core.rules import fmt
 from esp_cli.core.values import Unreadable, is_blank, parse_date, text_of
@@ -362,6 +362,8 @@ class TrackingSheet:
     # column's header as esp writes it, (cell, text) of the one read, of the one set aside).
     # ... and why, when not the headers: the one set aside is empty in every row.
     set_aside: list[tuple[str, tuple[str, str], tuple[str, str], str]] = field(default_factory=list)
+    # The cells of those headers (of the one read too) in a column Excel hides -> its letter.
+    hidden_headers: dict[str, str] = field(default_factory=dict)
     visible: bool = True
     # Its headers as read, by column key: two sheets laid out alike (a sheet per month)
     # hold the same things in their columns.
@@ -518,6 +520,12 @@ def _read_sheet(
             )
             for key, read, other in aside
         ]
+        found.hidden_headers = {
+            address(info.name, r, c): col_letter(c)
+            for _, read, other in aside
+            for c in (read, other)
+            if values.col_hidden(c)
+        }
         for number, record in enumerate(rows[r:], start=r + 1):
             if any(not is_blank(v) for v in record):
                 found.last_row = number
@@ -1131,7 +1139,8 @@ def _plan_tracking(
         return
     for name, read, aside, why in sheet.set_aside:
         # esp.toml [columns] names the tracker's columns, not the TBT Tracking Sheet's.
-        log.warning("%s", set_aside_words(name, read, aside, why, mapped=False))
+        hidden = (sheet.hidden_headers.get(read[0]), sheet.hidden_headers.get(aside[0]))
+        log.warning("%s", set_aside_words(name, read, aside, why, mapped=False, hidden=hidden))
     place = _placement(plan, sheet, columns, len(proofs))
     if place.uncounted is not None:
         total = place.uncounted

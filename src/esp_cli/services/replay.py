@@ -18,11 +18,10 @@ from datetime import date
 from typing import Any
 
 from esp_cli.config import Config
-from esp_cli.core.columns import BY_KEY
 from esp_cli.core.values import Unreadable
 from esp_cli.services.agents import RowFinder
 from esp_cli.workbook import history
-from esp_cli.workbook.tracker import Row, Table, parse_cell
+from esp_cli.workbook.tracker import Row, Table, read_cell
 
 # The columns the rules read that have no date of their own and that esp writes
 # (esp access set, esp report locate, a round's answers).
@@ -95,7 +94,7 @@ def rows_as_of(
                 raw.pop(key, None)
                 continue
             try:
-                parsed = parse_cell(BY_KEY[key].kind, value, date1904)
+                parsed = read_cell(key, value, date1904)
             except Unreadable:
                 unreadable.add(key)
                 continue

@@ -101,7 +101,7 @@ from esp_cli.workbook.tracker import (
     answer_over_refusal,
     answers_refusal,
     find_header,
-    parse_cell,
+    read_cell,
     read_table,
 )
 from esp_cli.workbook.xlsx import safety
@@ -304,7 +304,7 @@ def _with_shown(row: Row, key: str, shown: Any, date1904: bool) -> Row:
     values = dict(row.values)
     bad = set(row.unreadable)
     try:
-        parsed = parse_cell(BY_KEY[key].kind, raw, date1904)
+        parsed = read_cell(key, raw, date1904)
         if parsed is not None:
             values[key] = parsed
         bad.discard(key)

@@ -1168,6 +1168,7 @@ class WriteSession:
                         BY_KEY[key].header,
                         (address(sheet.name, sheet.header_row, read), sheet.headers[read]),
                         (address(sheet.name, sheet.header_row, aside), sheet.headers[aside]),
+                        hidden=(sheet.hidden_letter(read), sheet.hidden_letter(aside)),
                     ),
                 )
         # Said once: not again among the cells the command lists (the same header's

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from esp_cli.core.columns import (
     BY_KEY,
     PROGRESS_FLAGS,
+    SEARCHED,
     UNCALCULATED,
     Holds,
     Kind,
@@ -43,7 +44,10 @@ from esp_cli.core.columns import (
     names_count,
     no_flag_cells,
     pick_columns,
+    read_searched,
     roster_beside,
+    searched_as,
+    searched_day,
     set_aside_words,
     spellings,
     tally,
@@ -88,6 +92,7 @@ IDENTITY_KEYS = IDENTITY
 # (an agent whose row is two rows high is one agent, not two).
 ONE_AGENT_KEYS = frozenset({*IDENTITY, "phone", "n_number"})
 _NO_ROWS: frozenset[int] = frozenset()
+_NO_COLS: frozenset[int] = frozenset()
 log = logging.getLogger("esp")
 
 
@@ -183,6 +188,12 @@ class Sheet:
     # The headers set aside (key, column) for what the agents' cells hold where the
     # headers alone would have read them: said when the sheet is read.
     chosen_aside: frozenset[tuple[str, int]] = frozenset()
+    # The columns with a header that Excel hides (from the one scan of the sheet).
+    hidden: frozenset[int] = frozenset()
+
+    def hidden_letter(self, col: int) -> str | None:
+        """Column `col`'s letter when it is hidden (None: it is not)."""
+        return col_letter(col) if col in self.hidden else None
 
     @property
     def last_header_col(self) -> int:
@@ -316,8 +327,25 @@ def _parse(kind: Kind, value: Any, date1904: bool) -> Any:
     return text_of(value)
 
 
+def _parse_searched(kind: Kind, value: Any, date1904: bool) -> Any:
+    """A cell of Searched by Course Number: Yes or No, or the course or the day searched
+    typed in place of Yes (core/columns read_searched); an error value said as in any
+    column."""
+    if isinstance(value, ErrorValue):
+        return _parse(kind, value, date1904)
+    return read_searched(value, date1904)
+
+
 # One cell as the team typed it -> its value for the column's kind (raises Unreadable).
 parse_cell = _parse
+
+
+def read_cell(key: str, value: Any, date1904: bool) -> Any:
+    """One cell of column `key` as the team typed it -> its value (raises Unreadable): as
+    read_table reads it, every command alike (Searched by Course Number's own way too)."""
+    if key == SEARCHED:
+        return _parse_searched(Kind.YESNO, value, date1904)
+    return _parse(BY_KEY[key].kind, value, date1904)
 
 
 def _column(lines: list[list[Any]], top: int, i: int) -> list[Any]:
@@ -518,9 +546,11 @@ def _chosen_line(
     cols: tuple[int, int],
     tallies: Mapping[int, Tally],
     by_cells: bool,
+    hidden: AbstractSet[int] = frozenset(),
 ) -> str:
     """The line said of yes/no column `key` read from cols[0] over cols[1], by what the
-    agents' cells hold (the headers alone would read cols[1]) or by the headers."""
+    agents' cells hold (the headers alone would read cols[1]) or by the headers (`hidden`:
+    the sheet's hidden columns, said)."""
     read, aside = cols
     empty = tally([])
     return set_aside_words(
@@ -532,6 +562,17 @@ def _chosen_line(
             (col_letter(aside), tallies.get(aside, empty)),
             by_cells,
         ),
+        hidden=_hidden_letters(hidden, read, aside),
+    )
+
+
+def _hidden_letters(
+    hidden: AbstractSet[int], read: int, aside: int
+) -> tuple[str | None, str | None]:
+    """The letters of the column read and of the one set aside when hidden (None: not)."""
+    return (
+        col_letter(read) if read in hidden else None,
+        col_letter(aside) if aside in hidden else None,
     )
 
 
@@ -618,18 +659,27 @@ def answer_over(row: Row, key: str) -> Any:
     return value
 
 
+def searched_kept(sheet: Sheet, row: Row, date1904: bool = False) -> str | None:
+    """What is said of an agent's Searched by Course Number holding the course searched or
+    the day of the search in place of Yes (core/columns searched_as), which a command asked
+    to set it to Yes keeps as it is: one line, no fix (the team's practice). None: the cell
+    holds no such value."""
+    value = row.raw.get(SEARCHED)
+    words = None if SEARCHED in row.unreadable else searched_as(value, date1904)
+    if words is None:
+        return None
+    col = sheet.columns[SEARCHED]
+    day = searched_day(value, date1904) if not course_number(SEARCHED, value) else None
+    return (
+        f"{address(sheet.name, row.row, col)} ({row.label()}, {sheet.headers[col]}) holds "
+        f"{text_of(value if day is None else day)}, {words} typed in place of Yes: kept as it is."
+    )
+
+
 def answer_kept(sheet: Sheet, row: Row, key: str) -> str:
     """What is said of an agent's cell of yes/no column `key` holding something else than
     Yes or No (see answer_over) that a command leaves as it is while it writes the other
-    agents': one line, with the fix unless it is a course number typed in Searched by
-    Course Number (the team's practice)."""
-    value = row.raw.get(key)
-    if course_number(key, value):
-        col = sheet.columns[key]
-        return (
-            f"{address(sheet.name, row.row, col)} ({row.label()}, {sheet.headers[col]}) holds "
-            f"{text_of(value)}, the course searched typed in place of Yes: kept as it is."
-        )
+    agents': one line, with the fix."""
     refused = answer_over_refusal(sheet, row, key)
     kept = refused.message.replace("nothing was written", "kept")
     fix = refused.fix.replace(", then run the command again", "") if refused.fix else None
@@ -882,6 +932,11 @@ def read_table(
             seen_headers[info.name] = first[:12]
             continue
         header_row, columns, headers = found.row, found.columns, found.headers
+        # The columns Excel hides, of those with a header: found by the scan of the sheet
+        # its first rows were read with.
+        hidden = (
+            frozenset(c for c in headers if head.col_hidden(c)) if head.hidden_cols else _NO_COLS
+        )
         if not any(k in columns for k in required) and not (keep_class_rows and "class" in columns):
             seen_headers[info.name] = list(headers.values())
             continue
@@ -925,6 +980,7 @@ def read_table(
                 (first_col, again),
                 tallies,
                 found.columns.get(key) == again,
+                hidden,
             )
             for key, first_col, again in duplicates
             if BY_KEY[key].kind is Kind.YESNO
@@ -1001,6 +1057,7 @@ def read_table(
             # that cannot be read apart, so that a cell read before costs two lookups.
             seen: dict[Any, tuple[Any, Any]] = {}
             failed: dict[Any, tuple[Any, Unreadable]] = {}
+            parse = _parse_searched if key == SEARCHED else _parse
             memo: Any
             got: tuple[Any, Any] | None
             bad_one: tuple[Any, Unreadable] | None
@@ -1020,7 +1077,7 @@ def read_table(
                 bad_one = failed.get(memo)
                 if bad_one is None:
                     try:
-                        seen[memo] = got = (v, _parse(kind, v, date1904))
+                        seen[memo] = got = (v, parse(kind, v, date1904))
                     except Unreadable as exc:
                         failed[memo] = bad_one = (v, exc)
                 if got is not None:
@@ -1032,8 +1089,6 @@ def read_table(
                     bad.setdefault(k, set()).add(key)
                     if covered and k in covered:
                         continue  # the range's first cell says it, once
-                    if course_number(key, v):
-                        continue  # the course searched, typed in place of Yes: kept
                     late.append(
                         (
                             k,
@@ -1116,6 +1171,7 @@ def read_table(
                 not_answers,
                 {k: tallies[c] for k, c in columns.items() if c in tallies},
                 frozenset(chosen),
+                hidden,
             )
         )
         for key in not_answers:

@@ -67,7 +67,7 @@ from esp_cli.core.waiting import (
 from esp_cli.errors import EspError, UsageError, WriteFailedError
 from esp_cli.workbook import followups, history
 from esp_cli.workbook.finder import RowFinder
-from esp_cli.workbook.tracker import Row, Sheet, Table, parse_cell, read_table
+from esp_cli.workbook.tracker import Row, Sheet, Table, read_cell, read_table
 from esp_cli.workbook.xlsx import safety
 from esp_cli.workbook.xlsx.patch import check_cell_text
 from esp_cli.workbook.xlsx.workbook import Workbook
@@ -829,7 +829,7 @@ class Applier:
         bad = set(row.unreadable)
         _put(row.raw, key, None if new == "" else new)
         try:
-            _put(row.values, key, parse_cell(BY_KEY[key].kind, new, self.workbook.date1904))
+            _put(row.values, key, read_cell(key, new, self.workbook.date1904))
             bad.discard(key)
         except Unreadable:
             row.values.pop(key, None)

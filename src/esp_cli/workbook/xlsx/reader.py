@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from xml.parsers import expat
 
-from esp_cli.core.refs import col_number, parse_range
+from esp_cli.core.refs import MAX_COL, col_number, parse_range
 from esp_cli.core.values import ErrorValue
 from esp_cli.errors import InputFileError
 from esp_cli.system import keep_large_blocks_apart
@@ -62,6 +62,13 @@ class SheetValues:
     # (row, col) of each cell holding a formula whose result is not saved in the file (a
     # workbook written by a program, never saved by Excel): read as empty, which it is not.
     uncalculated: frozenset[tuple[int, int]] = frozenset()
+    # The columns the sheet hides (its `<col hidden="1">` ranges, first and last column),
+    # found by the same scan: see col_hidden.
+    hidden_cols: tuple[tuple[int, int], ...] = ()
+
+    def col_hidden(self, col: int) -> bool:
+        """Whether column `col` (from 1) is hidden in Excel."""
+        return any(lo <= col <= hi for lo, hi in self.hidden_cols)
 
     def get(self, row: int, col: int) -> Any:
         """Value at 1-based (row, col); None when empty."""
@@ -199,6 +206,7 @@ class WorkbookReader:
             formats=errors.formats,
             merged=errors.merged,
             uncalculated=frozenset(errors.uncalculated),
+            hidden_cols=tuple(errors.hidden_cols),
         )
 
     def _unreadable(self, info: SheetInfo, exc: BaseException) -> InputFileError:
@@ -547,6 +555,11 @@ class _ErrorCells:
         self.merged: list[tuple[int, int, int, int]] = []  # the merged ranges (SheetValues)
         # The cells holding a formula with no result saved (SheetValues.uncalculated).
         self.uncalculated: list[tuple[int, int]] = []
+        # The hidden columns' ranges, (first, last) (SheetValues.hidden_cols).
+        self.hidden_cols: list[tuple[int, int]] = []
+
+    def hidden(self, col: int) -> bool:
+        return any(lo <= col <= hi for lo, hi in self.hidden_cols)
 
     def add(self, row: int, col: int, code: str) -> None:
         value = self._interned.get(code)
@@ -709,6 +722,35 @@ def _add_merge(found: _ErrorCells, ref: bytes) -> None:
         found.merged.append(rng)
 
 
+# A <col> start tag (not <cols>), its attributes group 1 (in any prefix and quoting).
+_COL_TAG = re.compile(
+    rb"<(?:[^\s:<>/!?]+:)?col(?=[\s/>])((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)"
+)
+
+
+def _hidden_in(piece: bytes, found: _ErrorCells) -> None:
+    """Adds the hidden columns of the sheet, from the first piece: its <cols> come before
+    its rows."""
+    end = piece.find(b"sheetData")
+    head = piece if end < 0 else piece[:end]
+    if b"hidden" not in head:
+        return
+    for m in _COL_TAG.finditer(head):
+        attrs = parse_attrs(m.group(1))
+        _add_hidden(found, *(attrs.get(a, b"").decode("latin-1") for a in _COL_ATTRS))
+
+
+_COL_ATTRS = (b"hidden", b"min", b"max")
+
+
+def _add_hidden(found: _ErrorCells, hidden: str, lo: str, hi: str) -> None:
+    """One <col> range (its `hidden`, `min` and `max`), when hidden ("1" or "true", as
+    Excel reads it)."""
+    lo, hi = lo.strip(), hi.strip()
+    if hidden.strip() in ("1", "true") and lo.isdigit() and hi.isdigit():
+        found.hidden_cols.append((int(lo), min(int(hi), MAX_COL)))
+
+
 _SPACED_ERROR = re.compile(rb"v>[ \t\r\n]+#")
 
 
@@ -745,6 +787,8 @@ def _errors_in(
     if has_markup(piece, start):
         found.cdata = found.cdata or b"<![CDATA[" in piece
         return False
+    if first:
+        _hidden_in(piece, found)
     if odd:
         assert dates is not None and odd_at is not None
         found.odd = any(_odd_cell(piece, at, dates) for at in odd_at)
@@ -968,6 +1012,8 @@ def _errors_parsed(
             dated = bool(dates) and number and style.isdigit() and int(style) in (dates or ())
         elif local == "mergeCell":
             _add_merge(found, attrs.get("ref", "").encode("utf-8"))
+        elif local == "col" and depth == 3:  # <worksheet><cols><col>
+            _add_hidden(found, attrs.get("hidden", ""), attrs.get("min", ""), attrs.get("max", ""))
         elif local == "v" and (error or dated):
             depth_of_v = depth
             text.clear()

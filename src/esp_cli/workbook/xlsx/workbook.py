@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from lxml.etree import _Element
 
 SUPPORTED_SUFFIXES = (".xlsx", ".xlsm")
-MAX_COLUMN = 16384  # XFD, Excel's last column
 
 
 @dataclass(frozen=True)
@@ -167,18 +166,6 @@ class Workbook:
         refuses (the check the writer makes: SheetXml.protected)."""
         skeleton = self._skeleton(sheet)
         return skeleton is not None and is_protected(skeleton)
-
-    def hidden_columns(self, sheet: SheetInfo) -> frozenset[int]:
-        """The sheet's hidden columns (from 1): its `<col hidden="1">` ranges."""
-        skeleton = self._skeleton(sheet)
-        if skeleton is None:
-            return frozenset()
-        out: set[int] = set()
-        for col in skeleton.iter("{*}col"):
-            lo, hi = col.get("min", ""), col.get("max", "")
-            if col.get("hidden", "").strip() in ("1", "true") and lo.isdigit() and hi.isdigit():
-                out.update(range(int(lo), min(int(hi), MAX_COLUMN) + 1))
-        return frozenset(out)
 
     def totals_rows(self, sheet: SheetInfo) -> dict[int, str]:
         """The rows the sheet's Excel tables declare as their Totals Row (Table Design >
