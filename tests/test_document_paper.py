@@ -375,6 +375,10 @@ def test_the_email_says_what_is_not_complete_as_the_document_does(
         ("Mr. Des Walsh", "Mr. Des Walsh"),
         ("Ms. Le Tran", "Ms. Le Tran"),
         ("Mr. Al Hassan Jr.", "Mr. Al Hassan"),  # a generation after them, left out
+        ("Mr. Ben C.", "Ben"),  # before an initial: the first name, as ever
+        ("Mr. Al H.", "Al"),
+        ("Ms. Le T", "Le"),
+        ("Mr. Mac D.", "Mac"),
         ("Mr. AL HASSAN", "Mr. AL HASSAN"),
         ("Mr. Al James Green", "Al"),  # a first, a middle and a last name: the first
         ("Mr. John Tran", "John"),  # a plain first name, as ever

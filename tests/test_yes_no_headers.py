@@ -506,15 +506,16 @@ def _searched(folder: Path, cells: dict[str, Any]) -> None:
     wb.save(folder / "ESP Tracker.xlsx")
 
 
-def test_locate_reads_a_course_code_typed_in_searched_by_course_number_as_searched(
-    locating: Path,
-) -> None:
-    """A course code typed in place of Yes ('CRS-4471'): the agent was searched for, her
-    cell kept as it is with no word, the other agents' set."""
+def test_locate_keeps_a_course_code_typed_in_searched_by_course_number(locating: Path) -> None:
+    """Letters and a number ('CRS-4471') are no course number: it may as well be 'TBD 1042'
+    or an ID typed one column off. Kept and said, no Yes or No written over it."""
     _searched(locating, {"U49": "CRS-4471"})
     res = run("report", "locate", "--screenshots", "shots", "--dry-run")
     assert res.exit_code == 0, res.output
-    assert "U49" not in res.stderr, res.stderr
+    assert (
+        "'ESP Tracker'!U49 (Amira Hassan, Searched by Course Number) holds CRS-4471, not Yes "
+        "or No: esp writes no Yes or No over it; kept." in res.stderr
+    )
     assert "Would set 'ESP Tracker'!U77 (Tamara Wells, Searched by Course Number): — → Yes" in (
         res.stderr
     )
@@ -844,15 +845,16 @@ def test_tbt_proofs_writes_the_commonest_form_not_the_first(
 
 
 def test_a_course_number_is_no_problem_for_doctor_nor_for_locate(locating: Path) -> None:
-    """A course number or code typed in Searched by Course Number, the team's practice: esp
-    doctor lists no cell to correct, report locate counts the agent searched and says
-    nothing of the cell."""
+    """A course number typed in Searched by Course Number, the team's practice: esp doctor
+    lists no cell to correct, report locate counts the agent searched and says nothing of
+    the cell; a course code ('CRS-4471': letters and a number) still gets its fix."""
     _searched(locating, {"U23": 40118, "U30": "40119", "U77": "CRS-4471"})
     (locating / "shots" / "Ethan Brooks course number.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     res = run("doctor", "-f", "json")
     found = [f for f in json.loads(res.stdout)["findings"] if "!U" in f["cell"]]
-    assert found == [], found
+    assert [f["cell"] for f in found] == ["'ESP Tracker'!U77"], found
     res = run("report", "locate", "--screenshots", "shots", "--dry-run")
     assert res.exit_code == 0, res.output
-    assert "!U23" not in res.stderr and "!U77" not in res.stderr, res.stderr
-    assert "!U30" not in res.stderr
+    assert "!U23" not in res.stderr and "!U30" not in res.stderr, res.stderr
+    (said,) = [line for line in res.stderr.splitlines() if "!U77" in line]
+    assert said.endswith("Fix: move 'CRS-4471' to a column of its own (or clear the cell)."), said

@@ -414,8 +414,9 @@ def _particle(word: str) -> bool:
 def _either(word: str, rest: list[str]) -> bool:
     """Whether a word after a title that is a first name as well as a particle ('Al', 'Mac',
     'Ben', 'Do'), before one more word alone, may as well begin a two-word surname ('Mr. Al
-    Hassan', 'Mr. Mac Tran'): no telling, so the name is greeted whole, right either way."""
-    return len(rest) == 2 and _folded(word) in _PARTICLES
+    Hassan', 'Mr. Mac Tran'): no telling, so the name is greeted whole, right either way.
+    Before an initial ('Mr. Ben C.') it is the first name."""
+    return len(rest) == 2 and _folded(word) in _PARTICLES and len(_folded(rest[1])) > 1
 
 
 def _folded(word: str) -> str:

@@ -671,31 +671,21 @@ def no_flag_when(key: str) -> frozenset[Holds]:
 
 
 SEARCHED = "searched_course"
-# A course code as the team types it: letters, then a number of 3 digits or more ('C-1042',
-# 'CRS-4471', 'AET 101', 'Course #1042').
-_COURSE_CODE = re.compile(r"([A-Za-z]{1,6})\s*[-_.#:]?\s*\d{3,}(?:[-.]\d+)?[A-Za-z]?")
 
 
 def course_number(key: str, value: Any) -> bool:
     """Whether `value` in yes/no column `key` is a course number typed in Searched by
-    Course Number in place of Yes (40118, '40118', '#40118', or a course code: 'C-1042',
-    'CRS-4471'): the course searched, the team's practice. A course number is a whole
-    number above 1: 2.5 or -3 is none (a cell that cannot be read); a code's letters are
-    no No ('No 1042')."""
+    Course Number in place of Yes (40118, '40118', '#40118'): the course searched, the
+    team's practice. A course number is a whole number above 1: 2.5 or -3 is none (a cell
+    that cannot be read). Letters and a number ('CRS-4471') are not one: 'TBD 1042', 'Not
+    1042', an incident or an agent's ID typed one column off read the same, so such a cell
+    cannot be read (esp doctor names it, with its fix)."""
     if key != SEARCHED or isinstance(value, (bool, date)):
         return False
     if isinstance(value, (int, float)):
         return value == value and value > 1 and float(value).is_integer()
     text = str(value).strip().removeprefix("#").strip()
-    if text.isascii() and text.isdigit():
-        return int(text) > 1
-    code = _COURSE_CODE.fullmatch(text)
-    if code is None:
-        return False
-    try:
-        return parse_yes_no(code.group(1)) is not False
-    except Unreadable:
-        return True
+    return text.isascii() and text.isdigit() and int(text) > 1
 
 
 def searched_day(value: Any, date1904: bool = False) -> date | None:
