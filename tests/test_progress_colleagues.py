@@ -261,3 +261,209 @@ def test_her_own_report_from_her_personal_address_forwarded_from_work_is_hers(
     mail.replace_header("From", "X. Dunn <xavier.dunn@x.com>")
     reason = _refused(_import(tracker, folder, mail))
     assert reason.startswith("a forward of X. Dunn's own earlier e-mail"), reason
+
+
+# --------------------------------- a person's message sent to her is no notice (not hers)
+
+SME = "Maria Lopez <maria.lopez@x.com>"
+REMINDER = "Please send your ESP update before you log off today."
+
+
+def _sent_to_her(sender: str, text: str, to: str = XAVIER, subject: str = "ESP update") -> str:
+    """A message `sender` sent her, as Outlook quotes it under its separator."""
+    return (
+        f"\n\n-----Original Message-----\nFrom: {sender}\nSent: {SENT}\nTo: {to}\n"
+        f"Subject: {subject}\n\n{text}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "to", "shown"),
+    [
+        # The coordinator's reminder to her, forwarded to her SME.
+        (_sent_to_her(JORDAN, REMINDER), SME, "Jordan Reyes (jordan.reyes@x.com)"),
+        # The same in Exchange's style (names only), a cover line only.
+        ("FYI" + _sent_to_her("Reyes, Jordan", REMINDER, to="Dunn, Xavier; Stone, Rebecca"),
+         SME, "Jordan Reyes"),
+        # Her SME's instruction, forwarded to the coordinator.
+        (_sent_to_her(SME, "Please finish TBT 5 today or coaching tomorrow."), JORDAN,
+         "Maria Lopez (maria.lopez@x.com)"),
+        # A colleague's report, sent to her, under a name the tracker does not spell so.
+        (_sent_to_her("Kayla M Brook <kmbrook@x.com>", REPORT), JORDAN,
+         "Kayla M Brook (kmbrook@x.com)"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("as_msg", [False, True])
+def test_a_persons_message_sent_to_her_forwarded_is_not_her_report(
+    tracker: Path, folder: Path, body: str, to: str, shown: str, as_msg: bool
+) -> None:
+    """Someone at her company who is no agent and reads as a person wrote it: another
+    person's message, as any colleague's, never her self-report."""
+    data = _import(tracker, folder, _mail("FW: ESP update", body, to=to), as_msg=as_msg)
+    reason = _refused(data)
+    assert reason.startswith(
+        f"a forward by Xavier Dunn with nothing typed in it, of another person's report: it "
+        f"quotes a report {shown} sent {SENT}"
+    ), reason
+
+
+@pytest.mark.parametrize(
+    ("sender", "shown"),
+    [
+        ("IT Service Desk <servicedesk@x.com>", "IT Service Desk (servicedesk@x.com)"),
+        ("Notifications <alerts@x.com>", "Notifications (alerts@x.com)"),
+        ("SPOC Team", "SPOC Team"),
+    ],
+)
+def test_a_team_mailbox_at_the_agents_domain_is_still_a_notice(
+    tracker: Path, folder: Path, sender: str, shown: str
+) -> None:
+    quoted = _notice(sender, "Your Citrix access is restored. Ticket INC-12 closed.")
+    data = _import(tracker, folder, _mail("FW: Your ticket", quoted))
+    assert [i["note"] for i in data["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]
+    assert [p["problem"] for p in data["problems"]] == [
+        f"nothing of her own is typed above the e-mail it forwards, one {shown} sent "
+        f"{NOTICE_SENT}: read as her report of the day; if more of hers is in that e-mail, add "
+        "it with esp note add"
+    ]
+
+
+# ------------------- a reply to the one she writes to, whose name an agent of the tracker has
+
+
+def _with(tmp_path: Path, *extra: dict[str, Any], email: bool = True) -> Path:
+    keys = [k for k in factories.TRACKER_KEYS if email or k != "email"]
+    return factories.tracker(
+        tmp_path / "ESP Tracker.xlsx", [*COLLEAGUES, *extra], headers=factories.headers(*keys)
+    )
+
+
+@pytest.mark.parametrize(
+    ("row", "sender", "text"),
+    [
+        # The coordinator, once an agent: her old class is still in the tracker.
+        ({"Class": "AET-0", "Agent Name": "Reyes, Jordan", "Email": "jordan.reyes@x.com"},
+         JORDAN, REMINDER),
+        # The SME shares her name with an agent of another class.
+        ({"Class": "AET-0", "Agent Name": "Lopez, Maria", "Email": "maria.lopez2@x.com"},
+         SME, "What is your status today?"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("as_msg", [False, True])
+def test_a_reply_with_nothing_typed_to_the_one_she_answers_is_hers_whatever_her_name(
+    tmp_path: Path, folder: Path, row: dict[str, Any], sender: str, text: str, as_msg: bool
+) -> None:
+    tracker = _with(tmp_path, row)
+    mail = _mail("RE: ESP update", _sent_to_her(sender, text), to=sender)
+    data = _import(tracker, folder, mail, as_msg=as_msg)
+    assert data["unmatched"] == []
+    assert [i["note"] for i in data["imported"]] == [f"11/24/2026 - Xavier Dunn - {NOTHING}"]
+    name = sender.split(" <")[0]
+    assert [p["problem"] for p in data["problems"]] == [
+        f"nothing is typed above the e-mail it answers, the one {name} sent {SENT}: if Xavier "
+        "Dunn answered inside it, add the report with esp note add"
+    ]
+
+
+def test_an_address_at_the_agents_domain_no_agent_has_outranks_a_namesake(
+    tmp_path: Path, folder: Path
+) -> None:
+    """The SME (maria.lopez@) quoted in a reply to the coordinator: no report of the agent
+    Maria Lopez (maria.lopez2@), so the reply is hers with nothing typed, as any such."""
+    tracker = _with(
+        tmp_path, {"Class": "AET-0", "Agent Name": "Lopez, Maria", "Email": "maria.lopez2@x.com"}
+    )
+    mail = _mail("RE: status?", _sent_to_her(SME, "What is your status today?"))
+    data = _import(tracker, folder, mail)
+    assert [i["note"] for i in data["imported"]] == [f"11/24/2026 - Xavier Dunn - {NOTHING}"]
+    assert [p["problem"] for p in data["problems"]] == [
+        f"nothing is typed above the e-mail it quotes, one Maria Lopez (maria.lopez@x.com) sent "
+        f"{SENT}: if that is Maria Lopez's report, import that person's own e-mail; if Xavier "
+        "Dunn answered inside it, add the report with esp note add"
+    ]
+
+
+# ----------------------------------- a colleague the tracker spells otherwise, from Gmail
+
+
+@pytest.mark.parametrize(
+    ("row", "sender", "closest"),
+    [
+        (("Brook, Kayla Marie", "kayla.brook@x.com"), KAYLA_AT_HOME, "Kayla Marie Brook"),
+        (("Brook, Kayla", "kayla.brook@x.com"), "Kayla M. Brook <kayla.brook77@gmail.com>",
+         "Kayla Brook"),
+        (("Zoë Adams", "zoe.adams@x.com"), "Zoe Adams <zoe.adams77@gmail.com>", "Zoë Adams"),
+        (("Kayla Brook (LOA)", "kayla.brook@x.com"), KAYLA_AT_HOME, "Kayla Brook (LOA)"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("reply", [False, True])
+def test_a_near_match_to_an_agent_is_refused_naming_the_closest(
+    tmp_path: Path, folder: Path, row: tuple[str, str], sender: str, closest: str, reply: bool
+) -> None:
+    """Not a notice credited to Xavier: perhaps that agent's report, which a person tells."""
+    name, email = row
+    tracker = factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [*AGENTS, {"Class": "AET-1", "Agent Name": name, "Email": email}],
+    )
+    subject = "RE: ESP progress" if reply else "FW: ESP progress"
+    reason = _refused(_import(tracker, folder, _mail(subject, _outlook(sender))))
+    shown, address = sender.removesuffix(">").split(" <")
+    assert f"a report {shown} ({address}) sent {SENT}, perhaps an agent's (closest: {closest})" in (
+        reason
+    ), reason
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "kayla.brook@x.com; kayla.brook77@gmail.com",
+        "kayla.brook@x.com, kayla.brook77@gmail.com",
+        "Kayla Brook <kayla.brook77@gmail.com>",
+        "mailto:kayla.brook77@gmail.com",
+    ],
+)
+def test_an_email_cell_with_several_addresses_or_a_name_knows_each(
+    tmp_path: Path, folder: Path, email: str
+) -> None:
+    tracker = factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [*AGENTS, {"Class": "AET-1", "Agent Name": "Brook, Kayla", "Email": email}],
+    )
+    mail = _mail("FW: ESP progress", _outlook("KB <kayla.brook77@gmail.com>"))
+    reason = _refused(_import(tracker, folder, mail))
+    assert reason.startswith(
+        "a forward by Xavier Dunn with nothing typed in it, of another person's report: it "
+        f"quotes a report KB (kayla.brook77@gmail.com) sent {SENT};"
+    ), reason
+
+
+# ------------------------------------------------ her own report, attached from elsewhere
+
+
+def test_her_report_attached_from_her_personal_address_the_tracker_knows_is_hers(
+    tmp_path: Path, folder: Path
+) -> None:
+    """Her Email cell holds her personal address; she forwards from it, as an attachment,
+    the report she sent from work: her own report, by the tracker."""
+    tracker = factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [*AGENTS, {"Class": "AET-1", "Agent Name": "Brook, Kayla", "Email": "kb77@gmail.com"}],
+    )
+    inner = EmailMessage()
+    inner["From"] = "Brook, Kayla <kayla.brook@x.com>"
+    inner["To"] = JORDAN
+    inner["Subject"] = "ESP progress"
+    inner["Date"] = "Mon, 23 Nov 2026 22:00:00 +0000"
+    inner.set_content(REPORT)
+    outer = EmailMessage()
+    outer["From"] = "KB <kb77@gmail.com>"
+    outer["To"] = JORDAN
+    outer["Subject"] = "FW: ESP progress"
+    outer["Date"] = FORWARDED
+    outer.set_content("")
+    outer.add_attachment(inner)
+    (folder / "mail.eml").write_bytes(outer.as_bytes())
+    data = run(tracker, folder)
+    assert data["unmatched"] == []
+    assert [i["note"] for i in data["imported"]] == [f"11/23/2026 - Kayla Brook - {REPORT}"]

@@ -7,10 +7,11 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from esp_cli.core.addresses import address_spec, split_addresses
 from esp_cli.core.names import AFFILIATION, name_tokens
 from esp_cli.core.notes import folded
 from esp_cli.core.shape import as_json
@@ -22,40 +23,64 @@ EMPTY_FILE = (
 )
 
 
+def _no_one_near(name: str) -> Sequence[str]:
+    return ()
+
+
 @dataclass(frozen=True)
 class KnownAgents:
-    """The tracker's agents as the e-mail reader tells them apart: each one's address (the
-    Email column, when the tracker has one) and name ('Brook, Kayla', 'Kayla Brook' and
-    'Kayla Brook (VendorCX)' alike), each agent by a number of its own. Built by the import
-    from the tracker's rows; the reader asks it whose a quoted message is."""
+    """The tracker's agents as the e-mail reader tells them apart: each one's addresses (the
+    Email column, when the tracker has one: one address, several parted by `;` or `,`, or
+    `Name <address>`) and name ('Brook, Kayla', 'Kayla Brook' and 'Kayla Brook (VendorCX)'
+    alike), each agent by a number of its own; `near`, the agents a name not theirs most
+    likely means (the import's own matcher: 'closest: …'). Built by the import from the
+    tracker's rows; the reader asks it whose a quoted message is."""
 
     addresses: Mapping[str, frozenset[int]] = field(default_factory=dict)
     names: Mapping[tuple[str, ...], frozenset[int]] = field(default_factory=dict)
+    near: Callable[[str], Sequence[str]] = _no_one_near
+    # Each agent's addresses, by its number.
+    own: Mapping[int, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, agents: Iterable[tuple[str, str]]) -> KnownAgents:
+    def of(
+        cls, agents: Iterable[tuple[str, str]], near: Callable[[str], Sequence[str]] = _no_one_near
+    ) -> KnownAgents:
         """From each agent's (name, e-mail) as the tracker spells them ('' when none)."""
         addresses: dict[str, set[int]] = defaultdict(set)
         names: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        own: dict[int, frozenset[str]] = {}
         for n, (name, email) in enumerate(agents):
-            if key := email_key(email):
+            keys = frozenset(k for k in map(_address_key, split_addresses(email)) if k)
+            for key in keys:
                 addresses[key].add(n)
+            if keys:
+                own[n] = keys
             if tokens := name_tokens(name):
                 names[tokens].add(n)
         return cls(
             {k: frozenset(v) for k, v in addresses.items()},
             {k: frozenset(v) for k, v in names.items()},
+            near,
+            own,
         )
 
     def agents_of(self, person: tuple[str, str]) -> frozenset[int]:
         """The agents a (display name, address) is: by the address, and by the name (a
-        company after it apart); none for a person no agent is."""
+        company after it apart) — but not an agent whose work address is at the domain of
+        the address given and is another: a namesake (the SME Maria Lopez, at the agents'
+        own company, is not the agent Maria Lopez). None for a person no agent is."""
         name, address = person
-        found = self.addresses.get(email_key(address), frozenset()) if address else frozenset()
+        key = _address_key(address)
+        found = self.addresses.get(key, frozenset()) if key else frozenset()
         tokens = name_tokens(name)
         if tokens not in self.names:
             tokens = name_tokens(AFFILIATION.sub("", name))
-        return found | self.names.get(tokens, frozenset()) if tokens else found
+        named = self.names.get(tokens, frozenset()) if tokens else frozenset()
+        if "@" in key:
+            domain = key.rpartition("@")[2]
+            named = frozenset(n for n in named if domain not in _domains(self.own.get(n, ())))
+        return found | named
 
     def is_agent(self, person: tuple[str, str]) -> bool:
         return bool(self.agents_of(person))
@@ -64,6 +89,16 @@ class KnownAgents:
         """Whether two (display name, address) are one agent of the tracker (her work address
         and her personal one with another display name)."""
         return bool(self.agents_of(a) & self.agents_of(b))
+
+
+def _domains(addresses: Iterable[str]) -> set[str]:
+    return {a.rpartition("@")[2] for a in addresses}
+
+
+def _address_key(text: str) -> str:
+    """An address as compared: `Name <address>` and `mailto:` apart, case and spaces
+    ignored; what is no address (`#N/A`) as written."""
+    return email_key(address_spec(text) or text)
 
 
 @dataclass(frozen=True)

@@ -1424,7 +1424,7 @@ def forwarded_report(
     first = quoted_message(body)
     forward = forward or bool(_FORWARD_LINE.search(first.above if first else body))
     attached = [inner for r in attached for inner in (r.carried or (r,))]
-    own = [r for r in attached if _same_sender_or_name((r.name, r.email), mine)]
+    own = [r for r in attached if _hers((r.name, r.email), mine, agents)]
     others = [r for r in attached if r not in own]
     if typed and (attached or forward) and _POINTER.match(report.text):
         typed = False  # "FYI", "see attached": it points at what it forwards
@@ -1540,7 +1540,9 @@ def _quoted_report(
     answering = reply and not forward  # "See below" in a reply points at her answers
     nothing_above = not typed or not above or (not answering and bool(_POINTER.match(above)))
     on = f" (sent {sent})" if sent else ""
-    whose = whose_quote(quoted, mine, recipients, agents)
+    whose = whose_quote(
+        quoted, mine, recipients, agents, forward=forward, nothing_above=nothing_above
+    )
     if whose == HERS:
         # A forward's quoted header at its top, with its time, is read as her text when it
         # names her (her own memo's block): it is the quote, nothing typed above it.
@@ -1557,6 +1559,8 @@ def _quoted_report(
     at = f" ({sender[1]})" if sender[0] and sender[1] else ""
     when = f" sent {sent}" if sent else ""
     sure = "@" in "".join(sender) or bool(_TIME.search(sent))
+    if whose == NEAR and agents is not None:  # no notice: perhaps that agent's, a person says
+        when += f", perhaps an agent's (closest: {', '.join(agents.near(sender[0] or sender[1]))})"
     if whose == ANSWERED:
         # The e-mail of the one she writes to (the coordinator's reminder): her reply.
         if typed and _ANSWERS_BELOW.search(report.text):
@@ -1583,7 +1587,7 @@ def _quoted_report(
             )
         return typed
     if nothing_above and (not typed or above or sure):
-        if answering and whose == COLLEAGUES:  # another agent's report: none of hers
+        if answering and whose in (COLLEAGUES, NEAR):  # another agent's report: none of hers
             return replace(
                 report,
                 refused=f"a reply by {who} with nothing typed above the e-mail it quotes, a "
@@ -1619,11 +1623,12 @@ def _quoted_report(
 
 
 # Whose a quoted message is (whose_quote).
-HERS, COLLEAGUES, ANSWERED, NOTICE, ANOTHERS = (
+HERS, COLLEAGUES, ANSWERED, NOTICE, NEAR, ANOTHERS = (
     "hers",
     "another agent's",
     "the one she answers",
     "a notice sent to her",
+    "perhaps an agent's",
     "another person's",
 )
 
@@ -1633,32 +1638,78 @@ def whose_quote(
     mine: tuple[str, str],
     recipients: Sequence[tuple[str, str]],
     agents: KnownAgents | None = None,
+    *,
+    forward: bool = False,
+    nothing_above: bool = True,
 ) -> str:
     """Whose the message a body quotes is, from its sender and the one who quotes it (`mine`:
     display name, address): HERS (her address, her name, or one agent of the tracker with
-    her); COLLEAGUES, another agent of the tracker's (`agents`: by address or name), whatever
-    address she sent it from and whoever the message quoting it is addressed to; ANSWERED,
-    the e-mail of one she writes to (`recipients`: the coordinator's reminder); NOTICE, one
-    sent to her by no agent: a no-reply mailbox's, an address's outside the domains of hers
-    and of those she writes to, or — the tracker's agents known — any sender's no agent is
-    when its header block says it was sent to her (a team mailbox at the agents' own
-    domain); else ANOTHERS (without the tracker's agents, a colleague's at her domain)."""
+    her); ANSWERED, the e-mail of one she writes to (`recipients`: the coordinator's
+    reminder, whatever agent's name the coordinator shares) when she answers it, not when
+    she forwards it (`forward`: her colleague's report forwarded to the coordinator and that
+    colleague stays the colleague's); COLLEAGUES, another agent of the tracker's (`agents`:
+    by address or name), whatever address she sent it from and whoever the message quoting
+    it is addressed to; NOTICE, one sent to her by no agent: a no-reply mailbox's, an
+    address's outside the domains of hers and of those she writes to, or — the tracker's
+    agents known — a mailbox's no person has (_a_mailbox: `SPOC Team`) when its header block
+    says it was sent to her; NEAR, with nothing of hers typed above it (`nothing_above`), an
+    outside address's whose name is near an agent's (agents.near: a colleague's personal
+    address, the tracker spelling her otherwise): no notice to credit her with;
+    else ANOTHERS (a person at her company: a coordinator, an SME, a colleague no agent
+    is)."""
     sender = quoted.sender
-
-    def same(a: tuple[str, str], b: tuple[str, str]) -> bool:
-        return _same_sender_or_name(a, b) or (agents is not None and agents.same_agent(a, b))
-
-    if same(sender, mine):
+    answered = any(_same_sender_or_name(sender, r) for r in recipients)
+    if _hers(sender, mine, agents):
         return HERS
+    if answered and not forward:
+        return ANSWERED
     if agents is not None and agents.is_agent(sender):
         return COLLEAGUES
-    if any(_same_sender_or_name(sender, r) for r in recipients):
+    if answered:
         return ANSWERED
     if _notice(sender, mine[1], recipients):
+        if nothing_above and agents is not None and not _a_mailbox(sender):
+            if agents.near(sender[0] or sender[1]):
+                return NEAR
         return NOTICE
-    if agents is not None and any(same(person, mine) for person in quoted.to):
+    if agents is not None and _a_mailbox(sender) and any(_hers(p, mine, agents) for p in quoted.to):
         return NOTICE
     return ANOTHERS
+
+
+def _hers(person: tuple[str, str], mine: tuple[str, str], agents: KnownAgents | None) -> bool:
+    """Whether a (display name, address) is she who writes (`mine`): her address, her name,
+    or — the tracker's agents known — one agent with her (her personal address, under
+    another display name)."""
+    return _same_sender_or_name(person, mine) or (
+        agents is not None and agents.same_agent(person, mine)
+    )
+
+
+# The words of a mailbox no person has, in its display name or its address: "SPOC Team",
+# "Learning Hub", "IT Service Desk", "spoc.team@".
+_MAILBOX_WORDS = frozenset(
+    "team teams hub desk helpdesk servicedesk support service services notification "
+    "notifications alert alerts spoc learning training academy admin administrator mailbox "
+    "inbox office info center centre operations ops workforce wfm scheduling payroll hr "
+    "ticket tickets portal system systems reports reporting queue onboarding recruiting "
+    "benefits department dept group".split()
+)
+# A person's role beside her name ("Maria Lopez - Team Lead"): a person's, not a mailbox.
+_ROLE_OF_A_PERSON = frozenset("lead manager supervisor coordinator sme trainer director".split())
+
+
+def _a_mailbox(sender: tuple[str, str]) -> bool:
+    """Whether a quoted sender is a mailbox no person has: a no-reply one, or one whose
+    display name (else its address before the @) has a mailbox's word and no person's role
+    ("SPOC Team", "Learning Hub", "spoc.team@"). A person's name ("Maria Lopez", "Reyes,
+    Jordan", "kmbrook@") is none."""
+    name, address = sender
+    local = address.casefold().rpartition("@")[0]
+    if _NO_REPLY.match(local):
+        return True
+    words = set(name_words(name) if name else re.split(r"[^a-z]+", local))
+    return bool(words & _MAILBOX_WORDS) and not words & _ROLE_OF_A_PERSON
 
 
 # A short reply that says her answers are in the quoted message: "Answers below in red.",

@@ -194,33 +194,49 @@ def _name_of(row: Row) -> str:
 
 def closest(rows: Sequence[Row], query: str, limit: int) -> list[Row]:
     """The agents a misspelt or partial query most likely meant, best first."""
-    wanted = " ".join(name_words(query))
-    wanted_tokens = set(name_tokens(query))
-    if not wanted:
-        return []
-    matcher = difflib.SequenceMatcher(a=wanted)
-    scored: list[tuple[float, int, Row]] = []
-    for index, row in enumerate(rows):
-        # The name as written and its words sorted: a typo in a first or a last name
-        keys = {" ".join(name_words(row.name)), name_key(row.name)} if row.name else set()
-        keys |= {
-            k for k in (id_key(row.text("agent_id")).lower(), email_key(row.text("email"))) if k
-        }
-        best = 0.0
-        for key in keys:
-            matcher.set_seq2(key)
-            # The cheap upper bounds first, as difflib.get_close_matches does.
-            if matcher.real_quick_ratio() >= SIMILARITY_CUTOFF and (
-                matcher.quick_ratio() >= SIMILARITY_CUTOFF
-            ):
-                best = max(best, matcher.ratio())
-        # A partial name ("Devon", "price") suggests every agent who has all its words.
-        if wanted_tokens and wanted_tokens <= set(name_tokens(row.name)):
-            best = max(best, 0.9)
-        if best >= SIMILARITY_CUTOFF:
-            scored.append((-best, index, row))
-    scored.sort(key=lambda item: (item[0], item[1]))
-    return [row for _, _, row in scored[:limit]]
+    return closest_in(rows)(query, limit)
+
+
+def closest_in(rows: Sequence[Row]) -> Callable[[str, int], list[Row]]:
+    """closest, for many queries of the same rows: each row's keys are worked out once."""
+    keyed = [(_closest_keys(row), set(name_tokens(row.name)), row) for row in rows]
+
+    def find(query: str, limit: int) -> list[Row]:
+        wanted = " ".join(name_words(query))
+        wanted_tokens = set(name_tokens(query))
+        if not wanted:
+            return []
+        # The query as the second sequence, each key the first: what difflib works out of
+        # the second once is then worked out once per query, as get_close_matches does.
+        matcher = difflib.SequenceMatcher(b=wanted)
+        scored: list[tuple[float, int, Row]] = []
+        for index, (keys, tokens, row) in enumerate(keyed):
+            best = 0.0
+            for key in keys:
+                matcher.set_seq1(key)
+                # The cheap upper bounds first, as difflib.get_close_matches does.
+                if matcher.real_quick_ratio() >= SIMILARITY_CUTOFF and (
+                    matcher.quick_ratio() >= SIMILARITY_CUTOFF
+                ):
+                    best = max(best, matcher.ratio())
+            # A partial name ("Devon", "price") suggests every agent who has all its words.
+            if wanted_tokens and wanted_tokens <= tokens:
+                best = max(best, 0.9)
+            if best >= SIMILARITY_CUTOFF:
+                scored.append((-best, index, row))
+        scored.sort(key=lambda item: (item[0], item[1]))
+        return [row for _, _, row in scored[:limit]]
+
+    return find
+
+
+def _closest_keys(row: Row) -> set[str]:
+    """What a query is compared with: the name as written and its words sorted (a typo in a
+    first or a last name), the Agent ID and the e-mail."""
+    keys = {" ".join(name_words(row.name)), name_key(row.name)} if row.name else set()
+    return keys | {
+        k for k in (id_key(row.text("agent_id")).lower(), email_key(row.text("email"))) if k
+    }
 
 
 def agents_in_class(table: Table, cls: str | None) -> list[Row]:

@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, tzinfo
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,6 +69,7 @@ from esp_cli.services.agents import (
     agents_meant,
     class_key,
     closest,
+    closest_in,
     describe,
     filled_in_by,
     name_tokens,
@@ -181,10 +183,18 @@ def read_tracker(tracker_path: Path, config: Config) -> Table:
 
 def known_agents(table: Table) -> KnownAgents:
     """The tracker's agents as the e-mail reader tells them apart: each one's name and
-    Email (when the tracker has the column and the cell can be read)."""
+    Email (when the tracker has the column and the cell can be read), and the agents a name
+    no agent has most likely means, as a report's reason names them (closest)."""
+    rows = list(table.rows())
+    find = closest_in(rows)
+
+    @lru_cache(maxsize=1024)  # asked once to tell whose, once to say so
+    def near(name: str) -> tuple[str, ...]:
+        return tuple(r.label() for r in find(name, MAX_SUGGESTIONS))
+
     return KnownAgents.of(
-        (row.name, row.text("email") if "email" not in row.unreadable else "")
-        for row in table.rows()
+        ((row.name, row.text("email") if "email" not in row.unreadable else "") for row in rows),
+        near=near,
     )
 
 
