@@ -230,14 +230,15 @@ def misnaming(file_name: str, expected: str, agent: str = "") -> str:
 
 
 def check_name(
-    file_name: str, rows: Sequence[Row], tracker: str, sender: Row | None = None
+    file_name: str, rows: Sequence[Row], tracker: str, hints: Sequence[Row] = ()
 ) -> Row | Rejected:
     """The one agent a well-named file belongs to, or why the file is rejected. The name is
     the agent's as a Windows file name can hold it (proof_file_name): two agents whose names
     make the same file name (namesakes in two classes) are both named, never guessed
-    between — unless the file came in an e-mail from the address the tracker has for one of
-    them alone (`sender`: see _address_agent), which says which."""
-    row, refused = _named(file_name, rows, tracker, sender)
+    between — unless one of them is told by `hints`, tried in turn: the agent whose address
+    in the tracker alone sent the e-mail it came in (_address_agent), the one agent the
+    same file is recorded for (_recorded_agent)."""
+    row, refused = _named(file_name, rows, tracker, hints)
     if refused is not None:
         return refused
     assert row is not None  # _named gives one or the other
@@ -245,7 +246,7 @@ def check_name(
 
 
 def _named(
-    file_name: str, rows: Sequence[Row], tracker: str, sender: Row | None = None
+    file_name: str, rows: Sequence[Row], tracker: str, hints: Sequence[Row] = ()
 ) -> tuple[Row | None, Rejected | None]:
     """check_name's answer as (the one agent the file is named for, why it is rejected):
     a file badly named for one agent ('Kim_Lee_TBT.pdf') gives both — it came as her
@@ -261,7 +262,7 @@ def _named(
         ]
     # Typed without the tracker's accents (a US keyboard has none): close, never taken.
     bare = [] if found else people_meant(rows, wanted, _name_of, by_start=False)
-    found, bare = _sent_by(found, sender), _sent_by(bare, sender)
+    found, bare = _told_by(found, hints), _told_by(bare, hints)
     if len(bare) > 1:
         return None, _not_guessed(file_name, bare, f"are named {wanted!r} without accents")
     if not found and not bare:
@@ -279,7 +280,7 @@ def _named(
     # Windows takes a file name whatever its case: two names differing only so are one file.
     key = proof_file_key(row.name)
     same = [r for r in rows if proof_file_key(r.name) == key] if key is not None else [row]
-    same = _sent_by(same, sender)
+    same = _told_by(same, hints)
     if len(same) > 1:
         return None, _not_guessed(file_name, same, f"have transcripts named {expected!r}")
     # macOS names files in NFD ('José' as 'Jose' + an accent), and any apostrophe may be
@@ -295,12 +296,16 @@ def _named(
     return row, None
 
 
-def _sent_by(agents: list[Row], sender: Row | None) -> list[Row]:
-    """Of the agents a file's name fits, the one whose own address sent it (`sender`),
-    when she is one of them; else all of them."""
-    if sender is None or len(agents) < 2:
+def _told_by(agents: list[Row], hints: Sequence[Row]) -> list[Row]:
+    """Of the agents a file's name fits, the first of `hints` (the agent whose own address
+    sent it, the one it is recorded for) that is one of them; else all of them."""
+    if len(agents) < 2:
         return agents
-    return [a for a in agents if _row_key(a) == _row_key(sender)] or agents
+    for hint in hints:
+        told = [a for a in agents if _row_key(a) == _row_key(hint)]
+        if told:
+            return told
+    return agents
 
 
 def _cut_name(name: str) -> str:
@@ -1528,6 +1533,18 @@ def _address_agent(item: Incoming, rows: Sequence[Row]) -> Row | None:
     return by_address[0] if len(by_address) == 1 else None
 
 
+def _recorded_agent(sheet: TrackingBook | None, digest: str, rows: Sequence[Row]) -> Row | None:
+    """The one agent the TBT Tracking Sheet has the file (SHA-256 `digest`) recorded for,
+    by its row's name and Class (`_meant`: of namesakes in two classes, the one of its
+    Class); None: not recorded, or its row could be more than one agent's."""
+    found = sheet.hashes.get(digest) if sheet is not None else None
+    if sheet is None or found is None or not found[0].strip():
+        return None
+    recorded, _, _, cls = found
+    theirs = [r for r in rows if _meant(sheet, recorded, cls, r.ref())]
+    return theirs[0] if len(theirs) == 1 else None
+
+
 def dated(item: Incoming, row: Row, today: date | None) -> Incoming:
     """The proof with the day to write when the day it says cannot be the day it was sent,
     and why (`date_warning`): after today (a wrong clock on the sender's computer: today,
@@ -1612,9 +1629,18 @@ def check_files(
     to_save: dict[str, Incoming] = {}
     digests = [hashlib.sha256(item.data).hexdigest() for item in incoming]
     owners = [_sender_agent(item, rows) for item in incoming]
-    senders = [_address_agent(item, rows) for item in incoming]
-    claims = _claims(incoming, digests, owners, senders, rows, table)
-    order = _owners_first(incoming, digests, owners, senders, rows, table, sheet, today)
+    # What tells namesakes apart: the address that sent a copy, else the one of them the
+    # same file is recorded for (the copy esp saved of her e-mail's, on the next run).
+    hints = [
+        tuple(
+            hint
+            for hint in (_address_agent(item, rows), _recorded_agent(sheet, digest, rows))
+            if hint is not None
+        )
+        for item, digest in zip(incoming, digests, strict=True)
+    ]
+    claims = _claims(incoming, digests, owners, hints, rows, table)
+    order = _owners_first(incoming, digests, owners, hints, rows, table, sheet, today)
     disputed = _disputed(incoming, digests, claims, order, sheet)
     own_copies = _own_copies(incoming, digests, owners, today)
     for i in order:
@@ -1623,7 +1649,7 @@ def check_files(
         if problem is not None:
             rejected.append(Rejected(item.name, problem, mail=item.mail))
             continue
-        found, misnamed = _named(item.name, rows, table.path.name, senders[i])
+        found, misnamed = _named(item.name, rows, table.path.name, hints[i])
         if claimant is not None and digest in disputed:
             # Never taken, whatever else is wrong with it: that is said after whose it is.
             agents = disputed[digest]
@@ -1830,7 +1856,7 @@ def _claims(
     incoming: Sequence[Incoming],
     digests: Sequence[str],
     owners: Sequence[Row | None],
-    senders: Sequence[Row | None],
+    hints: Sequence[tuple[Row, ...]],
     rows: Sequence[Row],
     table: Table,
 ) -> list[Row | None]:
@@ -1840,43 +1866,56 @@ def _claims(
     colleague's copy of Kayla's file and Rebecca's own transcript that Kayla copied look
     alike, so neither is taken (`_disputed`) and the team is asked — unless the colleague's
     copy points to Kayla, whose own e-mail holds the same bytes (`_points_to`: a name close
-    to hers, her e-mail forwarded): it came as Kayla's, not as the colleague's own."""
+    to hers, or her e-mail forwarded with her file under its own name): it came as Kayla's,
+    not as the colleague's own."""
     named = [
-        _named(item.name, rows, table.path.name, sender)[0]
-        for item, sender in zip(incoming, senders, strict=True)
+        _named(item.name, rows, table.path.name, hint)[0]
+        for item, hint in zip(incoming, hints, strict=True)
     ]
     claims = [found or owner for found, owner in zip(named, owners, strict=True)]
     for i, item in enumerate(incoming):
         colleague = owners[i]
         if named[i] is not None or colleague is None:
             continue
-        hers = _points_to(item, rows)
-        if hers is None or _row_key(hers) == _row_key(colleague):
-            continue
-        own = [
-            j
-            for j, (digest, owner, claim) in enumerate(zip(digests, owners, claims, strict=True))
-            if digest == digests[i]
-            and owner is not None
-            and claim is not None
-            and _row_key(owner) == _row_key(hers) == _row_key(claim)
+        pointed = _points_to(item, rows)
+        if not pointed or any(_row_key(hers) == _row_key(colleague) for hers, _ in pointed):
+            continue  # points to no one, or to the colleague herself: may be her own
+        hers_too = [
+            hers
+            for hers, same_name in pointed
+            if any(
+                digest == digests[i]
+                and owner is not None
+                and claim is not None
+                and _row_key(owner) == _row_key(hers) == _row_key(claim)
+                and (not same_name or theirs.name.casefold() == item.name.casefold())
+                for theirs, digest, owner, claim in zip(
+                    incoming, digests, owners, claims, strict=True
+                )
+            )
         ]
-        if own:
-            claims[i] = hers
+        if hers_too and len({_row_key(hers) for hers in hers_too}) == 1:
+            claims[i] = hers_too[0]
     return claims
 
 
-def _points_to(item: Incoming, rows: Sequence[Row]) -> Row | None:
-    """The one agent a copy named for no agent points to, or None: the sender of the
-    message its e-mail forwards in its text (Outlook's Forward of her e-mail), else the one
-    agent its file name is close to (her first name alone, or her name typed a letter or
-    two off: close_name). Never enough on its own: only beside her own e-mail holding the
-    same bytes (`_claims`)."""
+def _points_to(item: Incoming, rows: Sequence[Row]) -> list[tuple[Row, bool]]:
+    """The agents a copy named for no agent points to, each with whether it points to her
+    only beside her own copy of the same file name: the sender of the message its e-mail
+    forwards in its text (Outlook's Forward of her e-mail keeps her attachment's name — a
+    file of another name may be the forwarder's own, attached to the forward), and the one
+    agent its file name is close to (her whole name typed a letter or two off: close_name).
+    Never enough on its own: only beside her own e-mail holding the same bytes (`_claims`)."""
+    found: list[tuple[Row, bool]] = []
     name, address = item.forwards
     if name or address:
-        return _agent_by(address, name, rows)
+        forwarded = _agent_by(address, name, rows)
+        if forwarded is not None:
+            found.append((forwarded, True))
     close = [r for r in rows if close_name(name_in(item.name), r.name)]
-    return close[0] if len(close) == 1 else None
+    if len(close) == 1:
+        found.append((close[0], False))
+    return found
 
 
 def _disputed(
@@ -1955,7 +1994,7 @@ def _owners_first(
     incoming: Sequence[Incoming],
     digests: Sequence[str],
     owners: Sequence[Row | None],
-    senders: Sequence[Row | None],
+    hints: Sequence[tuple[Row, ...]],
     rows: Sequence[Row],
     table: Table,
     sheet: TrackingBook | None,
@@ -1977,7 +2016,7 @@ def _owners_first(
         owner = sheet.hashes.get(digest) if sheet is not None else None
 
         def rank(i: int, owner: tuple[str, str, str, str] | None = owner) -> tuple[int, bool, date]:
-            found = check_name(incoming[i].name, rows, table.path.name, senders[i])
+            found = check_name(incoming[i].name, rows, table.path.name, hints[i])
             if isinstance(found, Rejected):
                 return 3, False, date.min
             first = _sent_first(incoming[i], found, today)
