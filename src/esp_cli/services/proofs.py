@@ -368,9 +368,6 @@ class TrackingSheet:
     # ... and why, when not the headers: the one set aside is empty in every row.
     set_aside: list[tuple[str, tuple[str, str], tuple[str, str], str]] = field(default_factory=list)
     visible: bool = True
-    # Its headers as read, by column key: two sheets laid out alike (a sheet per month)
-    # hold the same things in their columns.
-    layout: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass
@@ -395,7 +392,7 @@ class TrackingBook:
     # class's only when no other class is cut to it.
     classes: frozenset[str] = frozenset()
     # (agent key, file) of the rows typed by hand under a plain 'Date' on a sheet esp does
-    # not record proofs on, laid out otherwise (`count_dated`) -> the sheet, and the row:
+    # not record proofs on (`count_dated`) -> the sheet, and the row:
     # no proof, but said when the file is recorded again.
     uncounted: dict[tuple[str, str], list[tuple[str, HandRow]]] = field(default_factory=dict)
 
@@ -512,7 +509,6 @@ def _read_sheet(
         columns, aside, emptied = _filled_first(columns, aside, rows[r:])
         found = TrackingSheet(info.name, r, columns, last_header, r, last_col)
         found.visible = info.visible
-        found.layout = frozenset((k, normalise_header(line[c - 1])) for k, c in columns.items())
         received_said = _holds_received(info.name, line, columns)
         found.set_aside = [
             (
@@ -596,16 +592,27 @@ def _filled_first(
     return columns, sorted((a for a in again if a[1] != a[2]), key=lambda a: a[2]), emptied
 
 
+def said_switches(book: TrackingBook) -> None:
+    """Say, for each sheet, the headers set aside for being empty in every row while
+    another of the same column is filled ('Received' left empty beside the 'Date' the team
+    fills): which is read decides which rows are proofs recorded, so it is said on every
+    run, whether or not a proof is recorded."""
+    for found in book.sheets:
+        for name, read, aside, why in found.set_aside:
+            if why:
+                log.warning("%s", set_aside_words(name, read, aside, why, mapped=False))
+
+
 def count_dated(book: TrackingBook, records_on: Sequence[TrackingSheet]) -> None:
     """Take the rows typed by hand under a plain 'Date' as recorded proofs on the sheets esp
     records proofs on (`records_on`: the --tracking-tab sheet, else each class's tab and the
     first visible sheet) — esp itself writes the day received under that 'Date' there —
-    whatever the sheet is called, and on every sheet laid out as one of them (the same
-    headers: last month's tab, an archive). On any other sheet (a reminder tab) they hold
-    none, but are kept to be said when the file they name is recorded again."""
-    layouts = {t.layout for t in records_on}
+    whatever the sheet is called. On any other sheet they hold none, however it is laid
+    out: a reminder tab and last month's tab may be headed alike, and the day of a reminder
+    is no day received. They are kept, to be said when the file they name is recorded
+    again (`_uncounted_row`)."""
     for found in book.sheets:
-        if any(found is t for t in records_on) or found.layout in layouts:
+        if any(found is t for t in records_on):
             for key, hands in found.dated.items():
                 book.names.setdefault(key, []).extend((found.sheet, hand) for hand in hands)
             for key, said in found.dated_unread.items():
@@ -635,23 +642,27 @@ def records_on(
 
 
 def named_tab(book: TrackingBook, tab: str, path: Path, source: str) -> TrackingSheet:
-    """The sheet named `tab` (by --tracking-tab or [tracker] tbt_tracking_tab: `source`),
-    spelt as its tab is, in other capitals, or as a class is spelt where a tab name cannot
-    be ('AET/1102' for the tab 'AET-1102': tab_key); refused when the workbook has none such
-    with the headers, or two tabs spelt so."""
-    chosen = [t for t in book.sheets if t.sheet == tab] or [
-        t for t in book.sheets if t.sheet.casefold() == tab.strip().casefold()
+    """The sheet named `tab` (by --tracking-tab or [tracker] tbt_tracking_tab: `source`):
+    spelt as its tab is, else in other capitals, else named as esp names a class's tab
+    ('AET-1102' for 'AET/1102': class_tab_name), else spelt with its separators otherwise
+    ('AET_1102' for 'AET 1102': tab_key) — the best of these wins; refused when the
+    workbook has none such with the headers, or two alike at the best."""
+    given = " ".join(tab.split()).casefold()
+    tiers = [
+        [t for t in book.sheets if t.sheet == tab],
+        [t for t in book.sheets if _name_key(t.sheet) == given],
+        [t for t in book.sheets if _name_key(t.sheet) == _name_key(class_tab_name(tab))],
+        [t for t in book.sheets if tab_key(tab) and tab_key(t.sheet) == tab_key(tab)],
     ]
-    if not chosen and tab_key(tab):
-        chosen = [t for t in book.sheets if tab_key(t.sheet) == tab_key(tab)]
+    for chosen in tiers:
         if len(chosen) > 1:
             raise UsageError(
                 f"{path}: the sheets {_listed(chosen)} are all spelt as '{tab}'; esp cannot "
                 "tell which one is meant, and wrote nothing.",
                 fix=f"give the sheet with {source} spelt as its tab is.",
             )
-    if chosen:
-        return chosen[0]
+        if chosen:
+            return chosen[0]
     names = ", ".join(f"'{t.sheet}'" for t in book.sheets)
     raise UsageError(
         f"{path}: no sheet named '{tab}' has the TBT Tracking Sheet's 'Agent' and 'File' "
@@ -662,22 +673,27 @@ def named_tab(book: TrackingBook, tab: str, path: Path, source: str) -> Tracking
 
 # What a class's tab may be spelt with in place of what the class holds: the characters
 # Excel refuses in a sheet's name, and those the team writes for one another ('AET-1102',
-# 'AET 1102', 'AET_1102', 'AET.1102' for class AET/1102). None of them counts when a tab
-# is matched to its class.
+# 'AET 1102', 'AET_1102', 'AET.1102' for class AET/1102). Each run of them is one
+# separator, whichever: never none ('AET-1-102' is not 'AET-11-02', 'Wave 1.2' not 'Wave 12').
 _TAB_SEPARATORS = re.compile(r"[\s\-_/\\.?*\[\]:]+")
 
 
 def tab_key(name: str) -> str:
-    """A sheet's or a class's name as a tab is matched to its class: in small letters,
-    without the characters a tab's name is spelt otherwise with ('AET 1102' and 'AET/1102'
-    are 'aet1102')."""
-    return _TAB_SEPARATORS.sub("", name).casefold()
+    """A sheet's or a class's name as a tab is matched to its class: in small letters, each
+    run of the characters a tab's name is spelt otherwise with one space ('AET-1102',
+    'AET_1102' and 'AET/1102' are 'aet 1102'; 'AET1102' is not)."""
+    return _TAB_SEPARATORS.sub(" ", name).strip().casefold()
+
+
+def _name_key(name: str) -> str:
+    """A sheet's or a class's name as named: in small letters, its spaces as one."""
+    return " ".join(name.split()).casefold()
 
 
 def class_tab_name(cls: str) -> str:
     """The tab esp names for a class: the class as it is, each character Excel refuses in a
     sheet's name written '-', cut at Excel's 31 characters ('AET/1102' -> 'AET-1102'); a tab
-    so named is the class's (`_own_tab`)."""
+    so named is the class's (`_own_tab`), before one spelt otherwise."""
     name = "".join("-" if c in SHEET_NAME_BANNED else c for c in " ".join(cls.split()))
     return name[:MAX_SHEET_NAME].strip().strip("'").strip()
 
@@ -694,13 +710,15 @@ def _listed(tabs: Sequence[TrackingSheet]) -> str:
 
 
 def _own_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet | None:
-    """The visible sheet that is the tab of class `cls` (None: it has none): the one named
-    as the class (in any capitals; a class longer than a tab name can be, by its first 31
-    characters), else the one spelt as it (tab_key: 'AET 1102', 'AET-1102' for AET/1102)
-    that is no other class's too. Two tabs spelt as it alike are refused: esp never files
-    a proof on a tab it only guessed is the class's."""
+    """The visible sheet that is the tab of class `cls` (None: it has none), the best of:
+    the one named as the class (as it is, else in any capitals; a class longer than a tab
+    name can be, by its first 31 characters), the one named as esp names its tab
+    ('AET-1102' for AET/1102: class_tab_name), the one spelt as it with its separators
+    otherwise (tab_key: 'AET 1102', 'AET_1102') — each only when no other class is named
+    or spelt so too. Two tabs alike at the best are refused: esp never files a proof on a
+    tab it only guessed is the class's."""
     visible = [t for t in book.sheets if t.visible]
-    key = " ".join(cls.split()).casefold()
+    key = _name_key(cls)
     if not key:
         return None
     # A class longer than a tab name can be (Excel's 31 characters) has its tab cut short.
@@ -708,30 +726,37 @@ def _own_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet | None:
     # Two classes alike in their first 31 characters: the cut tab is neither's own.
     if any(c != key and c[:MAX_SHEET_NAME].strip() == cut for c in book.classes):
         cut = key
-    own = [t for t in visible if " ".join(t.sheet.split()).casefold() in (key, cut)]
-    if own:
-        return own[0]
-    mine = {k for k in {tab_key(key), tab_key(cut)} if k}
-    # A tab spelt as another class too (AET-1102 and AET 1102 both in the tracker), or
-    # named as another class, is not this one's.
+    # A tab named as another class, or spelt as another class too (AET/1102 and AET 1102
+    # both in the tracker: 'AET_1102'), is not this one's.
     others = [c for c in book.classes if c != key]
     theirs = set().union(*(_class_keys(c) for c in others))
     named = set(others) | {c[:MAX_SHEET_NAME].strip() for c in others}
-    spelt = [
-        t
-        for t in visible
-        if tab_key(t.sheet) in mine
-        and tab_key(t.sheet) not in theirs
-        and " ".join(t.sheet.split()).casefold() not in named
+    safe = _name_key(class_tab_name(cls))
+    if any(_name_key(class_tab_name(c)) == safe for c in others):
+        safe = ""
+    mine = {k for k in {tab_key(key), tab_key(cut)} if k}
+
+    def free(t: TrackingSheet) -> bool:
+        return tab_key(t.sheet) not in theirs and _name_key(t.sheet) not in named
+
+    tiers = [
+        [t for t in visible if t.sheet.strip() == cls.strip()],
+        [t for t in visible if _name_key(t.sheet) in (key, cut)],
+        # esp's own name for its tab: what esp tells the team to add is the class's.
+        [t for t in visible if safe and _name_key(t.sheet) in {safe} - named],
+        [t for t in visible if tab_key(t.sheet) in mine and free(t)],
     ]
-    if len(spelt) > 1:
-        raise UsageError(
-            f"{path}: esp cannot tell which sheet class '{cls.strip()}' proof rows go to: the "
-            f"sheets {_listed(spelt)} are both spelt as it; nothing was written.",
-            fix="rename the one that is not its tab in Excel, or give the sheet with "
-            "--tracking-tab (or [tracker] tbt_tracking_tab).",
-        )
-    return spelt[0] if spelt else None
+    for spelt in tiers:
+        if len(spelt) > 1:
+            raise UsageError(
+                f"{path}: esp cannot tell which sheet class '{cls.strip()}' proof rows go to: "
+                f"the sheets {_listed(spelt)} are both spelt as it; nothing was written.",
+                fix="rename the one that is not its tab in Excel, or give the sheet with "
+                "--tracking-tab (or [tracker] tbt_tracking_tab).",
+            )
+        if spelt:
+            return spelt[0]
+    return None
 
 
 def _class_tab(book: TrackingBook, tab: TrackingSheet) -> bool:
@@ -1135,8 +1160,9 @@ def _plan_tracking(
     if not proofs:
         return
     for name, read, aside, why in sheet.set_aside:
-        # esp.toml [columns] names the tracker's columns, not the TBT Tracking Sheet's.
-        log.warning("%s", set_aside_words(name, read, aside, why, mapped=False))
+        if not why:  # one left empty is said on every run (`said_switches`)
+            # esp.toml [columns] names the tracker's columns, not the TBT Tracking Sheet's.
+            log.warning("%s", set_aside_words(name, read, aside, why, mapped=False))
     place = _placement(plan, sheet, columns, len(proofs))
     if place.uncounted is not None:
         total = place.uncounted
@@ -2160,6 +2186,7 @@ def record_proofs(
                 sheet_path, config, rows=False, dry_run=dry_run, signer=writer
             ) as sheet_s:
                 book = read_tracking(sheet_s.workbook, sheet_s.waiting_cells)
+                said_switches(book)
                 book.agents = tuple(s.table.rows())
                 book.classes = frozenset(" ".join(r.cls.split()).casefold() for r in s.table.rows())
                 named = named_tab(book, tab_name, sheet_path, tab_source) if tab_name else None
