@@ -175,17 +175,25 @@ def test_invisible_characters_are_no_part_of_a_name(raw: str, seen: str) -> None
         ("Kayla Brooek", True),  # two swapped
         ("Kayla Brroke", True),
         ("Kayla Brooke", False),  # her name: no typo
-        ("kayla", True),  # her first name alone
+        ("kayla", False),  # her first name alone: a word, not a person
+        ("My", False),  # 'My TBT.pdf' is not My Nguyen's
+        ("Kayla Brooke TBT", False),  # another word
         ("Brooke", False),  # her surname alone
         ("Kayla Bro", False),  # three letters off
         ("Kayla Anne Brooke", False),  # another word
         ("Rebecca Stone", False),
     ],
 )
-def test_a_name_close_to_an_agents_is_a_letter_or_two_off_or_her_first_name(
+def test_a_name_close_to_an_agents_is_her_whole_name_a_letter_or_two_off(
     written: str, close: bool
 ) -> None:
     assert close_name(written, "Brooke, Kayla") is close
+
+
+@pytest.mark.parametrize("word", ["My", "Al", "Jo", "Joy", "Grace", "Hope"])
+def test_a_first_name_alone_is_close_to_no_one(word: str) -> None:
+    """Al, Jo, Joy, Grace are words of a file name as well as first names."""
+    assert not close_name(word, f"{word} Nguyen")
 
 
 def test_a_short_word_is_close_only_a_letter_off() -> None:

@@ -104,8 +104,6 @@ def save_any(inbox: Path, name: str, msg: Any) -> None:
     [
         "Kayla Brook TBT.pdf",  # a letter short of her surname
         "Kayla Brooek TBT.pdf",  # two letters swapped
-        "kayla.pdf",  # her first name alone, one agent's
-        "Kayla TBT.pdf",
     ],
 )
 def test_her_own_proof_is_hers_when_a_colleagues_copy_is_named_close_to_her(
@@ -147,26 +145,64 @@ def test_her_own_email_from_a_personal_address_makes_a_close_copy_hers(
 
 
 @pytest.mark.parametrize("suffix", [".eml", ".msg"])
-@pytest.mark.parametrize("copy", ["transcript.pdf", "Kayla Brook TBT.pdf"])
+@pytest.mark.parametrize(
+    ("own", "copy"),
+    [
+        ("transcript.pdf", "transcript.pdf"),  # Outlook's Forward keeps the file's name
+        ("transcript.pdf", "Transcript.PDF"),  # in other capitals
+        ("Kayla Brooke TBT.pdf", "Kayla Brook TBT.pdf"),  # named close to her, too
+    ],
+)
 def test_her_own_proof_is_hers_beside_a_colleagues_outlook_forward_of_her_email(
-    tmp_path: Path, config: Path, inbox: Path, suffix: str, copy: str
+    tmp_path: Path, config: Path, inbox: Path, suffix: str, own: str, copy: str
 ) -> None:
     """Rebecca forwards Kayla's e-mail with Outlook's Forward (Kayla's message in its text,
-    the PDF attached again, named for no one): the forwarded message is Kayla's, so the
-    file is hers."""
+    her PDF attached again under its own name): the forwarded message is Kayla's, and the
+    file is her attachment, so it is hers — no dispute."""
     tracker = tracker_of(tmp_path, KAYLA, REBECCA, DEVON)
     same = pdf("Kayla Brooke")
+    save(inbox, "A kayla.eml", message(KAYLA_OWN, (own, same), date=AGENT_SENT))
+    save_any(inbox, f"FW rebecca{suffix}", forward(REBECCA_OWN, KAYLA_OWN, (copy, same),
+                                                   suffix=suffix))  # fmt: skip
+    data = dry_run(tracker, config, inbox)
+    said = reasons(data)
+    assert not any("whose transcript" in why for why in said.values()), data
+    if own == "Kayla Brooke TBT.pdf":
+        assert [(p["agent"], p["from_email"]) for p in data["recorded"]] == [
+            ("Kayla Brooke", "A kayla.eml")
+        ], data
+        assert said == {
+            f"FW rebecca{suffix}": "the same file as Kayla Brooke TBT.pdf (in A kayla.eml)"
+        }, data
+    else:  # hers, but named for no one: to be renamed, never a dispute
+        assert data["recorded"] == [], data
+        assert said["A kayla.eml"].startswith("badly named, and names no agent"), data
+
+
+@pytest.mark.parametrize("suffix", [".eml", ".msg"])
+@pytest.mark.parametrize("copy", ["transcript.pdf", "Rebecca Stone TBT.pdf"])
+def test_a_colleagues_own_file_attached_to_her_forward_of_an_agents_email_is_disputed(
+    tmp_path: Path, config: Path, inbox: Path, suffix: str, copy: str
+) -> None:
+    """Kayla sent `Kayla Brooke TBT.pdf`, which is Rebecca's transcript she copied; Rebecca
+    forwards Kayla's e-mail with her own transcript attached under another name ("Kayla
+    sent you MY transcript. Mine is attached"). Nothing says the attachment was Kayla's:
+    both are refused, each naming the other, and nothing is recorded."""
+    tracker = tracker_of(tmp_path, KAYLA, REBECCA, DEVON)
+    same = pdf("Rebecca Stone")
     save(inbox, "A kayla.eml", message(KAYLA_OWN, ("Kayla Brooke TBT.pdf", same),
                                        date=AGENT_SENT))  # fmt: skip
     save_any(inbox, f"FW rebecca{suffix}", forward(REBECCA_OWN, KAYLA_OWN, (copy, same),
                                                    suffix=suffix))  # fmt: skip
     data = dry_run(tracker, config, inbox)
-    assert [(p["agent"], p["from_email"]) for p in data["recorded"]] == [
-        ("Kayla Brooke", "A kayla.eml")
-    ], data
-    assert reasons(data) == {
-        f"FW rebecca{suffix}": "the same file as Kayla Brooke TBT.pdf (in A kayla.eml)"
-    }, data
+    assert data["recorded"] == [] and data["changes"] == [], data
+    said = reasons(data)
+    assert said["A kayla.eml"].startswith(
+        f"the same file as Rebecca Stone's ({copy} in FW rebecca{suffix}): whose transcript"
+    ), said
+    assert said[f"FW rebecca{suffix}"].startswith(
+        "the same file as Kayla Brooke's (Kayla Brooke TBT.pdf in A kayla.eml): whose"
+    ), said
 
 
 @pytest.mark.parametrize(
@@ -175,6 +211,8 @@ def test_her_own_proof_is_hers_beside_a_colleagues_outlook_forward_of_her_email(
         (REBECCA, "Rebecca Stone TBT.pdf", "named for the colleague"),
         (REBECCA, "transcript.pdf", "no name, no forward"),
         (REBECCA, "Rebecca TBT.pdf", "the colleague's first name"),
+        (REBECCA, "Kayla TBT.pdf", "a first name alone points to no one"),
+        (REBECCA, "kayla.pdf", "a first name alone points to no one"),
         # Kayla Brooks is as close to 'Kayla Brook' as Kayla Brooke is: it may be hers.
         (["AET-2", "Kayla Brooks", "E304", "kayla.brooks@vendorcx.com", "No", None],
          "Kayla Brook TBT.pdf", "close to the colleague too"),
@@ -200,6 +238,25 @@ def test_a_colleagues_copy_that_could_be_her_own_still_leaves_both_refused(
     assert said["A kayla.eml"].startswith(
         f"the same file as {colleague[1]}'s ({copy} in B colleague.eml): whose transcript is it?"
     ), (why, said)
+
+
+@pytest.mark.parametrize("word", ["My", "my"])
+def test_an_ordinary_word_in_a_colleagues_file_name_points_to_no_agent(
+    tmp_path: Path, config: Path, inbox: Path, word: str
+) -> None:
+    """Agent My Nguyen sent `My Nguyen TBT.pdf`; Rebecca's own e-mail holds the same bytes
+    as `My TBT.pdf`, a most ordinary name: 'My' is not My Nguyen, so both are refused."""
+    my = ["AET-1", "My Nguyen", "E306", "my.nguyen@vendorcx.com", "No", None]
+    tracker = tracker_of(tmp_path, my, REBECCA, DEVON)
+    same = pdf("Rebecca Stone")
+    save(inbox, "A my.eml", message("My Nguyen <my.nguyen@vendorcx.com>",
+                                    ("My Nguyen TBT.pdf", same), date=AGENT_SENT))  # fmt: skip
+    save(inbox, "B rebecca.eml", message(REBECCA_OWN, (f"{word} TBT.pdf", same),
+                                         date=COLLEAGUE_SENT))  # fmt: skip
+    data = dry_run(tracker, config, inbox)
+    assert data["recorded"] == [] and data["changes"] == [], data
+    assert "whose transcript is it?" in reasons(data)["A my.eml"], data
+    assert "whose transcript is it?" in reasons(data)["B rebecca.eml"], data
 
 
 @pytest.mark.parametrize("quoted", [REBECCA_OWN, "Pat Sme <pat.sme@vendorcx.com>"])
@@ -331,3 +388,34 @@ def test_a_hand_row_of_one_namesakes_class_is_not_the_others_proof(
     (inbox / "two.eml").unlink()
     data = dry_run(tracker, config, inbox)
     assert [(p["class"], p["row"]) for p in data["already_recorded"]] == [("AET-1", 3)], data
+
+
+def run(tracker: Path, config: Path, inbox: Path, *args: str) -> Any:
+    res = CliRunner().invoke(app, [
+        "tbt", "proofs", str(inbox), "--tracker", str(tracker), "--config", str(config),
+        "--by", "Jordan Reyes", "-f", "json", *args,
+    ])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+@pytest.mark.parametrize("kept", ["saved", "moved"])
+def test_a_namesakes_proof_esp_saved_is_already_recorded_on_the_next_run(
+    tmp_path: Path, config: Path, inbox: Path, kept: str
+) -> None:
+    """The AET-2 Kayla Brooks's e-mail is recorded, and esp saves its PDF into the folder.
+    On the next run the saved `Kayla Brooks TBT.pdf` (no e-mail beside it, or its e-mail
+    still there) is the file recorded for her by its SHA-256: already recorded, never
+    refused as a namesake's to record by hand."""
+    tracker = namesakes(tmp_path)
+    save(inbox, "two.eml", message(f"Kayla Brooks <{KAYLA_2[3]}>",
+                                   ("Kayla Brooks TBT.pdf", pdf("Kayla two"))))  # fmt: skip
+    first = run(tracker, config, inbox)
+    assert [(p["class"], p["row"]) for p in first["recorded"]] == [("AET-2", 5)], first
+    assert (inbox / "Kayla Brooks TBT.pdf").exists()
+    if kept == "moved":
+        (inbox / "two.eml").unlink()
+    data = dry_run(tracker, config, inbox)
+    assert data["rejected"] == [], data
+    assert data["recorded"] == [], data
+    assert {(p["class"], p["row"]) for p in data["already_recorded"]} == {("AET-2", 5)}, data

@@ -61,7 +61,7 @@ def tabs_of(data: dict[str, Any]) -> dict[str, str]:
         (("AET-1101", "AET-1102"), ("AET 1101", "AET 1102")),  # spaces for dashes
         (("AET-1101", "AET-1102"), ("aet_1101", "AET_1102")),  # underscores, other capitals
         (("AET/1101", "AET/1102"), ("AET-1101", "AET-1102")),  # '/' no tab name can hold
-        (("AET 1101", "AET 1102"), ("AET.1101", "AET1102")),
+        (("AET 1101", "AET 1102"), ("AET.1101", "AET - 1102")),  # a run of them is one
         (("AET:1101", "AET:1102"), ("AET 1101", "AET-1102")),  # ':' no tab name can hold
     ],
 )
@@ -96,17 +96,60 @@ def test_the_tab_spelt_as_the_class_is_taken_over_one_spelt_otherwise(
 def test_two_tabs_spelt_alike_for_one_class_are_said_and_nothing_is_written(
     tracker: Path, tmp_path: Path
 ) -> None:
-    """Class AET/1102 has no tab of that name (Excel refuses '/'); 'AET-1102' and
-    'AET 1102' are both spelt as it: esp cannot tell which, says so, and writes nothing."""
+    """Class AET/1102 has no tab of that name (Excel refuses '/'), nor one named as esp
+    names its tab ('AET-1102'); 'AET_1102' and 'AET 1102' are both spelt as it: esp cannot
+    tell which, says so, and writes nothing."""
     with_classes(tracker, "AET/1101", "AET/1102")
-    tabs = [("AET-1101", [], "visible"), ("AET-1102", [], "visible"), ("AET 1102", [], "visible")]
+    tabs = [("AET-1101", [], "visible"), ("AET_1102", [], "visible"), ("AET 1102", [], "visible")]
     sheet = tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs)
     before = sheet.read_bytes()
     res = proofs(tracker, devon_and_omar(tmp_path))
     assert res.exit_code == ExitCode.USAGE, res.output
     said = " ".join(res.stderr.split())
-    assert "class 'AET/1102'" in said and "'AET-1102' and 'AET 1102'" in said, said
+    assert "class 'AET/1102'" in said and "'AET_1102' and 'AET 1102'" in said, said
     assert sheet.read_bytes() == before
+
+
+@pytest.mark.parametrize("other", ["AET 1102", "AET_1102", "aet.1102"])
+@pytest.mark.parametrize("first", [False, True])
+def test_the_tab_esp_names_for_a_class_is_taken_over_one_spelt_otherwise(
+    tracker: Path, tmp_path: Path, other: str, first: bool
+) -> None:
+    """Class AET/1102: the tab 'AET-1102', the name esp itself tells the team to give it,
+    is its tab beside another spelt as it — in either order; other classes' proofs are
+    written as ever."""
+    with_classes(tracker, "AET-1101", "AET/1102")
+    mine, theirs = ("AET-1102", [], "visible"), (other, [], "visible")
+    tabs = [("AET-1101", [], "visible"), *((theirs, mine) if first else (mine, theirs))]
+    tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs)
+    res = proofs(tracker, devon_and_omar(tmp_path), "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert tabs_of(json.loads(res.stdout)) == {"Devon Price": "AET-1101", "Omar Haddad": "AET-1102"}
+    assert "warning" not in res.stderr, res.stderr
+
+
+@pytest.mark.parametrize(
+    ("cls", "tabs", "went"),
+    [
+        ("AET-1-102", ["Log", "AET-11-02"], "Log"),  # digit groups kept apart
+        ("AET-11-02", ["Log", "AET-1-102"], "Log"),
+        ("Wave 1.2", ["Log", "Wave 12"], "Log"),
+        ("AET 1102", ["Log", "AET1102"], "Log"),  # a separator is not nothing
+        ("AET 1102", ["Log", "AET--1102"], "AET--1102"),  # a run of them is one
+        ("AET-1102", ["Log", "AET _ 1102"], "AET _ 1102"),
+    ],
+)
+def test_a_tab_is_spelt_as_its_class_only_with_its_separators_in_place(
+    tracker: Path, tmp_path: Path, cls: str, tabs: list[str], went: str
+) -> None:
+    """A class's tab may spell each run of separators (space - _ . / and those Excel
+    refuses) otherwise, never drop one: 'AET-11-02' is not class AET-1-102's tab, nor
+    'Wave 12' Wave 1.2's — their proofs go to the tab that is no class's, said."""
+    with_classes(tracker, "AET-0901", cls)
+    tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", [(t, [], "visible") for t in tabs])
+    res = proofs(tracker, devon_and_omar(tmp_path), "-n", "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert tabs_of(json.loads(res.stdout))["Omar Haddad"] == went, res.output
 
 
 def test_a_class_with_no_tab_of_its_own_beside_class_tabs_is_said(
@@ -157,28 +200,82 @@ def test_tracking_tab_given_as_the_class_is_spelt_finds_its_tab(
     assert json.loads(res.stdout)["tracking_tab"] == "AET-1102"
 
 
+@pytest.mark.parametrize(
+    ("given", "tabs", "taken"),
+    [
+        ("AET/1102", ["AET 1102", "AET-1102"], "AET-1102"),  # the name esp gives its tab
+        ("AET 1102", ["AET_1102", "AET-1102", "AET 1102"], "AET 1102"),  # as it is
+        ("aet_1102", ["Log", "AET-1102"], "AET-1102"),
+    ],
+)
+def test_tracking_tab_takes_the_best_spelt_tab(
+    tracker: Path, tmp_path: Path, given: str, tabs: list[str], taken: str
+) -> None:
+    tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", [(t, [], "visible") for t in tabs])
+    res = proofs(tracker, devon_and_omar(tmp_path), "-n", "-f", "json", "--tracking-tab", given)
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["tracking_tab"] == taken
+
+
+@pytest.mark.parametrize(
+    ("given", "tabs"),
+    [
+        ("AET-1-102", ["Log", "AET-11-02"]),
+        ("Wave 1.2", ["Log", "Wave 12"]),
+        ("AET-1102", ["Log", "AET1102"]),
+    ],
+)
+def test_tracking_tab_spelt_as_no_tab_is_refused(
+    tracker: Path, tmp_path: Path, given: str, tabs: list[str]
+) -> None:
+    """--tracking-tab names a tab the workbook does not have: refused, naming those it has,
+    never a tab whose digits run otherwise."""
+    sheet = tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", [(t, [], "visible") for t in tabs])
+    before = sheet.read_bytes()
+    res = proofs(tracker, devon_and_omar(tmp_path), "--tracking-tab", given)
+    assert res.exit_code == ExitCode.USAGE, res.output
+    said = " ".join(res.stderr.split())
+    assert f"no sheet named '{given}'" in said and f"'{tabs[1]}'" in said, said
+    assert sheet.read_bytes() == before
+
+
 # ------------------------------------------- a hand row on a tab esp does not record on
 
 DATED = ["Agent", "Class", "File", "Date"]
 DEVON_BY_HAND = ["Devon Price", "AET-1", "Devon Price TBT.pdf", date(2026, 11, 20)]
 
 
-def test_a_hand_row_under_date_on_last_months_tab_is_recorded(
-    tracker: Path, tmp_path: Path
+@pytest.mark.parametrize(
+    ("first", "other", "headers"),
+    [
+        ("December", "November", DATED),  # last month's tab, laid out alike
+        ("Proofs", "Reminders", ["Agent", "File", "Date"]),  # the day a reminder went out
+    ],
+)
+def test_a_hand_row_under_date_on_a_tab_laid_out_alike_is_recorded_again_and_said(
+    tracker: Path, tmp_path: Path, first: str, other: str, headers: list[str]
 ) -> None:
-    """A sheet per month, all laid out alike (Agent | Class | File | Date), December's tab
-    first: Devon's row typed by hand on November's is his proof recorded, not recorded
-    again on December's."""
-    dated_book(
-        tmp_path / "TBT Tracking Sheet.xlsx",
-        [("December", DATED, []), ("November", DATED, [DEVON_BY_HAND])],
+    """The team's own workbook, two tabs headed alike with a plain 'Date': esp records on
+    the first, and cannot tell the other's row naming Devon's file for a proof (last
+    month's) from a reminder sent that day. It records the proof again on the first tab,
+    says which cell names the file, and flags the tracker only with that proof row."""
+    row = ["Devon Price", "AET-1", "Devon Price TBT.pdf", date(2026, 11, 20)]
+    typed = [v for v, h in zip(row, DATED, strict=True) if h in headers]
+    sheet = dated_book(
+        tmp_path / "TBT Tracking Sheet.xlsx", [(first, headers, []), (other, headers, [typed])]
     )
     later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
-    data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
-    assert data["recorded"] == [], data
-    assert [(p["file"], p["tracking_tab"]) for p in data["already_recorded"]] == [
-        ("Devon Price TBT.pdf", "November")
-    ], data
+    res = proofs(tracker, later, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["already_recorded"] == [], data
+    (proof,) = data["recorded"]
+    assert proof["tracking_tab"] == first, proof
+    assert f"{other}!A2" in proof["date_warning"], proof
+    assert f"{other}!A2" in said_of(res)
+    rows = book_rows(sheet)[first]
+    assert [r[0] for r in rows[1:]] == ["Devon Price"], rows
+    assert [c["cell"] for c in data["changes"]] == ["D3", "E3"], data
 
 
 def test_a_hand_row_under_date_on_a_tab_laid_out_otherwise_is_said(
@@ -278,3 +375,29 @@ def test_an_empty_column_beside_a_filled_one_of_the_same_name_gives_way(
     assert new[headers.index(empty)] is None, new
     said = " ".join(res.stderr.split())
     assert f"'{empty}' is empty in every row" in said, said
+
+
+def test_an_empty_received_giving_way_to_a_filled_date_is_said_when_nothing_is_new(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """Only Devon's file in the folder, already typed by hand under the filled 'Date':
+    nothing new is recorded, and esp still says it reads 'Date', not the empty
+    'Received' — the reading that makes his file already recorded."""
+    headers = ["Agent", "Class", "File", "Date", "Received", "Recorded By", "SHA-256"]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "TBT Tracking"
+    ws.append(headers)
+    ws.append(["Devon Price", "AET-1", "Devon Price TBT.pdf", DAY, None, "Pat", None])
+    wb.save(tmp_path / "TBT Tracking Sheet.xlsx")
+    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
+    for dry in ((), ("-n",)):
+        res = proofs(tracker, later, "-f", "json", *dry)
+        assert res.exit_code == 0, res.output
+        data = json.loads(res.stdout)
+        assert data["recorded"] == [], data
+        assert [p["file"] for p in data["already_recorded"]] == ["Devon Price TBT.pdf"], data
+        said = " ".join(res.stderr.split())
+        assert "'Received' is empty in every row" in said, said
+        assert said.count("is empty in every row") == 1, said

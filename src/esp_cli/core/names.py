@@ -261,17 +261,13 @@ def _typo_of(typed: str, word: str) -> bool:
 
 
 def close_name(written: str, name: str) -> bool:
-    """Whether a name as written (in a file name: 'kayla', 'Kayla Brook') is close to a
-    person's `name` without being it: her first name alone, or every word of her name with
-    one of them typed a letter or two off ('Brook' or 'Brooek' for Brooke). Only a hint of
-    whom it points to: the caller says when it is enough (one person close, and more to
-    go on)."""
+    """Whether a name as written (in a file name: 'Kayla Brook') is close to a person's
+    `name` without being it: every word of her name, one of them typed a letter or two off
+    ('Brook' or 'Brooek' for Brooke). Her first name alone is not ('My', 'Al', 'Joy',
+    'Grace' are words of a file name too). Only a hint of whom it points to: the caller
+    says when it is enough (one person close, and more to go on)."""
     typed, words = name_words(written), name_words(name)
-    if len(words) < 2 or not typed:
-        return False
-    if len(typed) == 1:
-        return len(typed[0]) >= MIN_PARTIAL and typed[0] == words[0]
-    if len(typed) != len(words):
+    if len(words) < 2 or len(typed) != len(words):
         return False
     for i, one in enumerate(typed):
         rest = sorted(typed[:i] + typed[i + 1 :])

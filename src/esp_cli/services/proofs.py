@@ -230,14 +230,15 @@ def misnaming(file_name: str, expected: str, agent: str = "") -> str:
 
 
 def check_name(
-    file_name: str, rows: Sequence[Row], tracker: str, sender: Row | None = None
+    file_name: str, rows: Sequence[Row], tracker: str, hints: Sequence[Row] = ()
 ) -> Row | Rejected:
     """The one agent a well-named file belongs to, or why the file is rejected. The name is
     the agent's as a Windows file name can hold it (proof_file_name): two agents whose names
     make the same file name (namesakes in two classes) are both named, never guessed
-    between — unless the file came in an e-mail from the address the tracker has for one of
-    them alone (`sender`: see _address_agent), which says which."""
-    row, refused = _named(file_name, rows, tracker, sender)
+    between — unless one of them is told by `hints`, tried in turn: the agent whose address
+    in the tracker alone sent the e-mail it came in (_address_agent), the one agent the
+    same file is recorded for (_recorded_agent)."""
+    row, refused = _named(file_name, rows, tracker, hints)
     if refused is not None:
         return refused
     assert row is not None  # _named gives one or the other
@@ -245,7 +246,7 @@ def check_name(
 
 
 def _named(
-    file_name: str, rows: Sequence[Row], tracker: str, sender: Row | None = None
+    file_name: str, rows: Sequence[Row], tracker: str, hints: Sequence[Row] = ()
 ) -> tuple[Row | None, Rejected | None]:
     """check_name's answer as (the one agent the file is named for, why it is rejected):
     a file badly named for one agent ('Kim_Lee_TBT.pdf') gives both — it came as her
@@ -261,7 +262,7 @@ def _named(
         ]
     # Typed without the tracker's accents (a US keyboard has none): close, never taken.
     bare = [] if found else people_meant(rows, wanted, _name_of, by_start=False)
-    found, bare = _sent_by(found, sender), _sent_by(bare, sender)
+    found, bare = _told_by(found, hints), _told_by(bare, hints)
     if len(bare) > 1:
         return None, _not_guessed(file_name, bare, f"are named {wanted!r} without accents")
     if not found and not bare:
@@ -279,7 +280,7 @@ def _named(
     # Windows takes a file name whatever its case: two names differing only so are one file.
     key = proof_file_key(row.name)
     same = [r for r in rows if proof_file_key(r.name) == key] if key is not None else [row]
-    same = _sent_by(same, sender)
+    same = _told_by(same, hints)
     if len(same) > 1:
         return None, _not_guessed(file_name, same, f"have transcripts named {expected!r}")
     # macOS names files in NFD ('José' as 'Jose' + an accent), and any apostrophe may be
@@ -295,12 +296,16 @@ def _named(
     return row, None
 
 
-def _sent_by(agents: list[Row], sender: Row | None) -> list[Row]:
-    """Of the agents a file's name fits, the one whose own address sent it (`sender`),
-    when she is one of them; else all of them."""
-    if sender is None or len(agents) < 2:
+def _told_by(agents: list[Row], hints: Sequence[Row]) -> list[Row]:
+    """Of the agents a file's name fits, the first of `hints` (the agent whose own address
+    sent it, the one it is recorded for) that is one of them; else all of them."""
+    if len(agents) < 2:
         return agents
-    return [a for a in agents if _row_key(a) == _row_key(sender)] or agents
+    for hint in hints:
+        told = [a for a in agents if _row_key(a) == _row_key(hint)]
+        if told:
+            return told
+    return agents
 
 
 def _cut_name(name: str) -> str:
@@ -365,9 +370,6 @@ class TrackingSheet:
     # The cells of those headers (of the one read too) in a column Excel hides -> its letter.
     hidden_headers: dict[str, str] = field(default_factory=dict)
     visible: bool = True
-    # Its headers as read, by column key: two sheets laid out alike (a sheet per month)
-    # hold the same things in their columns.
-    layout: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass
@@ -392,7 +394,7 @@ class TrackingBook:
     # class's only when no other class is cut to it.
     classes: frozenset[str] = frozenset()
     # (agent key, file) of the rows typed by hand under a plain 'Date' on a sheet esp does
-    # not record proofs on, laid out otherwise (`count_dated`) -> the sheet, and the row:
+    # not record proofs on (`count_dated`) -> the sheet, and the row:
     # no proof, but said when the file is recorded again.
     uncounted: dict[tuple[str, str], list[tuple[str, HandRow]]] = field(default_factory=dict)
 
@@ -509,7 +511,6 @@ def _read_sheet(
         columns, aside, emptied = _filled_first(columns, aside, rows[r:])
         found = TrackingSheet(info.name, r, columns, last_header, r, last_col)
         found.visible = info.visible
-        found.layout = frozenset((k, normalise_header(line[c - 1])) for k, c in columns.items())
         received_said = _holds_received(info.name, line, columns)
         found.set_aside = [
             (
@@ -599,16 +600,30 @@ def _filled_first(
     return columns, sorted((a for a in again if a[1] != a[2]), key=lambda a: a[2]), emptied
 
 
+def said_switches(book: TrackingBook) -> None:
+    """Say, for each sheet, the headers set aside for being empty in every row while
+    another of the same column is filled ('Received' left empty beside the 'Date' the team
+    fills): which is read decides which rows are proofs recorded, so it is said on every
+    run, whether or not a proof is recorded."""
+    for found in book.sheets:
+        for name, read, aside, why in found.set_aside:
+            if why:
+                hidden = (found.hidden_headers.get(read[0]), found.hidden_headers.get(aside[0]))
+                log.warning(
+                    "%s", set_aside_words(name, read, aside, why, mapped=False, hidden=hidden)
+                )
+
+
 def count_dated(book: TrackingBook, records_on: Sequence[TrackingSheet]) -> None:
     """Take the rows typed by hand under a plain 'Date' as recorded proofs on the sheets esp
     records proofs on (`records_on`: the --tracking-tab sheet, else each class's tab and the
     first visible sheet) — esp itself writes the day received under that 'Date' there —
-    whatever the sheet is called, and on every sheet laid out as one of them (the same
-    headers: last month's tab, an archive). On any other sheet (a reminder tab) they hold
-    none, but are kept to be said when the file they name is recorded again."""
-    layouts = {t.layout for t in records_on}
+    whatever the sheet is called. On any other sheet they hold none, however it is laid
+    out: a reminder tab and last month's tab may be headed alike, and the day of a reminder
+    is no day received. They are kept, to be said when the file they name is recorded
+    again (`_uncounted_row`)."""
     for found in book.sheets:
-        if any(found is t for t in records_on) or found.layout in layouts:
+        if any(found is t for t in records_on):
             for key, hands in found.dated.items():
                 book.names.setdefault(key, []).extend((found.sheet, hand) for hand in hands)
             for key, said in found.dated_unread.items():
@@ -638,23 +653,27 @@ def records_on(
 
 
 def named_tab(book: TrackingBook, tab: str, path: Path, source: str) -> TrackingSheet:
-    """The sheet named `tab` (by --tracking-tab or [tracker] tbt_tracking_tab: `source`),
-    spelt as its tab is, in other capitals, or as a class is spelt where a tab name cannot
-    be ('AET/1102' for the tab 'AET-1102': tab_key); refused when the workbook has none such
-    with the headers, or two tabs spelt so."""
-    chosen = [t for t in book.sheets if t.sheet == tab] or [
-        t for t in book.sheets if t.sheet.casefold() == tab.strip().casefold()
+    """The sheet named `tab` (by --tracking-tab or [tracker] tbt_tracking_tab: `source`):
+    spelt as its tab is, else in other capitals, else named as esp names a class's tab
+    ('AET-1102' for 'AET/1102': class_tab_name), else spelt with its separators otherwise
+    ('AET_1102' for 'AET 1102': tab_key) — the best of these wins; refused when the
+    workbook has none such with the headers, or two alike at the best."""
+    given = " ".join(tab.split()).casefold()
+    tiers = [
+        [t for t in book.sheets if t.sheet == tab],
+        [t for t in book.sheets if _name_key(t.sheet) == given],
+        [t for t in book.sheets if _name_key(t.sheet) == _name_key(class_tab_name(tab))],
+        [t for t in book.sheets if tab_key(tab) and tab_key(t.sheet) == tab_key(tab)],
     ]
-    if not chosen and tab_key(tab):
-        chosen = [t for t in book.sheets if tab_key(t.sheet) == tab_key(tab)]
+    for chosen in tiers:
         if len(chosen) > 1:
             raise UsageError(
                 f"{path}: the sheets {_listed(chosen)} are all spelt as '{tab}'; esp cannot "
                 "tell which one is meant, and wrote nothing.",
                 fix=f"give the sheet with {source} spelt as its tab is.",
             )
-    if chosen:
-        return chosen[0]
+        if chosen:
+            return chosen[0]
     names = ", ".join(f"'{t.sheet}'" for t in book.sheets)
     raise UsageError(
         f"{path}: no sheet named '{tab}' has the TBT Tracking Sheet's 'Agent' and 'File' "
@@ -665,22 +684,27 @@ def named_tab(book: TrackingBook, tab: str, path: Path, source: str) -> Tracking
 
 # What a class's tab may be spelt with in place of what the class holds: the characters
 # Excel refuses in a sheet's name, and those the team writes for one another ('AET-1102',
-# 'AET 1102', 'AET_1102', 'AET.1102' for class AET/1102). None of them counts when a tab
-# is matched to its class.
+# 'AET 1102', 'AET_1102', 'AET.1102' for class AET/1102). Each run of them is one
+# separator, whichever: never none ('AET-1-102' is not 'AET-11-02', 'Wave 1.2' not 'Wave 12').
 _TAB_SEPARATORS = re.compile(r"[\s\-_/\\.?*\[\]:]+")
 
 
 def tab_key(name: str) -> str:
-    """A sheet's or a class's name as a tab is matched to its class: in small letters,
-    without the characters a tab's name is spelt otherwise with ('AET 1102' and 'AET/1102'
-    are 'aet1102')."""
-    return _TAB_SEPARATORS.sub("", name).casefold()
+    """A sheet's or a class's name as a tab is matched to its class: in small letters, each
+    run of the characters a tab's name is spelt otherwise with one space ('AET-1102',
+    'AET_1102' and 'AET/1102' are 'aet 1102'; 'AET1102' is not)."""
+    return _TAB_SEPARATORS.sub(" ", name).strip().casefold()
+
+
+def _name_key(name: str) -> str:
+    """A sheet's or a class's name as named: in small letters, its spaces as one."""
+    return " ".join(name.split()).casefold()
 
 
 def class_tab_name(cls: str) -> str:
     """The tab esp names for a class: the class as it is, each character Excel refuses in a
     sheet's name written '-', cut at Excel's 31 characters ('AET/1102' -> 'AET-1102'); a tab
-    so named is the class's (`_own_tab`)."""
+    so named is the class's (`_own_tab`), before one spelt otherwise."""
     name = "".join("-" if c in SHEET_NAME_BANNED else c for c in " ".join(cls.split()))
     return name[:MAX_SHEET_NAME].strip().strip("'").strip()
 
@@ -697,13 +721,15 @@ def _listed(tabs: Sequence[TrackingSheet]) -> str:
 
 
 def _own_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet | None:
-    """The visible sheet that is the tab of class `cls` (None: it has none): the one named
-    as the class (in any capitals; a class longer than a tab name can be, by its first 31
-    characters), else the one spelt as it (tab_key: 'AET 1102', 'AET-1102' for AET/1102)
-    that is no other class's too. Two tabs spelt as it alike are refused: esp never files
-    a proof on a tab it only guessed is the class's."""
+    """The visible sheet that is the tab of class `cls` (None: it has none), the best of:
+    the one named as the class (as it is, else in any capitals; a class longer than a tab
+    name can be, by its first 31 characters), the one named as esp names its tab
+    ('AET-1102' for AET/1102: class_tab_name), the one spelt as it with its separators
+    otherwise (tab_key: 'AET 1102', 'AET_1102') — each only when no other class is named
+    or spelt so too. Two tabs alike at the best are refused: esp never files a proof on a
+    tab it only guessed is the class's."""
     visible = [t for t in book.sheets if t.visible]
-    key = " ".join(cls.split()).casefold()
+    key = _name_key(cls)
     if not key:
         return None
     # A class longer than a tab name can be (Excel's 31 characters) has its tab cut short.
@@ -711,30 +737,37 @@ def _own_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet | None:
     # Two classes alike in their first 31 characters: the cut tab is neither's own.
     if any(c != key and c[:MAX_SHEET_NAME].strip() == cut for c in book.classes):
         cut = key
-    own = [t for t in visible if " ".join(t.sheet.split()).casefold() in (key, cut)]
-    if own:
-        return own[0]
-    mine = {k for k in {tab_key(key), tab_key(cut)} if k}
-    # A tab spelt as another class too (AET-1102 and AET 1102 both in the tracker), or
-    # named as another class, is not this one's.
+    # A tab named as another class, or spelt as another class too (AET/1102 and AET 1102
+    # both in the tracker: 'AET_1102'), is not this one's.
     others = [c for c in book.classes if c != key]
     theirs = set().union(*(_class_keys(c) for c in others))
     named = set(others) | {c[:MAX_SHEET_NAME].strip() for c in others}
-    spelt = [
-        t
-        for t in visible
-        if tab_key(t.sheet) in mine
-        and tab_key(t.sheet) not in theirs
-        and " ".join(t.sheet.split()).casefold() not in named
+    safe = _name_key(class_tab_name(cls))
+    if any(_name_key(class_tab_name(c)) == safe for c in others):
+        safe = ""
+    mine = {k for k in {tab_key(key), tab_key(cut)} if k}
+
+    def free(t: TrackingSheet) -> bool:
+        return tab_key(t.sheet) not in theirs and _name_key(t.sheet) not in named
+
+    tiers = [
+        [t for t in visible if t.sheet.strip() == cls.strip()],
+        [t for t in visible if _name_key(t.sheet) in (key, cut)],
+        # esp's own name for its tab: what esp tells the team to add is the class's.
+        [t for t in visible if safe and _name_key(t.sheet) in {safe} - named],
+        [t for t in visible if tab_key(t.sheet) in mine and free(t)],
     ]
-    if len(spelt) > 1:
-        raise UsageError(
-            f"{path}: esp cannot tell which sheet class '{cls.strip()}' proof rows go to: the "
-            f"sheets {_listed(spelt)} are both spelt as it; nothing was written.",
-            fix="rename the one that is not its tab in Excel, or give the sheet with "
-            "--tracking-tab (or [tracker] tbt_tracking_tab).",
-        )
-    return spelt[0] if spelt else None
+    for spelt in tiers:
+        if len(spelt) > 1:
+            raise UsageError(
+                f"{path}: esp cannot tell which sheet class '{cls.strip()}' proof rows go to: "
+                f"the sheets {_listed(spelt)} are both spelt as it; nothing was written.",
+                fix="rename the one that is not its tab in Excel, or give the sheet with "
+                "--tracking-tab (or [tracker] tbt_tracking_tab).",
+            )
+        if spelt:
+            return spelt[0]
+    return None
 
 
 def _class_tab(book: TrackingBook, tab: TrackingSheet) -> bool:
@@ -1138,9 +1171,10 @@ def _plan_tracking(
     if not proofs:
         return
     for name, read, aside, why in sheet.set_aside:
-        # esp.toml [columns] names the tracker's columns, not the TBT Tracking Sheet's.
-        hidden = (sheet.hidden_headers.get(read[0]), sheet.hidden_headers.get(aside[0]))
-        log.warning("%s", set_aside_words(name, read, aside, why, mapped=False, hidden=hidden))
+        if not why:  # one left empty is said on every run (`said_switches`)
+            # esp.toml [columns] names the tracker's columns, not the TBT Tracking Sheet's.
+            hidden = (sheet.hidden_headers.get(read[0]), sheet.hidden_headers.get(aside[0]))
+            log.warning("%s", set_aside_words(name, read, aside, why, mapped=False, hidden=hidden))
     place = _placement(plan, sheet, columns, len(proofs))
     if place.uncounted is not None:
         total = place.uncounted
@@ -1537,6 +1571,18 @@ def _address_agent(item: Incoming, rows: Sequence[Row]) -> Row | None:
     return by_address[0] if len(by_address) == 1 else None
 
 
+def _recorded_agent(sheet: TrackingBook | None, digest: str, rows: Sequence[Row]) -> Row | None:
+    """The one agent the TBT Tracking Sheet has the file (SHA-256 `digest`) recorded for,
+    by its row's name and Class (`_meant`: of namesakes in two classes, the one of its
+    Class); None: not recorded, or its row could be more than one agent's."""
+    found = sheet.hashes.get(digest) if sheet is not None else None
+    if sheet is None or found is None or not found[0].strip():
+        return None
+    recorded, _, _, cls = found
+    theirs = [r for r in rows if _meant(sheet, recorded, cls, r.ref())]
+    return theirs[0] if len(theirs) == 1 else None
+
+
 def dated(item: Incoming, row: Row, today: date | None) -> Incoming:
     """The proof with the day to write when the day it says cannot be the day it was sent,
     and why (`date_warning`): after today (a wrong clock on the sender's computer: today,
@@ -1621,9 +1667,18 @@ def check_files(
     to_save: dict[str, Incoming] = {}
     digests = [hashlib.sha256(item.data).hexdigest() for item in incoming]
     owners = [_sender_agent(item, rows) for item in incoming]
-    senders = [_address_agent(item, rows) for item in incoming]
-    claims = _claims(incoming, digests, owners, senders, rows, table)
-    order = _owners_first(incoming, digests, owners, senders, rows, table, sheet, today)
+    # What tells namesakes apart: the address that sent a copy, else the one of them the
+    # same file is recorded for (the copy esp saved of her e-mail's, on the next run).
+    hints = [
+        tuple(
+            hint
+            for hint in (_address_agent(item, rows), _recorded_agent(sheet, digest, rows))
+            if hint is not None
+        )
+        for item, digest in zip(incoming, digests, strict=True)
+    ]
+    claims = _claims(incoming, digests, owners, hints, rows, table)
+    order = _owners_first(incoming, digests, owners, hints, rows, table, sheet, today)
     disputed = _disputed(incoming, digests, claims, order, sheet)
     own_copies = _own_copies(incoming, digests, owners, today)
     for i in order:
@@ -1632,7 +1687,7 @@ def check_files(
         if problem is not None:
             rejected.append(Rejected(item.name, problem, mail=item.mail))
             continue
-        found, misnamed = _named(item.name, rows, table.path.name, senders[i])
+        found, misnamed = _named(item.name, rows, table.path.name, hints[i])
         if claimant is not None and digest in disputed:
             # Never taken, whatever else is wrong with it: that is said after whose it is.
             agents = disputed[digest]
@@ -1839,7 +1894,7 @@ def _claims(
     incoming: Sequence[Incoming],
     digests: Sequence[str],
     owners: Sequence[Row | None],
-    senders: Sequence[Row | None],
+    hints: Sequence[tuple[Row, ...]],
     rows: Sequence[Row],
     table: Table,
 ) -> list[Row | None]:
@@ -1849,43 +1904,56 @@ def _claims(
     colleague's copy of Kayla's file and Rebecca's own transcript that Kayla copied look
     alike, so neither is taken (`_disputed`) and the team is asked — unless the colleague's
     copy points to Kayla, whose own e-mail holds the same bytes (`_points_to`: a name close
-    to hers, her e-mail forwarded): it came as Kayla's, not as the colleague's own."""
+    to hers, or her e-mail forwarded with her file under its own name): it came as Kayla's,
+    not as the colleague's own."""
     named = [
-        _named(item.name, rows, table.path.name, sender)[0]
-        for item, sender in zip(incoming, senders, strict=True)
+        _named(item.name, rows, table.path.name, hint)[0]
+        for item, hint in zip(incoming, hints, strict=True)
     ]
     claims = [found or owner for found, owner in zip(named, owners, strict=True)]
     for i, item in enumerate(incoming):
         colleague = owners[i]
         if named[i] is not None or colleague is None:
             continue
-        hers = _points_to(item, rows)
-        if hers is None or _row_key(hers) == _row_key(colleague):
-            continue
-        own = [
-            j
-            for j, (digest, owner, claim) in enumerate(zip(digests, owners, claims, strict=True))
-            if digest == digests[i]
-            and owner is not None
-            and claim is not None
-            and _row_key(owner) == _row_key(hers) == _row_key(claim)
+        pointed = _points_to(item, rows)
+        if not pointed or any(_row_key(hers) == _row_key(colleague) for hers, _ in pointed):
+            continue  # points to no one, or to the colleague herself: may be her own
+        hers_too = [
+            hers
+            for hers, same_name in pointed
+            if any(
+                digest == digests[i]
+                and owner is not None
+                and claim is not None
+                and _row_key(owner) == _row_key(hers) == _row_key(claim)
+                and (not same_name or theirs.name.casefold() == item.name.casefold())
+                for theirs, digest, owner, claim in zip(
+                    incoming, digests, owners, claims, strict=True
+                )
+            )
         ]
-        if own:
-            claims[i] = hers
+        if hers_too and len({_row_key(hers) for hers in hers_too}) == 1:
+            claims[i] = hers_too[0]
     return claims
 
 
-def _points_to(item: Incoming, rows: Sequence[Row]) -> Row | None:
-    """The one agent a copy named for no agent points to, or None: the sender of the
-    message its e-mail forwards in its text (Outlook's Forward of her e-mail), else the one
-    agent its file name is close to (her first name alone, or her name typed a letter or
-    two off: close_name). Never enough on its own: only beside her own e-mail holding the
-    same bytes (`_claims`)."""
+def _points_to(item: Incoming, rows: Sequence[Row]) -> list[tuple[Row, bool]]:
+    """The agents a copy named for no agent points to, each with whether it points to her
+    only beside her own copy of the same file name: the sender of the message its e-mail
+    forwards in its text (Outlook's Forward of her e-mail keeps her attachment's name — a
+    file of another name may be the forwarder's own, attached to the forward), and the one
+    agent its file name is close to (her whole name typed a letter or two off: close_name).
+    Never enough on its own: only beside her own e-mail holding the same bytes (`_claims`)."""
+    found: list[tuple[Row, bool]] = []
     name, address = item.forwards
     if name or address:
-        return _agent_by(address, name, rows)
+        forwarded = _agent_by(address, name, rows)
+        if forwarded is not None:
+            found.append((forwarded, True))
     close = [r for r in rows if close_name(name_in(item.name), r.name)]
-    return close[0] if len(close) == 1 else None
+    if len(close) == 1:
+        found.append((close[0], False))
+    return found
 
 
 def _disputed(
@@ -1964,7 +2032,7 @@ def _owners_first(
     incoming: Sequence[Incoming],
     digests: Sequence[str],
     owners: Sequence[Row | None],
-    senders: Sequence[Row | None],
+    hints: Sequence[tuple[Row, ...]],
     rows: Sequence[Row],
     table: Table,
     sheet: TrackingBook | None,
@@ -1986,7 +2054,7 @@ def _owners_first(
         owner = sheet.hashes.get(digest) if sheet is not None else None
 
         def rank(i: int, owner: tuple[str, str, str, str] | None = owner) -> tuple[int, bool, date]:
-            found = check_name(incoming[i].name, rows, table.path.name, senders[i])
+            found = check_name(incoming[i].name, rows, table.path.name, hints[i])
             if isinstance(found, Rejected):
                 return 3, False, date.min
             first = _sent_first(incoming[i], found, today)
@@ -2130,6 +2198,7 @@ def record_proofs(
                 sheet_path, config, rows=False, dry_run=dry_run, signer=writer
             ) as sheet_s:
                 book = read_tracking(sheet_s.workbook, sheet_s.waiting_cells)
+                said_switches(book)
                 book.agents = tuple(s.table.rows())
                 book.classes = frozenset(" ".join(r.cls.split()).casefold() for r in s.table.rows())
                 named = named_tab(book, tab_name, sheet_path, tab_source) if tab_name else None
