@@ -291,6 +291,11 @@ def _sent_to_her(sender: str, text: str, to: str = XAVIER, subject: str = "ESP u
         # A colleague's report, sent to her, under a name the tracker does not spell so.
         (_sent_to_her("Kayla M Brook <kmbrook@x.com>", REPORT), JORDAN,
          "Kayla M Brook (kmbrook@x.com)"),
+        # A person whose display name carries her department: a person's still.
+        (_sent_to_her("Maria Lopez - Training <maria.lopez@x.com>", "Finish TBT 5 today."),
+         JORDAN, "Maria Lopez - Training (maria.lopez@x.com)"),
+        (_sent_to_her("Jordan Reyes - Training Team <jordan.reyes@x.com>", REMINDER),
+         SME, "Jordan Reyes - Training Team (jordan.reyes@x.com)"),
     ],
 )  # fmt: skip
 @pytest.mark.parametrize("as_msg", [False, True])
@@ -467,3 +472,43 @@ def test_her_report_attached_from_her_personal_address_the_tracker_knows_is_hers
     data = run(tracker, folder)
     assert data["unmatched"] == []
     assert [i["note"] for i in data["imported"]] == [f"11/23/2026 - Kayla Brook - {REPORT}"]
+
+
+# ------------------------------- no near match for the client's people nor her own address
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        # A client's analyst whose name is near an agent's (Kevin Tan), or a first name alone.
+        "Kevin Tran <kevin.tran@aetna.com>",
+        "Kevin <kevin.tran@aetna.com>",
+    ],
+)
+def test_a_client_persons_notice_near_an_agents_name_is_still_her_report(
+    tmp_path: Path, folder: Path, sender: str
+) -> None:
+    """Only a personal mailbox (gmail.com…) may be a colleague the tracker spells otherwise:
+    the client's people write from the client's domain, and their notices forwarded with
+    nothing typed are her report of the day, as before."""
+    tracker = _with(
+        tmp_path,
+        {"Class": "AET-0", "Agent Name": "Tan, Kevin", "Email": "kevin.tan@x.com"},
+        {"Class": "AET-0", "Agent Name": "Kevin Ortiz", "Email": "kevin.ortiz@x.com"},
+    )
+    quoted = _notice(sender, "Your Citrix access is restored. Ticket INC-12 closed.")
+    data = _import(tracker, folder, _mail("FW: Your ticket", "FYI" + quoted))
+    assert data["unmatched"] == [], data["unmatched"]
+    assert [i["note"] for i in data["imported"]] == ["11/24/2026 - Xavier Dunn - FYI"]
+
+
+def test_her_own_report_from_her_personal_address_under_a_middle_initial_is_hers(
+    tmp_path: Path, folder: Path
+) -> None:
+    """Xavier forwards his own report sent from his Gmail as 'Xavier J. Dunn': the closest
+    agent is himself, so it is no colleague's; imported for him as before."""
+    tracker = _with(tmp_path)
+    mail = _mail("FW: ESP progress", _outlook("Xavier J. Dunn <xjdunn@gmail.com>"))
+    data = _import(tracker, folder, mail)
+    assert data["unmatched"] == [], data["unmatched"]
+    assert [i["agent"] for i in data["imported"]] == ["Xavier Dunn"], data["imported"]

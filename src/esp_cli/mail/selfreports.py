@@ -1652,9 +1652,10 @@ def whose_quote(
     it is addressed to; NOTICE, one sent to her by no agent: a no-reply mailbox's, an
     address's outside the domains of hers and of those she writes to, or — the tracker's
     agents known — a mailbox's no person has (_a_mailbox: `SPOC Team`) when its header block
-    says it was sent to her; NEAR, with nothing of hers typed above it (`nothing_above`), an
-    outside address's whose name is near an agent's (agents.near: a colleague's personal
-    address, the tracker spelling her otherwise): no notice to credit her with;
+    says it was sent to her; NEAR, with nothing of hers typed above it (`nothing_above`), a
+    personal mailbox's (gmail.com…: no client's nor company's) whose name is near an
+    agent's other than hers (agents.near: a colleague's personal address, the tracker
+    spelling her otherwise): no notice to credit her with;
     else ANOTHERS (a person at her company: a coordinator, an SME, a colleague no agent
     is)."""
     sender = quoted.sender
@@ -1668,13 +1669,40 @@ def whose_quote(
     if answered:
         return ANSWERED
     if _notice(sender, mine[1], recipients):
-        if nothing_above and agents is not None and not _a_mailbox(sender):
-            if agents.near(sender[0] or sender[1]):
-                return NEAR
+        if (
+            nothing_above
+            and agents is not None
+            and _personal_mailbox(sender[1])
+            and not _her_name_too(sender[0], mine[0])
+            and agents.near(sender[0] or sender[1])
+        ):
+            return NEAR
         return NOTICE
     if agents is not None and _a_mailbox(sender) and any(_hers(p, mine, agents) for p in quoted.to):
         return NOTICE
     return ANOTHERS
+
+
+# The domains of personal mailboxes (a colleague's own address, not her company's nor the
+# client's): only a sender there may be a colleague the tracker spells otherwise.
+_PERSONAL_DOMAINS = re.compile(
+    r"@(gmail|googlemail|yahoo|ymail|rocketmail|hotmail|outlook|live|msn|icloud|me|mac|aol|"
+    r"proton|protonmail|pm|gmx|mail|zoho|yandex|comcast|att|verizon|sbcglobal|bellsouth|cox|"
+    r"charter|earthlink)(\.[a-z]{2,3}){1,2}$",
+    re.I,
+)
+
+
+def _personal_mailbox(address: str) -> bool:
+    """Whether an address is at a personal mailbox's domain (gmail.com, yahoo.co.uk…)."""
+    return _PERSONAL_DOMAINS.search(address.strip()) is not None
+
+
+def _her_name_too(name: str, hers: str) -> bool:
+    """Whether a display name has her first and last names ('Xavier J. Dunn' for Xavier
+    Dunn): her own personal address, never a colleague's near match."""
+    mine = set(name_words(hers))
+    return len(mine) >= 2 and mine <= set(name_words(name))
 
 
 def _hers(person: tuple[str, str], mine: tuple[str, str], agents: KnownAgents | None) -> bool:
@@ -1699,17 +1727,31 @@ _MAILBOX_WORDS = frozenset(
 _ROLE_OF_A_PERSON = frozenset("lead manager supervisor coordinator sme trainer director".split())
 
 
+# Words a mailbox's name may hold beside its mailbox words ("The ESP Team", "Office of HR").
+_MAILBOX_JOINERS = frozenset("the of and for to a".split())
+
+
 def _a_mailbox(sender: tuple[str, str]) -> bool:
     """Whether a quoted sender is a mailbox no person has: a no-reply one, or one whose
-    display name (else its address before the @) has a mailbox's word and no person's role
-    ("SPOC Team", "Learning Hub", "spoc.team@"). A person's name ("Maria Lopez", "Reyes,
-    Jordan", "kmbrook@") is none."""
+    display name (else its address before the @) is made of a mailbox's words only, with
+    short names in capitals ("SPOC Team", "Learning Hub", "IT Service Desk", "spoc.team@").
+    A name with any other word is a person's, whatever department it names ("Maria Lopez",
+    "Reyes, Jordan", "Maria Lopez - Training", "kmbrook@"): never a notice on a guess."""
     name, address = sender
     local = address.casefold().rpartition("@")[0]
     if _NO_REPLY.match(local):
         return True
-    words = set(name_words(name) if name else re.split(r"[^a-z]+", local))
-    return bool(words & _MAILBOX_WORDS) and not words & _ROLE_OF_A_PERSON
+    typed = re.findall(r"[^\W\d_]+", name) if name else re.split(r"[^a-z]+", local)
+    words = {w.casefold() for w in typed if w}
+    if not words & _MAILBOX_WORDS or words & _ROLE_OF_A_PERSON:
+        return False
+    return all(
+        w.casefold() in _MAILBOX_WORDS
+        or w.casefold() in _MAILBOX_JOINERS
+        or (name and 2 <= len(w) <= 5 and w.isupper())  # SPOC, ESP, IT, LMS, HR
+        for w in typed
+        if w
+    )
 
 
 # A short reply that says her answers are in the quoted message: "Answers below in red.",

@@ -186,11 +186,14 @@ def known_agents(table: Table) -> KnownAgents:
     Email (when the tracker has the column and the cell can be read), and the agents a name
     no agent has most likely means, as a report's reason names them (closest)."""
     rows = list(table.rows())
-    find = closest_in(rows)
+
+    @lru_cache(maxsize=1)  # made when first asked: most imports never ask
+    def finder() -> Callable[[str, int], list[Row]]:
+        return closest_in(rows)
 
     @lru_cache(maxsize=1024)  # asked once to tell whose, once to say so
     def near(name: str) -> tuple[str, ...]:
-        return tuple(r.label() for r in find(name, MAX_SUGGESTIONS))
+        return tuple(r.label() for r in finder()(name, MAX_SUGGESTIONS))
 
     return KnownAgents.of(
         ((row.name, row.text("email") if "email" not in row.unreadable else "") for row in rows),
