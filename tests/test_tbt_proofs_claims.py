@@ -145,38 +145,46 @@ def test_her_own_email_from_a_personal_address_makes_a_close_copy_hers(
 
 
 @pytest.mark.parametrize("suffix", [".eml", ".msg"])
-@pytest.mark.parametrize(
-    ("own", "copy"),
-    [
-        ("transcript.pdf", "transcript.pdf"),  # Outlook's Forward keeps the file's name
-        ("transcript.pdf", "Transcript.PDF"),  # in other capitals
-        ("Kayla Brooke TBT.pdf", "Kayla Brook TBT.pdf"),  # named close to her, too
-    ],
-)
-def test_her_own_proof_is_hers_beside_a_colleagues_outlook_forward_of_her_email(
-    tmp_path: Path, config: Path, inbox: Path, suffix: str, own: str, copy: str
+def test_her_own_proof_is_hers_beside_a_colleagues_forward_naming_her_close(
+    tmp_path: Path, config: Path, inbox: Path, suffix: str
 ) -> None:
-    """Rebecca forwards Kayla's e-mail with Outlook's Forward (Kayla's message in its text,
-    her PDF attached again under its own name): the forwarded message is Kayla's, and the
-    file is her attachment, so it is hers — no dispute."""
+    """Rebecca forwards Kayla's e-mail with the file named close to Kayla's whole name
+    (`Kayla Brook TBT.pdf` for Kayla Brooke): the copy points to Kayla, so it is hers."""
     tracker = tracker_of(tmp_path, KAYLA, REBECCA, DEVON)
     same = pdf("Kayla Brooke")
-    save(inbox, "A kayla.eml", message(KAYLA_OWN, (own, same), date=AGENT_SENT))
-    save_any(inbox, f"FW rebecca{suffix}", forward(REBECCA_OWN, KAYLA_OWN, (copy, same),
+    save(inbox, "A kayla.eml", message(KAYLA_OWN, ("Kayla Brooke TBT.pdf", same),
+                                       date=AGENT_SENT))  # fmt: skip
+    save_any(inbox, f"FW rebecca{suffix}", forward(REBECCA_OWN, KAYLA_OWN,
+                                                   ("Kayla Brook TBT.pdf", same),
                                                    suffix=suffix))  # fmt: skip
     data = dry_run(tracker, config, inbox)
+    assert [(p["agent"], p["from_email"]) for p in data["recorded"]] == [
+        ("Kayla Brooke", "A kayla.eml")
+    ], data
+    assert reasons(data) == {
+        f"FW rebecca{suffix}": "the same file as Kayla Brooke TBT.pdf (in A kayla.eml)"
+    }, data
+
+
+@pytest.mark.parametrize("suffix", [".eml", ".msg"])
+@pytest.mark.parametrize("name", ["transcript.pdf", "Transcript.PDF"])
+def test_a_colleagues_forward_of_an_agents_email_with_the_sites_file_name_is_disputed(
+    tmp_path: Path, config: Path, inbox: Path, suffix: str, name: str
+) -> None:
+    """Kayla sent Rebecca's transcript as the training site named it (`transcript.pdf`);
+    Rebecca forwards Kayla's e-mail with her own transcript, which the site named alike.
+    An Outlook Forward keeps an attachment's name, but so does the site: nothing says whose
+    it is, so both are refused, each naming the other, and nothing is recorded."""
+    tracker = tracker_of(tmp_path, KAYLA, REBECCA, DEVON)
+    same = pdf("Rebecca Stone")
+    save(inbox, "A kayla.eml", message(KAYLA_OWN, ("transcript.pdf", same), date=AGENT_SENT))
+    save_any(inbox, f"FW rebecca{suffix}", forward(REBECCA_OWN, KAYLA_OWN, (name, same),
+                                                   suffix=suffix))  # fmt: skip
+    data = dry_run(tracker, config, inbox)
+    assert data["recorded"] == [] and data["changes"] == [], data
     said = reasons(data)
-    assert not any("whose transcript" in why for why in said.values()), data
-    if own == "Kayla Brooke TBT.pdf":
-        assert [(p["agent"], p["from_email"]) for p in data["recorded"]] == [
-            ("Kayla Brooke", "A kayla.eml")
-        ], data
-        assert said == {
-            f"FW rebecca{suffix}": "the same file as Kayla Brooke TBT.pdf (in A kayla.eml)"
-        }, data
-    else:  # hers, but named for no one: to be renamed, never a dispute
-        assert data["recorded"] == [], data
-        assert said["A kayla.eml"].startswith("badly named, and names no agent"), data
+    assert "whose transcript" in said["A kayla.eml"], said
+    assert "whose transcript" in said[f"FW rebecca{suffix}"], said
 
 
 @pytest.mark.parametrize("suffix", [".eml", ".msg"])

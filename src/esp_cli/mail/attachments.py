@@ -22,8 +22,6 @@ from esp_cli.mail.selfreports import (
     UnreadableMail,
     encoded_message,
     file_name,
-    forwarded_sender,
-    message_body,
     on_behalf,
     read_message,
     sender_of,
@@ -107,19 +105,8 @@ def _eml_files(data: bytes, depth: int = 0) -> tuple[MailFiles, list[Attached]]:
     emails: list[str] = []
     unopened: list[tuple[str, str]] = []
     _contents(msg, files, emails, unopened, depth)
-    try:
-        forwards = forwarded_sender(subject_of(msg), message_body(msg, whole=True))
-    except UnreadableMail:  # its text cannot be read: its files still can
-        forwards = ("", "")
     found = MailFiles(
-        name,
-        addr.lower(),
-        sent_time(msg),
-        (),
-        tuple(emails),
-        by[1].lower(),
-        tuple(unopened),
-        forwards,
+        name, addr.lower(), sent_time(msg), (), tuple(emails), by[1].lower(), tuple(unopened)
     )
     return found, files
 

@@ -44,7 +44,6 @@ from esp_cli.mail.selfreports import (
     decode_text,
     display_recipients,
     forwarded_report,
-    forwarded_sender,
     html_to_text,
     is_forward,
     is_reply,
@@ -663,9 +662,6 @@ class MailFiles:
     sent_by: str = ""
     # The e-mails attached to it that esp could not open: (name, why).
     unopened: tuple[tuple[str, str], ...] = ()
-    # Who sent the message it forwards in its text (an Outlook Forward), as (display name,
-    # address); ('', '') when it forwards none (see forwarded_sender).
-    forwards: tuple[str, str] = ("", "")
 
     def day(self, tz: tzinfo | None) -> date | None:
         """The team's calendar day it was sent (None when unknown)."""
@@ -754,10 +750,6 @@ def msg_files(data: bytes) -> MailFiles:
         raise UnreadableMail("corrupt", f"a damaged Outlook file ({exc})") from exc
     finally:
         reader.close()
-    try:
-        forwards = forwarded_sender(props.text(SUBJECT), _body(props, whole=True))
-    except UnreadableMail:  # its text cannot be read: its files still can
-        forwards = ("", "")
     return MailFiles(
         name,
         addr.lower(),
@@ -766,5 +758,4 @@ def msg_files(data: bytes) -> MailFiles:
         tuple(emails),
         by.lower(),
         tuple(unopened),
-        forwards,
     )

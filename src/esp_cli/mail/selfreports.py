@@ -1903,19 +1903,6 @@ def _quoted_people(value: str) -> tuple[tuple[str, str], ...]:
     return (_quoted_person(value),) if value.strip() else ()
 
 
-def forwarded_sender(subject: str, body: str) -> tuple[str, str]:
-    """Who sent the message an e-mail forwards in its text (Outlook's Forward: the message
-    under its separator and header block), as (display name, address); ('', '') when it
-    forwards none — a reply quoting one is no forward (its subject says `RE:`, no forward
-    line stands above the quote)."""
-    first = quoted_message(body)
-    if first is None:
-        return "", ""
-    if not (is_forward(subject) or _FORWARD_LINE.search(first.above)):
-        return "", ""
-    return first.sender
-
-
 def _header_value(line: str) -> str:
     return re.split(r"[:：]", line, maxsplit=1)[-1].strip()
 

@@ -1288,10 +1288,6 @@ class Incoming:
     # back (None: none did): a forward dated before her ESP Start Date bounds nothing.
     own_day: date | None = None
     own_sent: datetime | None = None
-    # Who sent the message its e-mail forwards in its text (an Outlook Forward), as
-    # (display name, address); ('', '') when it forwards none, or the file came in an
-    # e-mail attached to it (that e-mail's sender sent it).
-    forwards: tuple[str, str] = ("", "")
 
 
 def _from_mail(
@@ -1413,7 +1409,6 @@ def _from_mail(
                 date_warning=warning,
                 own_day=own_day if day != own_day else None,
                 own_sent=own_sent if day != own_day else None,
-                forwards=("", "") if own else found.forwards,
             )
         )
     return incoming, rejected
@@ -1939,17 +1934,12 @@ def _claims(
 
 def _points_to(item: Incoming, rows: Sequence[Row]) -> list[tuple[Row, bool]]:
     """The agents a copy named for no agent points to, each with whether it points to her
-    only beside her own copy of the same file name: the sender of the message its e-mail
-    forwards in its text (Outlook's Forward of her e-mail keeps her attachment's name — a
-    file of another name may be the forwarder's own, attached to the forward), and the one
-    agent its file name is close to (her whole name typed a letter or two off: close_name).
-    Never enough on its own: only beside her own e-mail holding the same bytes (`_claims`)."""
+    only beside her own copy of the same file name: the one agent its file name is close to
+    (her whole name typed a letter or two off: close_name). Never enough on its own: only
+    beside her own e-mail holding the same bytes (`_claims`). A colleague's Outlook Forward
+    of her e-mail points to no one: the file in it keeps the name the training site gave
+    it (`Transcript.pdf`), which the colleague's own transcript has too."""
     found: list[tuple[Row, bool]] = []
-    name, address = item.forwards
-    if name or address:
-        forwarded = _agent_by(address, name, rows)
-        if forwarded is not None:
-            found.append((forwarded, True))
     close = [r for r in rows if close_name(name_in(item.name), r.name)]
     if len(close) == 1:
         found.append((close[0], False))
