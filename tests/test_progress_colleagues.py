@@ -512,3 +512,20 @@ def test_her_own_report_from_her_personal_address_under_a_middle_initial_is_hers
     data = _import(tracker, folder, mail)
     assert data["unmatched"] == [], data["unmatched"]
     assert [i["agent"] for i in data["imported"]] == ["Xavier Dunn"], data["imported"]
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "MARIA LOPEZ (HR) <maria.lopez@x.com>",
+        "LOPEZ, MARIA - TRAINING <maria.lopez@x.com>",
+        "AMY LI - IT SUPPORT <amy.li@x.com>",
+    ],
+)
+def test_a_persons_name_in_capitals_is_no_mailbox(tracker: Path, folder: Path, sender: str) -> None:
+    """A company directory shows people's names in capitals: a message such a person sent
+    her, forwarded with nothing typed, is another person's, never her self-report."""
+    data = _import(tracker, folder, _mail("FW: TBT 5", _sent_to_her(sender, "Finish TBT 5.")))
+    assert _refused(data).startswith(
+        "a forward by Xavier Dunn with nothing typed in it, of another person's report"
+    ), data

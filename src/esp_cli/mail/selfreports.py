@@ -1727,16 +1727,21 @@ _MAILBOX_WORDS = frozenset(
 _ROLE_OF_A_PERSON = frozenset("lead manager supervisor coordinator sme trainer director".split())
 
 
-# Words a mailbox's name may hold beside its mailbox words ("The ESP Team", "Office of HR").
-_MAILBOX_JOINERS = frozenset("the of and for to a".split())
+# Words a mailbox's name may hold beside its mailbox words ("The ESP Team", "Office of HR"):
+# joining words and the short names of teams (never any word in capitals: a directory
+# shows people's names so, MARIA LOPEZ).
+_MAILBOX_JOINERS = frozenset(
+    "the of and for to a spoc esp it hr lms wfm tbt qa cs noc itsm l d".split()
+)
 
 
 def _a_mailbox(sender: tuple[str, str]) -> bool:
     """Whether a quoted sender is a mailbox no person has: a no-reply one, or one whose
     display name (else its address before the @) is made of a mailbox's words only, with
-    short names in capitals ("SPOC Team", "Learning Hub", "IT Service Desk", "spoc.team@").
-    A name with any other word is a person's, whatever department it names ("Maria Lopez",
-    "Reyes, Jordan", "Maria Lopez - Training", "kmbrook@"): never a notice on a guess."""
+    the short names of teams ("SPOC Team", "Learning Hub", "IT Service Desk", "spoc.team@").
+    A name with any other word is a person's, whatever department it names or however it is
+    written ("Maria Lopez", "Reyes, Jordan", "Maria Lopez - Training", "AMY LI - IT
+    SUPPORT", "kmbrook@"): never a notice on a guess."""
     name, address = sender
     local = address.casefold().rpartition("@")[0]
     if _NO_REPLY.match(local):
@@ -1745,13 +1750,7 @@ def _a_mailbox(sender: tuple[str, str]) -> bool:
     words = {w.casefold() for w in typed if w}
     if not words & _MAILBOX_WORDS or words & _ROLE_OF_A_PERSON:
         return False
-    return all(
-        w.casefold() in _MAILBOX_WORDS
-        or w.casefold() in _MAILBOX_JOINERS
-        or (name and 2 <= len(w) <= 5 and w.isupper())  # SPOC, ESP, IT, LMS, HR
-        for w in typed
-        if w
-    )
+    return all(w in _MAILBOX_WORDS or w in _MAILBOX_JOINERS for w in words)
 
 
 # A short reply that says her answers are in the quoted message: "Answers below in red.",
