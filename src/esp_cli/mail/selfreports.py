@@ -1723,9 +1723,6 @@ _MAILBOX_WORDS = frozenset(
     "ticket tickets portal system systems reports reporting queue onboarding recruiting "
     "benefits department dept group".split()
 )
-# A person's role beside her name ("Maria Lopez - Team Lead"): a person's, not a mailbox.
-_ROLE_OF_A_PERSON = frozenset("lead manager supervisor coordinator sme trainer director".split())
-
 
 # Words a mailbox's name may hold beside its mailbox words ("The ESP Team", "Office of HR"):
 # joining words and the short names of teams (never any word in capitals: a directory
@@ -1748,9 +1745,7 @@ def _a_mailbox(sender: tuple[str, str]) -> bool:
         return True
     typed = re.findall(r"[^\W\d_]+", name) if name else re.split(r"[^a-z]+", local)
     words = {w.casefold() for w in typed if w}
-    if not words & _MAILBOX_WORDS or words & _ROLE_OF_A_PERSON:
-        return False
-    return all(w in _MAILBOX_WORDS or w in _MAILBOX_JOINERS for w in words)
+    return bool(words & _MAILBOX_WORDS) and words <= _MAILBOX_WORDS | _MAILBOX_JOINERS
 
 
 # A short reply that says her answers are in the quoted message: "Answers below in red.",
