@@ -1051,6 +1051,8 @@ def _recorded_words(sheet: TrackingBook, digest: str, agent: AgentRef) -> str | 
     if namesake:
         who += f" of class {' '.join(cls.split())}"  # the other agent of her name
     name = agent.name or agent.agent_id
+    # Her namesake's file: which of the two to ask.
+    ask = f"{name} of class {' '.join(agent.cls.split())}" if namesake and agent.cls else name
     maybe = ""
     if same_person(recorded, agent.name) and not namesake:
         of = f" of class {' '.join(cls.split())}" if cls.strip() else ""
@@ -1059,7 +1061,7 @@ def _recorded_words(sheet: TrackingBook, digest: str, agent: AgentRef) -> str | 
             "the tracker has it there and run esp tbt proofs again)"
         )
     return (
-        f"the same file was recorded for {who}{on}{where}: not {name}'s own proof; ask {name} "
+        f"the same file was recorded for {who}{on}{where}: not {name}'s own proof; ask {ask} "
         f"for it{maybe}"
     )
 
@@ -1272,6 +1274,9 @@ class Incoming:
     sent_by: str = ""  # the address of who sent it on the sender's behalf, if another
     sent: datetime | None = None  # when that e-mail was sent
     saved: bool = True  # the file is in the folder already
+    # An attachment the folder holds already, byte for byte, under its name (esp saved it
+    # on an earlier run): that file, unless it came as another agent's.
+    in_folder: bool = False
     # When it came in an e-mail attached to that one: that e-mail's name, and who forwarded
     # it (the outer e-mail's sender); the sender above is that attached e-mail's.
     via: str = ""
@@ -1339,12 +1344,15 @@ def _from_mail(
         try:
             if file_name_length(attached.name) > MAX_FILE_NAME:  # as this system counts
                 raise OSError(errno.ENAMETOOLONG, "File name too long")
+            in_folder = False
             if there.exists():
-                if there.is_file() and there.read_bytes() == attached.data:
-                    continue  # saved by an earlier run: the file in the folder is the proof
-                why = f"a different '{attached.name}' is already in the folder; {NEVER_OVER}"
-                rejected.append(Rejected(attached.name, why, mail=path.name))
-                continue
+                # Saved by an earlier run: the file in the folder is the proof, and this
+                # copy is dropped (`_without_folder_copies`) unless it came as another's.
+                in_folder = there.is_file() and there.read_bytes() == attached.data
+                if not in_folder:
+                    why = f"a different '{attached.name}' is already in the folder; {NEVER_OVER}"
+                    rejected.append(Rejected(attached.name, why, mail=path.name))
+                    continue
         except OSError as exc:  # a name no file can have (too long), on any system
             why = (
                 f"badly named: no file can have this name ({exc.strerror or exc}); "
@@ -1400,7 +1408,8 @@ def _from_mail(
                 sender_name=(attached if own else found).sender_name,
                 sent_by=(attached if own else found).sent_by,
                 sent=sent,
-                saved=False,
+                saved=in_folder,
+                in_folder=in_folder,
                 via=attached.via[at - 1] if own else "",
                 forwarded_by=next((hop.who for hop in forwards if hop.who), ""),
                 forwarded=_forwarded(attached, forwards, tz) if own else None,
@@ -1656,6 +1665,7 @@ def check_files(
     one agent's are one proof). Each is dated as `dated` says
     (`today`: the latest day a proof can have come)."""
     rows = list(table.rows())
+    incoming = _without_folder_copies(incoming, rows, table, sheet)
     good: list[Proof] = []
     rejected: list[Rejected] = []
     seen: dict[str, str] = {}
@@ -1773,6 +1783,32 @@ def check_files(
         if not item.saved:
             to_save[item.name] = item
     return good, rejected, to_save
+
+
+def _without_folder_copies(
+    incoming: Sequence[Incoming], rows: Sequence[Row], table: Table, sheet: TrackingBook | None
+) -> list[Incoming]:
+    """The proofs to check, but the attachments the folder holds already, byte for byte,
+    under their name (esp saved them on an earlier run): the file in the folder is the
+    proof. One that came as another agent's than that file is — a namesake's e-mail, from
+    her own address, with the file recorded for her namesake (their names make one file
+    name) — is kept, to be refused for whose file it is: her e-mail is named."""
+
+    def agent(item: Incoming) -> Row | None:
+        digest = hashlib.sha256(item.data).hexdigest()
+        told = (_address_agent(item, rows), _recorded_agent(sheet, digest, rows))
+        return _named(item.name, rows, table.path.name, tuple(h for h in told if h))[0]
+
+    kept: list[Incoming] = []
+    for item in incoming:
+        if item.in_folder:
+            key = item.name.casefold()
+            there = next((o for o in incoming if o.mail is None and o.name.casefold() == key), None)
+            mine, its = agent(item), agent(there) if there is not None else None
+            if mine is None or its is None or _row_key(mine) == _row_key(its):
+                continue
+        kept.append(item)
+    return kept
 
 
 def _own_copies(
