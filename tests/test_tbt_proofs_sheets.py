@@ -303,19 +303,40 @@ def test_a_hand_row_under_date_on_a_tab_laid_out_otherwise_is_said(
 
 
 @pytest.mark.parametrize("tab", ["TBT Tracking", "TBT_Tracking", "tbt-tracking"])
-def test_a_hand_row_under_date_on_the_tbt_tracking_tab_however_spelt_is_recorded(
+def test_a_hand_row_under_date_on_a_tbt_tracking_tab_esp_does_not_record_on_is_said(
     tracker: Path, tmp_path: Path, tab: str
 ) -> None:
-    """The sheet named TBT Tracking holds recorded proofs under its Date, spelt with an
-    underscore or a dash too, whichever sheet esp records on."""
-    dated_book(
+    """A tab named TBT Tracking (esp's own name for the sheet it creates) that esp does not
+    record on — the rows go to 'Log', first — is like any other tab: its row under a plain
+    'Date' naming Devon's file is no proof recorded. The file is recorded again on 'Log',
+    and esp names the row."""
+    sheet = dated_book(
         tmp_path / "TBT Tracking Sheet.xlsx",
         [("Log", ["Agent", "Class", "File", "Received"], []), (tab, DATED, [DEVON_BY_HAND])],
     )
     later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
-    data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
+    res = proofs(tracker, later, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["already_recorded"] == [], data
+    (proof,) = data["recorded"]
+    assert proof["tracking_tab"] == "Log", proof
+    assert f"'{tab}'!A2" in proof["date_warning"] or f"{tab}!A2" in proof["date_warning"], proof
+    assert [r[0] for r in book_rows(sheet)["Log"][1:]] == ["Devon Price"]
+
+
+@pytest.mark.parametrize("args", [(), ("--tracking-tab", "TBT Tracking")])
+def test_a_hand_row_under_date_on_the_tbt_tracking_tab_esp_records_on_is_a_proof(
+    tracker: Path, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """The tab named TBT Tracking is the one esp records on (first, or named): its rows
+    under 'Date' are recorded proofs, as on any sheet esp records on."""
+    tabs = [("TBT Tracking", DATED, [DEVON_BY_HAND]), ("Log", ["Agent", "Class", "File", "Received"], [])]
+    dated_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs if not args else tabs[::-1])
+    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
+    data = json.loads(proofs(tracker, later, "-n", "-f", "json", *args).stdout)
     assert [(p["file"], p["tracking_tab"]) for p in data["already_recorded"]] == [
-        ("Devon Price TBT.pdf", tab)
+        ("Devon Price TBT.pdf", "TBT Tracking")
     ], data
 
 

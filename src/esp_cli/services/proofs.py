@@ -456,22 +456,21 @@ def read_tracking(
 RECEIVED_SAID = frozenset({"date rec d", "date recd", "rec d", "recd", "date submitted"})
 
 
-def _holds_received(sheet: str, header: list[Any], columns: dict[str, int]) -> bool:
+def _holds_received(header: list[Any], columns: dict[str, int]) -> bool:
     """Whether the sheet's Received column holds the day a proof came, so a row typed by
     hand with a day there is a proof: a header that says so ('Received', 'Date Received');
-    a 'Date' on a sheet of recorded proofs — the one named TBT Tracking, or one with the
-    Recorded By or SHA-256 column esp writes beside it — where esp itself writes the day
-    received. A 'Date' on another sheet (a reminder tab: Agent | File | Date, the day the
-    reminder went out) is no day received — unless esp records proofs on that sheet
-    (`count_dated`)."""
+    a 'Date' on a sheet of recorded proofs — one with the Recorded By or SHA-256 column esp
+    writes beside it — where esp itself writes the day received. A 'Date' on another sheet
+    (a reminder tab: Agent | File | Date, the day the reminder went out) is no day received
+    — unless esp records proofs on that sheet (`count_dated`), whatever it is called: a tab
+    named TBT Tracking, as esp names the sheet it creates, is no other."""
     heard = columns.get("received")
     if heard is None:
         return False
     said = normalise_header(header[heard - 1])
     if "received" in said or said in RECEIVED_SAID:
         return True
-    records = "recorded_by" in columns or "sha256" in columns
-    return records or tab_key(sheet) == tab_key(TRACKING_SHEET)  # 'TBT_Tracking' too
+    return "recorded_by" in columns or "sha256" in columns
 
 
 def _read_sheet(
@@ -511,7 +510,7 @@ def _read_sheet(
         columns, aside, emptied = _filled_first(columns, aside, rows[r:])
         found = TrackingSheet(info.name, r, columns, last_header, r, last_col)
         found.visible = info.visible
-        received_said = _holds_received(info.name, line, columns)
+        received_said = _holds_received(line, columns)
         found.set_aside = [
             (
                 TRACKING_COLUMNS[key][0],
