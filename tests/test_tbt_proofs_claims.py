@@ -427,3 +427,33 @@ def test_a_namesakes_proof_esp_saved_is_already_recorded_on_the_next_run(
     assert data["rejected"] == [], data
     assert data["recorded"] == [], data
     assert {(p["class"], p["row"]) for p in data["already_recorded"]} == {("AET-2", 5)}, data
+
+
+@pytest.mark.parametrize("kept", ["saved", "moved"])
+def test_a_namesakes_copy_of_the_file_esp_saved_for_the_other_is_refused_naming_her_mail(
+    tmp_path: Path, config: Path, inbox: Path, kept: str
+) -> None:
+    """The AET-1 Kayla Brooks's e-mail is recorded, and esp saves its PDF into the folder.
+    Then the AET-2 Kayla Brooks sends the same file from her own address: not hers. Her
+    e-mail is named, refused as her namesake's file (recorded for Kayla Brooks of class
+    AET-1), so the team asks her for her own; she stays No, and the AET-1 Kayla's own
+    e-mail is no copy to refuse."""
+    tracker = namesakes(tmp_path)
+    same = pdf("Kayla one")
+    save(inbox, "one.eml", message(f"Kayla Brooks <{KAYLA_1[3]}>", ("Kayla Brooks TBT.pdf", same)))
+    first = run(tracker, config, inbox)
+    assert [(p["class"], p["row"]) for p in first["recorded"]] == [("AET-1", 3)], first
+    assert (inbox / "Kayla Brooks TBT.pdf").read_bytes() == same
+    if kept == "moved":
+        (inbox / "one.eml").unlink()
+    save(inbox, "two.eml", message(f"Kayla Brooks <{KAYLA_2[3]}>", ("Kayla Brooks TBT.pdf", same)))
+    data = dry_run(tracker, config, inbox)
+    assert data["recorded"] == [], data
+    assert [(p["class"], p["row"]) for p in data["already_recorded"]] == [("AET-1", 3)], data
+    (refused,) = data["rejected"]
+    assert refused["from_email"] == "two.eml", refused
+    assert refused["reason"].startswith(
+        "the same file was recorded for Kayla Brooks of class AET-1"
+    ), refused
+    assert "Kayla Brooks of class AET-2" in refused["reason"], refused
+    assert all(c["cell"][1:] != "5" for c in data["changes"]), data

@@ -303,19 +303,41 @@ def test_a_hand_row_under_date_on_a_tab_laid_out_otherwise_is_said(
 
 
 @pytest.mark.parametrize("tab", ["TBT Tracking", "TBT_Tracking", "tbt-tracking"])
-def test_a_hand_row_under_date_on_the_tbt_tracking_tab_however_spelt_is_recorded(
+def test_a_hand_row_under_date_on_a_tbt_tracking_tab_esp_does_not_record_on_is_said(
     tracker: Path, tmp_path: Path, tab: str
 ) -> None:
-    """The sheet named TBT Tracking holds recorded proofs under its Date, spelt with an
-    underscore or a dash too, whichever sheet esp records on."""
-    dated_book(
+    """A tab named TBT Tracking (esp's own name for the sheet it creates) that esp does not
+    record on — the rows go to 'Log', first — is like any other tab: its row under a plain
+    'Date' naming Devon's file is no proof recorded. The file is recorded again on 'Log',
+    and esp names the row."""
+    sheet = dated_book(
         tmp_path / "TBT Tracking Sheet.xlsx",
         [("Log", ["Agent", "Class", "File", "Received"], []), (tab, DATED, [DEVON_BY_HAND])],
     )
     later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
-    data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
+    res = proofs(tracker, later, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["already_recorded"] == [], data
+    (proof,) = data["recorded"]
+    assert proof["tracking_tab"] == "Log", proof
+    assert f"'{tab}'!A2" in proof["date_warning"] or f"{tab}!A2" in proof["date_warning"], proof
+    assert [r[0] for r in book_rows(sheet)["Log"][1:]] == ["Devon Price"]
+
+
+@pytest.mark.parametrize("args", [(), ("--tracking-tab", "TBT Tracking")])
+def test_a_hand_row_under_date_on_the_tbt_tracking_tab_esp_records_on_is_a_proof(
+    tracker: Path, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """The tab named TBT Tracking is the one esp records on (first, or named): its rows
+    under 'Date' are recorded proofs, as on any sheet esp records on."""
+    log = ("Log", ["Agent", "Class", "File", "Received"], [])
+    tabs = [("TBT Tracking", DATED, [DEVON_BY_HAND]), log]
+    dated_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs if not args else tabs[::-1])
+    later = proof_folder(tmp_path / "later", {"Devon Price TBT.pdf": pdf("Devon Price")})
+    data = json.loads(proofs(tracker, later, "-n", "-f", "json", *args).stdout)
     assert [(p["file"], p["tracking_tab"]) for p in data["already_recorded"]] == [
-        ("Devon Price TBT.pdf", tab)
+        ("Devon Price TBT.pdf", "TBT Tracking")
     ], data
 
 
@@ -401,3 +423,140 @@ def test_an_empty_received_giving_way_to_a_filled_date_is_said_when_nothing_is_n
         said = " ".join(res.stderr.split())
         assert "'Received' is empty in every row" in said, said
         assert said.count("is empty in every row") == 1, said
+
+
+# ------------------------------------------------------------------ a class's hidden tab
+
+
+@pytest.mark.parametrize("log", [False, True])
+def test_a_classs_hidden_tab_gets_its_rows_and_is_said_hidden(
+    tracker: Path, tmp_path: Path, log: bool
+) -> None:
+    """Class AET-2's own tab is hidden (right-click > Hide in Excel): it is still its tab,
+    never 'no tab of its own'. Its proof rows go there, and esp says the tab is hidden
+    and how to see it; the other class's rows go to its visible tab as ever."""
+    tabs = [("AET-1", [], "visible"), ("AET-2", [], "hidden")]
+    if log:
+        tabs.append(("Log", [], "visible"))
+    sheet = tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs)
+    res = proofs(tracker, devon_and_omar(tmp_path), "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert tabs_of(json.loads(res.stdout)) == {"Devon Price": "AET-1", "Omar Haddad": "AET-2"}
+    after = book_rows(sheet)
+    assert [r[0] for r in after["AET-2"][1:]] == ["Omar Haddad"], after
+    said = " ".join(res.stderr.split())
+    assert "no tab of its own" not in said, said
+    assert "sheet 'AET-2'" in said and "is hidden" in said and "Unhide" in said, said
+    assert said.count("is hidden") == 1, said
+    assert openpyxl.load_workbook(sheet)["AET-2"].sheet_state == "hidden"
+
+
+def test_a_classs_very_hidden_tab_is_said_and_its_rows_go_to_a_visible_sheet(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """Class AET-2's tab is very hidden (Excel's Unhide does not list it): esp never
+    writes where the team cannot see. The rows go to the visible sheet that is no class's,
+    and esp names the very hidden tab and how to show it — not 'no tab of its own'."""
+    tabs = [("AET-1", [], "visible"), ("AET-2", [], "veryHidden"), ("Log", [], "visible")]
+    sheet = tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs)
+    res = proofs(tracker, devon_and_omar(tmp_path), "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert tabs_of(json.loads(res.stdout)) == {"Devon Price": "AET-1", "Omar Haddad": "Log"}
+    assert book_rows(sheet)["AET-2"][1:] == []
+    said = " ".join(res.stderr.split())
+    assert "no tab of its own" not in said, said
+    assert "class 'AET-2'" in said and "tab 'AET-2' is very hidden" in said, said
+    assert "sheet 'Log'" in said, said
+
+
+def test_a_classs_very_hidden_tab_with_no_other_sheet_for_it_is_refused_naming_it(
+    tracker: Path, tmp_path: Path
+) -> None:
+    tabs = [("AET-1", [], "visible"), ("AET-2", [], "veryHidden")]
+    sheet = tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs)
+    before = sheet.read_bytes()
+    res = proofs(tracker, devon_and_omar(tmp_path))
+    assert res.exit_code == ExitCode.USAGE, res.output
+    said = " ".join(res.stderr.split())
+    assert "no tab of its own" not in said, said
+    assert "class 'AET-2'" in said and "tab 'AET-2' is very hidden" in said, said
+    assert sheet.read_bytes() == before
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_tracking_tab_naming_a_hidden_sheet_is_said_or_refused(
+    tracker: Path, tmp_path: Path, state: str
+) -> None:
+    """--tracking-tab names a hidden sheet: the rows go there, said hidden with how to see
+    it; a very hidden one (Excel's Unhide does not list it) is refused, nothing written."""
+    tabs = [("December", [], "visible"), ("Archive", [], state)]
+    sheet = tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs)
+    before = sheet.read_bytes()
+    res = proofs(tracker, devon_and_omar(tmp_path), "--tracking-tab", "Archive")
+    said = " ".join(res.stderr.split())
+    if state == "hidden":
+        assert res.exit_code == 0, res.output
+        assert [r[0] for r in book_rows(sheet)["Archive"][1:]] == ["Devon Price", "Omar Haddad"]
+        assert "sheet 'Archive'" in said and "is hidden" in said and "Unhide" in said, said
+    else:
+        assert res.exit_code == ExitCode.USAGE, res.output
+        assert "'Archive'" in said and "very hidden" in said, said
+        assert sheet.read_bytes() == before
+
+
+# ------------------------------------------------ a tab two classes can claim, refused
+
+
+@pytest.mark.parametrize("log", [False, True])
+@pytest.mark.parametrize(
+    ("classes", "tab"),
+    [
+        (("AET/1102", "AET 1102"), "AET-1102"),  # esp's name for one, spelt as the other
+        (("AET 1102", "AET/1102"), "AET-1102"),
+        (("AET/1102", "AET:1102"), "AET-1102"),  # esp's name for both
+        (("AET 1102", "AET_1102"), "AET-1102"),  # spelt as both
+    ],
+)
+def test_a_tab_two_classes_can_claim_is_refused_naming_both(
+    tracker: Path, tmp_path: Path, classes: tuple[str, str], tab: str, log: bool
+) -> None:
+    """Classes AET/1102 and AET 1102 both in the tracker: the tab 'AET-1102' is the name
+    esp gives AET/1102's tab and is spelt as AET 1102 too. esp never chooses: nothing is
+    written for either class (nor for any other), and the message names the tab and both
+    classes, with the fix."""
+    wb = openpyxl.load_workbook(tracker)
+    ws = wb["ESP Tracker"]
+    ws["A3"], ws["A5"] = classes  # Devon in the first, Kim in the second
+    wb.save(tracker)
+    tabs = [(tab, [], "visible")] + ([("Log", [], "visible")] if log else [])
+    sheet = tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs)
+    before = sheet.read_bytes()
+    for who in ("Devon Price", "Kim Lee"):
+        later = proof_folder(tmp_path / who, {f"{who} TBT.pdf": pdf(who)})
+        res = proofs(tracker, later)
+        assert res.exit_code == ExitCode.USAGE, res.output
+        said = " ".join(res.stderr.split())
+        assert f"sheet '{tab}'" in said, said
+        assert f"class '{classes[0]}'" in said and f"class '{classes[1]}'" in said, said
+        assert "exact name" in said, said
+        assert sheet.read_bytes() == before
+
+
+def test_a_tab_named_exactly_as_a_class_is_that_classs_beside_one_spelt_as_it(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """Classes AET/1102 and AET 1102 with tabs 'AET 1102' and 'AET-1102': each class has
+    one it is named or esp names it as — the fix the refusal above gives works."""
+    wb = openpyxl.load_workbook(tracker)
+    ws = wb["ESP Tracker"]
+    ws["A3"], ws["A5"] = "AET/1102", "AET 1102"
+    wb.save(tracker)
+    tabs = [("AET-1102", [], "visible"), ("AET 1102", [], "visible")]
+    tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs)
+    later = proof_folder(
+        tmp_path / "later",
+        {"Devon Price TBT.pdf": pdf("Devon Price"), "Kim Lee TBT.pdf": pdf("Kim Lee")},
+    )
+    res = proofs(tracker, later, "-n", "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert tabs_of(json.loads(res.stdout)) == {"Devon Price": "AET-1102", "Kim Lee": "AET 1102"}

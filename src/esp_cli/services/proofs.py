@@ -370,6 +370,7 @@ class TrackingSheet:
     # The cells of those headers (of the one read too) in a column Excel hides -> its letter.
     hidden_headers: dict[str, str] = field(default_factory=dict)
     visible: bool = True
+    state: str = "visible"  # visible | hidden | veryHidden, as Excel keeps it
 
 
 @dataclass
@@ -456,22 +457,21 @@ def read_tracking(
 RECEIVED_SAID = frozenset({"date rec d", "date recd", "rec d", "recd", "date submitted"})
 
 
-def _holds_received(sheet: str, header: list[Any], columns: dict[str, int]) -> bool:
+def _holds_received(header: list[Any], columns: dict[str, int]) -> bool:
     """Whether the sheet's Received column holds the day a proof came, so a row typed by
     hand with a day there is a proof: a header that says so ('Received', 'Date Received');
-    a 'Date' on a sheet of recorded proofs — the one named TBT Tracking, or one with the
-    Recorded By or SHA-256 column esp writes beside it — where esp itself writes the day
-    received. A 'Date' on another sheet (a reminder tab: Agent | File | Date, the day the
-    reminder went out) is no day received — unless esp records proofs on that sheet
-    (`count_dated`)."""
+    a 'Date' on a sheet of recorded proofs — one with the Recorded By or SHA-256 column esp
+    writes beside it — where esp itself writes the day received. A 'Date' on another sheet
+    (a reminder tab: Agent | File | Date, the day the reminder went out) is no day received
+    — unless esp records proofs on that sheet (`count_dated`), whatever it is called: a tab
+    named TBT Tracking, as esp names the sheet it creates, is no other."""
     heard = columns.get("received")
     if heard is None:
         return False
     said = normalise_header(header[heard - 1])
     if "received" in said or said in RECEIVED_SAID:
         return True
-    records = "recorded_by" in columns or "sha256" in columns
-    return records or tab_key(sheet) == tab_key(TRACKING_SHEET)  # 'TBT_Tracking' too
+    return "recorded_by" in columns or "sha256" in columns
 
 
 def _read_sheet(
@@ -510,8 +510,8 @@ def _read_sheet(
             rows, last_col = _as_left(rows, r, left, last_col)
         columns, aside, emptied = _filled_first(columns, aside, rows[r:])
         found = TrackingSheet(info.name, r, columns, last_header, r, last_col)
-        found.visible = info.visible
-        received_said = _holds_received(info.name, line, columns)
+        found.visible, found.state = info.visible, info.state
+        received_said = _holds_received(line, columns)
         found.set_aside = [
             (
                 TRACKING_COLUMNS[key][0],
@@ -672,6 +672,13 @@ def named_tab(book: TrackingBook, tab: str, path: Path, source: str) -> Tracking
                 "tell which one is meant, and wrote nothing.",
                 fix=f"give the sheet with {source} spelt as its tab is.",
             )
+        if chosen and chosen[0].state == "veryHidden":
+            raise UsageError(
+                f"{path}: the sheet '{chosen[0].sheet}' given with {source} is very hidden "
+                "(Excel's Unhide does not list it); esp never writes where the team cannot "
+                "see, and wrote nothing.",
+                fix=f"show it: {SHOW_VERY_HIDDEN}; or give another sheet with {source}.",
+            )
         if chosen:
             return chosen[0]
     names = ", ".join(f"'{t.sheet}'" for t in book.sheets)
@@ -720,54 +727,148 @@ def _listed(tabs: Sequence[TrackingSheet]) -> str:
     return " and ".join(f"'{t.sheet}'" for t in tabs)
 
 
-def _own_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet | None:
-    """The visible sheet that is the tab of class `cls` (None: it has none), the best of:
-    the one named as the class (as it is, else in any capitals; a class longer than a tab
-    name can be, by its first 31 characters), the one named as esp names its tab
-    ('AET-1102' for AET/1102: class_tab_name), the one spelt as it with its separators
-    otherwise (tab_key: 'AET 1102', 'AET_1102') — each only when no other class is named
-    or spelt so too. Two tabs alike at the best are refused: esp never files a proof on a
-    tab it only guessed is the class's."""
-    visible = [t for t in book.sheets if t.visible]
+# What esp tells the team to do with a sheet hidden in Excel, or very hidden (set by a
+# macro: Excel's Unhide does not list it).
+UNHIDE = "right-click any sheet tab in Excel, choose Unhide, and pick it"
+SHOW_VERY_HIDDEN = (
+    "in Excel press Alt+F11, select the sheet under the workbook in the Project pane, and "
+    "set its Visible property to -1 - xlSheetVisible"
+)
+
+
+def _tab_level(book: TrackingBook, key: str) -> Callable[[TrackingSheet], int | None]:
+    """How a sheet is spelt as the class `key` (stripped, its spaces as one, in small
+    letters, as book.classes holds it): 2 named as it (in any capitals; a class longer
+    than a tab name can be, by its first 31 characters, unless another class has the same
+    first 31), 3 named as esp names its tab ('AET-1102' for AET/1102: class_tab_name), 4
+    spelt as it with its separators otherwise (tab_key: 'AET 1102', 'AET_1102'); None: not
+    spelt as it. A sheet named as another class is that one's, never this one's at 3 or 4."""
+    # A class longer than a tab name can be (Excel's 31 characters) has its tab cut short;
+    # two classes alike in their first 31 characters: the cut tab is neither's own.
+    cut = key[:MAX_SHEET_NAME].strip()
+    if any(c != key and c[:MAX_SHEET_NAME].strip() == cut for c in book.classes):
+        cut = key
+    others = [c for c in book.classes if c != key]
+    named = set(others) | {c[:MAX_SHEET_NAME].strip() for c in others}
+    safe = _name_key(class_tab_name(key))
+    mine = {k for k in {tab_key(key), tab_key(cut)} if k}
+
+    def level(t: TrackingSheet) -> int | None:
+        name = _name_key(t.sheet)
+        if name in (key, cut):
+            return 2
+        if name in named:
+            return None
+        if safe and name == safe:
+            return 3
+        return 4 if tab_key(t.sheet) in mine else None
+
+    return level
+
+
+def _best_spelt(
+    book: TrackingBook, key: str, tabs: Sequence[TrackingSheet], cls: str = ""
+) -> tuple[int, list[TrackingSheet]]:
+    """The sheets of `tabs` spelt best as the class `key` (`_tab_level`; 1: named exactly
+    as `cls` is typed), and how; (0, []) when none is."""
+    level = _tab_level(book, key)
+    found = [(1 if cls and t.sheet.strip() == cls.strip() else level(t), t) for t in tabs]
+    spelt = [(lv, t) for lv, t in found if lv is not None]
+    if not spelt:
+        return 0, []
+    best = min(lv for lv, _ in spelt)
+    return best, [t for lv, t in spelt if lv == best]
+
+
+def _class_typed(book: TrackingBook, key: str) -> str:
+    """A class as the tracker spells it (`key`: as book.classes holds it)."""
+    return next((" ".join(r.cls.split()) for r in book.agents if _name_key(r.cls) == key), key)
+
+
+def _own_tab(
+    book: TrackingBook, cls: str, path: Path, tabs: Sequence[TrackingSheet] | None = None
+) -> TrackingSheet | None:
+    """The sheet of `tabs` (else the visible ones) that is the tab of class `cls` (None: it
+    has none), the best of: the one named as the class (as it is, else in any capitals; a
+    class longer than a tab name can be, by its first 31 characters), the one named as esp
+    names its tab ('AET-1102' for AET/1102: class_tab_name), the one spelt as it with its
+    separators otherwise (tab_key: 'AET 1102', 'AET_1102') — never one named as another
+    class. Refused: two tabs alike at the best; a tab named as esp names the class's or
+    spelt as it that is just as much another class's (AET/1102 and AET 1102 both in the
+    tracker, and 'AET-1102', neither named exactly) — esp never files a proof on a tab it
+    only guessed is the class's."""
+    tabs = [t for t in book.sheets if t.visible] if tabs is None else tabs
     key = _name_key(cls)
     if not key:
         return None
-    # A class longer than a tab name can be (Excel's 31 characters) has its tab cut short.
-    cut = key[:MAX_SHEET_NAME].strip()
-    # Two classes alike in their first 31 characters: the cut tab is neither's own.
-    if any(c != key and c[:MAX_SHEET_NAME].strip() == cut for c in book.classes):
-        cut = key
-    # A tab named as another class, or spelt as another class too (AET/1102 and AET 1102
-    # both in the tracker: 'AET_1102'), is not this one's.
-    others = [c for c in book.classes if c != key]
-    theirs = set().union(*(_class_keys(c) for c in others))
-    named = set(others) | {c[:MAX_SHEET_NAME].strip() for c in others}
-    safe = _name_key(class_tab_name(cls))
-    if any(_name_key(class_tab_name(c)) == safe for c in others):
-        safe = ""
-    mine = {k for k in {tab_key(key), tab_key(cut)} if k}
+    best, spelt = _best_spelt(book, key, tabs, cls)
+    if len(spelt) > 1:
+        raise UsageError(
+            f"{path}: esp cannot tell which sheet class '{cls.strip()}' proof rows go to: "
+            f"the sheets {_listed(spelt)} are both spelt as it; nothing was written.",
+            fix="rename the one that is not its tab in Excel, or give the sheet with "
+            "--tracking-tab (or [tracker] tbt_tracking_tab).",
+        )
+    if not spelt:
+        return None
+    tab = spelt[0]
+    if best >= 3:
+        rivals = [
+            c
+            for c in sorted(book.classes)
+            if c != key and any(tab is t for t in _best_spelt(book, c, tabs)[1])
+        ]
+        if rivals:
+            raise _claimed_by_two(book, tab, [cls, *(_class_typed(book, c) for c in rivals)], path)
+    return tab
 
-    def free(t: TrackingSheet) -> bool:
-        return tab_key(t.sheet) not in theirs and _name_key(t.sheet) not in named
 
-    tiers = [
-        [t for t in visible if t.sheet.strip() == cls.strip()],
-        [t for t in visible if _name_key(t.sheet) in (key, cut)],
-        # esp's own name for its tab: what esp tells the team to add is the class's.
-        [t for t in visible if safe and _name_key(t.sheet) in {safe} - named],
-        [t for t in visible if tab_key(t.sheet) in mine and free(t)],
-    ]
-    for spelt in tiers:
-        if len(spelt) > 1:
-            raise UsageError(
-                f"{path}: esp cannot tell which sheet class '{cls.strip()}' proof rows go to: "
-                f"the sheets {_listed(spelt)} are both spelt as it; nothing was written.",
-                fix="rename the one that is not its tab in Excel, or give the sheet with "
-                "--tracking-tab (or [tracker] tbt_tracking_tab).",
+def _claimed_by_two(
+    book: TrackingBook, tab: TrackingSheet, classes: Sequence[str], path: Path
+) -> UsageError:
+    """The refusal of a tab two classes (or more) can claim alike: named as esp names one's
+    tab and spelt as the other ('AET-1102' of AET/1102 and AET 1102), or so for both."""
+    listed = " and ".join(f"class '{c.strip()}'" for c in classes)
+    exact = [c.strip() for c in classes if class_tab_name(c) == " ".join(c.split())]
+    inexact = [c.strip() for c in classes if c.strip() not in exact]
+    if exact:
+        names = " or ".join(f"'{c}'" for c in exact)
+        fix = f"rename the tab in Excel to the exact name of the class it belongs to ({names})"
+        if inexact:
+            # Excel takes no tab named as AET/1102: it keeps 'AET-1102' once AET 1102
+            # has a tab of its exact name.
+            theirs = " or ".join(f"'{c}'" for c in inexact)
+            fix += (
+                f"; if it is the tab of class {theirs} (no tab can be named exactly so), keep "
+                f"it and add a tab named {names} for the other class"
             )
-        if spelt:
-            return spelt[0]
-    return None
+        fix += "; or give the sheet with --tracking-tab"
+    else:
+        fix = (
+            "no tab can have either class's exact name (Excel refuses its characters): give "
+            "the sheet with --tracking-tab, with only that class's proofs in the folder"
+        )
+    which = "either" if len(classes) == 2 else "any of them"
+    return UsageError(
+        f"{path}: sheet '{tab.sheet}' is spelt as {listed} alike; esp cannot tell whose tab "
+        f"it is, and wrote nothing for {which}.",
+        fix=fix + ".",
+    )
+
+
+def _hidden_own_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet | None:
+    """Class `cls`'s own tab among the sheets hidden in Excel (not very hidden), when it has
+    no visible one: esp records on it, saying it is hidden."""
+    return _own_tab(book, cls, path, [t for t in book.sheets if t.state == "hidden"])
+
+
+def _very_hidden_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet | None:
+    """Class `cls`'s own tab among the very hidden sheets (Excel's Unhide does not list
+    them): esp never writes on it, and says so."""
+    try:
+        return _own_tab(book, cls, path, [t for t in book.sheets if t.state == "veryHidden"])
+    except UsageError:
+        return None  # two alike: neither is written on anyway
 
 
 def _class_tab(book: TrackingBook, tab: TrackingSheet) -> bool:
@@ -782,11 +883,13 @@ def _class_tab(book: TrackingBook, tab: TrackingSheet) -> bool:
 def tracking_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet:
     """The sheet a new proof row of an agent of class `cls` goes to when none is named: the
     visible sheet that is the class's own tab (`_own_tab`: named or spelt as the class; a
-    sheet per class), else the first visible sheet with the headers in tab order that is
-    no class's tab. Nothing is guessed from what the sheets hold; with every such sheet
+    sheet per class), else its own tab hidden in Excel (said where it is written: the team
+    can unhide it), else the first visible sheet with the headers in tab order that is no
+    class's tab — a very hidden own tab (Excel's Unhide does not list it) is never written
+    on, and said. Nothing is guessed from what the sheets hold; with every such sheet
     hidden, esp refuses, naming them."""
     visible = [t for t in book.sheets if t.visible]
-    own = _own_tab(book, cls, path)
+    own = _own_tab(book, cls, path) or _hidden_own_tab(book, cls, path)
     if own is not None:
         return own
     key = cls.strip().casefold()
@@ -797,6 +900,16 @@ def tracking_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet:
         return free[0]
     if key and visible:
         names = ", ".join(f"'{t.sheet}'" for t in visible)
+        very = _very_hidden_tab(book, cls, path)
+        if very is not None:
+            raise UsageError(
+                f"{path}: esp cannot tell which sheet class '{cls.strip()}' proof rows go to: "
+                f"its tab '{very.sheet}' is very hidden (Excel's Unhide does not list it) and "
+                f"esp never writes where the team cannot see, and every visible sheet is "
+                f"another class's ({names}); nothing was written.",
+                fix=f"show '{very.sheet}': {SHOW_VERY_HIDDEN}; or give the sheet with "
+                "--tracking-tab (or [tracker] tbt_tracking_tab).",
+            )
         raise UsageError(
             f"{path}: esp cannot tell which sheet class '{cls.strip()}' proof rows go to: it "
             f"has no tab of its own, and every visible sheet is another class's ({names}); "
@@ -816,23 +929,51 @@ def tracking_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet:
 def no_own_tab(
     book: TrackingBook, placed: Sequence[tuple[Proof, TrackingSheet]], path: Path, dry_run: bool
 ) -> list[str]:
-    """What to say of the classes whose proofs go to a sheet that is not their own tab in a
-    workbook kept with a sheet per class (some visible sheet is a class's tab): one line
-    each, naming the class and the sheet."""
-    if not any(t.visible and _class_tab(book, t) for t in book.sheets):
-        return []
+    """What to say of the classes whose proofs go to a sheet that is not their own tab: in
+    a workbook kept with a sheet per class (some visible sheet is a class's tab), that the
+    class has none; whatever the workbook, that its tab is very hidden — one line each,
+    naming the class and the sheet."""
+    per_class = any(t.visible and _class_tab(book, t) for t in book.sheets)
     said: dict[str, str] = {}
+    go = "would go" if dry_run else "go"
     for proof, tab in placed:
         cls = " ".join(proof.agent.cls.split())
-        if not cls or cls in said or _own_tab(book, cls, path) is tab:
+        if not cls or cls in said:
             continue
-        go = "would go" if dry_run else "go"
-        said[cls] = (
-            f"{path.name}: class '{cls}' has no tab of its own among its sheets per class; its "
-            f"proof rows {go} to sheet '{tab.sheet}'. Add a tab named '{class_tab_name(cls)}' "
-            "in Excel for them, or give the sheet with --tracking-tab."
-        )
+        own = _own_tab(book, cls, path) or _hidden_own_tab(book, cls, path)
+        if own is tab:
+            continue
+        very = _very_hidden_tab(book, cls, path)
+        if very is not None:
+            said[cls] = (
+                f"{path.name}: class '{cls}': its tab '{very.sheet}' is very hidden (Excel's "
+                "Unhide does not list it), and esp never writes where the team cannot see; its "
+                f"proof rows {go} to sheet '{tab.sheet}'. To have them on '{very.sheet}', "
+                f"{SHOW_VERY_HIDDEN}."
+            )
+        elif per_class:
+            said[cls] = (
+                f"{path.name}: class '{cls}' has no tab of its own among its sheets per class; "
+                f"its proof rows {go} to sheet '{tab.sheet}'. Add a tab named "
+                f"'{class_tab_name(cls)}' in Excel for them, or give the sheet with "
+                "--tracking-tab."
+            )
     return list(said.values())
+
+
+def hidden_tabs(
+    targets: Sequence[TrackingSheet], path: Path, dry_run: bool, source: str | None
+) -> list[str]:
+    """What to say of the sheets hidden in Excel that new proof rows go to (a class's own
+    tab, or the one named with `source`): one line each, with how to see them."""
+    go = "would go" if dry_run else "go"
+    given = f" (given with {source})" if source else ""
+    return [
+        f"{path.name}: sheet '{t.sheet}'{given} is hidden in Excel; its new proof rows {go} "
+        f"there. To see them, {UNHIDE}."
+        for t in targets
+        if t.state == "hidden"
+    ]
 
 
 def _as_left(
@@ -1051,6 +1192,8 @@ def _recorded_words(sheet: TrackingBook, digest: str, agent: AgentRef) -> str | 
     if namesake:
         who += f" of class {' '.join(cls.split())}"  # the other agent of her name
     name = agent.name or agent.agent_id
+    # Her namesake's file: which of the two to ask.
+    ask = f"{name} of class {' '.join(agent.cls.split())}" if namesake and agent.cls else name
     maybe = ""
     if same_person(recorded, agent.name) and not namesake:
         of = f" of class {' '.join(cls.split())}" if cls.strip() else ""
@@ -1059,7 +1202,7 @@ def _recorded_words(sheet: TrackingBook, digest: str, agent: AgentRef) -> str | 
             "the tracker has it there and run esp tbt proofs again)"
         )
     return (
-        f"the same file was recorded for {who}{on}{where}: not {name}'s own proof; ask {name} "
+        f"the same file was recorded for {who}{on}{where}: not {name}'s own proof; ask {ask} "
         f"for it{maybe}"
     )
 
@@ -1272,6 +1415,9 @@ class Incoming:
     sent_by: str = ""  # the address of who sent it on the sender's behalf, if another
     sent: datetime | None = None  # when that e-mail was sent
     saved: bool = True  # the file is in the folder already
+    # An attachment the folder holds already, byte for byte, under its name (esp saved it
+    # on an earlier run): that file, unless it came as another agent's.
+    in_folder: bool = False
     # When it came in an e-mail attached to that one: that e-mail's name, and who forwarded
     # it (the outer e-mail's sender); the sender above is that attached e-mail's.
     via: str = ""
@@ -1339,12 +1485,15 @@ def _from_mail(
         try:
             if file_name_length(attached.name) > MAX_FILE_NAME:  # as this system counts
                 raise OSError(errno.ENAMETOOLONG, "File name too long")
+            in_folder = False
             if there.exists():
-                if there.is_file() and there.read_bytes() == attached.data:
-                    continue  # saved by an earlier run: the file in the folder is the proof
-                why = f"a different '{attached.name}' is already in the folder; {NEVER_OVER}"
-                rejected.append(Rejected(attached.name, why, mail=path.name))
-                continue
+                # Saved by an earlier run: the file in the folder is the proof, and this
+                # copy is dropped (`_without_folder_copies`) unless it came as another's.
+                in_folder = there.is_file() and there.read_bytes() == attached.data
+                if not in_folder:
+                    why = f"a different '{attached.name}' is already in the folder; {NEVER_OVER}"
+                    rejected.append(Rejected(attached.name, why, mail=path.name))
+                    continue
         except OSError as exc:  # a name no file can have (too long), on any system
             why = (
                 f"badly named: no file can have this name ({exc.strerror or exc}); "
@@ -1400,7 +1549,8 @@ def _from_mail(
                 sender_name=(attached if own else found).sender_name,
                 sent_by=(attached if own else found).sent_by,
                 sent=sent,
-                saved=False,
+                saved=in_folder,
+                in_folder=in_folder,
                 via=attached.via[at - 1] if own else "",
                 forwarded_by=next((hop.who for hop in forwards if hop.who), ""),
                 forwarded=_forwarded(attached, forwards, tz) if own else None,
@@ -1656,6 +1806,7 @@ def check_files(
     one agent's are one proof). Each is dated as `dated` says
     (`today`: the latest day a proof can have come)."""
     rows = list(table.rows())
+    incoming = _without_folder_copies(incoming, rows, table, sheet)
     good: list[Proof] = []
     rejected: list[Rejected] = []
     seen: dict[str, str] = {}
@@ -1773,6 +1924,32 @@ def check_files(
         if not item.saved:
             to_save[item.name] = item
     return good, rejected, to_save
+
+
+def _without_folder_copies(
+    incoming: Sequence[Incoming], rows: Sequence[Row], table: Table, sheet: TrackingBook | None
+) -> list[Incoming]:
+    """The proofs to check, but the attachments the folder holds already, byte for byte,
+    under their name (esp saved them on an earlier run): the file in the folder is the
+    proof. One that came as another agent's than that file is — a namesake's e-mail, from
+    her own address, with the file recorded for her namesake (their names make one file
+    name) — is kept, to be refused for whose file it is: her e-mail is named."""
+
+    def agent(item: Incoming) -> Row | None:
+        digest = hashlib.sha256(item.data).hexdigest()
+        told = (_address_agent(item, rows), _recorded_agent(sheet, digest, rows))
+        return _named(item.name, rows, table.path.name, tuple(h for h in told if h))[0]
+
+    kept: list[Incoming] = []
+    for item in incoming:
+        if item.in_folder:
+            key = item.name.casefold()
+            there = next((o for o in incoming if o.mail is None and o.name.casefold() == key), None)
+            mine, its = agent(item), agent(there) if there is not None else None
+            if mine is None or its is None or _row_key(mine) == _row_key(its):
+                continue
+        kept.append(item)
+    return kept
 
 
 def _own_copies(
@@ -2225,6 +2402,10 @@ def record_proofs(
                     except UsageError:
                         pass
                 into, several = [t.sheet for t in book.sheets if t.sheet in targets], shown
+                getting = [target for target, proofs in targets.values() if proofs]
+                given_by = tab_source if named else None
+                for line in hidden_tabs(getting, sheet_path, dry_run, given_by):
+                    log.warning("%s", line)
                 for target, proofs in targets.values():
                     _plan_tracking(sheet_s.plan, target, proofs, writer)
                 sheet_s.plan.check_new_columns()  # before the attachments are saved
