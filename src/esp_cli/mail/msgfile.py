@@ -42,6 +42,7 @@ from esp_cli.mail.selfreports import (
     UnreadableMail,
     automatic,
     decode_text,
+    display_people,
     display_recipients,
     forwarded_report,
     html_to_text,
@@ -84,6 +85,7 @@ SENDER_NAME = 0x0C1A
 SENDER_ADDRTYPE = 0x0C1E
 SENDER_ADDRESS = 0x0C1F
 DELIVERY_TIME = 0x0E06
+DISPLAY_CC = 0x0E03
 DISPLAY_TO = 0x0E04
 BODY = 0x1000
 RTF_COMPRESSED = 0x1009
@@ -447,11 +449,13 @@ def _report(
         sender_email=by_addr.lower(),
         warning="; ".join(w for w in (undated, warnings(own, [] if own.text else names())) if w),
         sent=local_time(when, tz),
+        to=tuple(p for pid in (DISPLAY_TO, DISPLAY_CC) for p in display_people(props.text(pid))),
     )
     found, unread = attached(when)
     return forwarded_report(
         report,
         typed=bool(own.text),
+        untyped=subject_text(props.text(SUBJECT)),
         attached=found,
         body=_body(props, whole=True),
         unread=unread,
