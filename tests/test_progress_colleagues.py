@@ -286,6 +286,41 @@ def test_a_notice_forwarded_as_an_attachment_is_her_report_as_inline(
     ]
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_an_automatic_notice_forwarded_as_an_attachment_is_her_report(
+    tracker: Path, folder: Path, layout: str
+) -> None:
+    """The Learning Hub's notice is marked as sent by an automatic process (Auto-Submitted:
+    auto-generated): attached, it is still the notice sent to her, not an e-mail esp cannot
+    read."""
+    inner = _message("Learning Hub <noreply@learninghub.x.com>", "You completed TBT 5", "Done.")
+    inner["Auto-Submitted"] = "auto-generated"
+    name, data = _forward_attaching(inner, layout)
+    (folder / name).write_bytes(data)
+    got = run(tracker, folder)
+    assert got["unmatched"] == []
+    assert [i["note"] for i in got["imported"]] == [
+        "11/24/2026 - Xavier Dunn - You completed TBT 5"
+    ]
+    assert [p["problem"] for p in got["problems"]] == [
+        "nothing of her own is typed in it, only the e-mail it forwards attached, one Learning "
+        "Hub (noreply@learninghub.x.com) sent on 11/24/2026: read as her report of the day; if "
+        "more of hers is in that e-mail, add it with esp note add"
+    ]
+
+
+def test_an_automatic_reply_forwarded_as_an_attachment_is_still_no_report(
+    tracker: Path, folder: Path
+) -> None:
+    """An out-of-office reply (Auto-Submitted: auto-replied) attached is no notice of hers."""
+    inner = _message("Jordan Reyes <jordan.reyes@x.com>", "Automatic reply: ESP", "I am out.")
+    inner["Auto-Submitted"] = "auto-replied"
+    name, data = _forward_attaching(inner, "eml")
+    (folder / name).write_bytes(data)
+    reason = _refused(run(tracker, folder))
+    assert "whose attached e-mail esp cannot read" in reason, reason
+
+
 @pytest.mark.parametrize("typed", ["FYI", "See below", "Thanks!"])
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_a_courtesy_word_above_an_attached_notice_is_no_note(

@@ -159,12 +159,16 @@ _CALENDAR_WORDS = {
 _METHOD_LINE = re.compile(r"^METHOD:(\w+)", re.MULTILINE)
 
 
-def automatic(header: Callable[[str], str | None], subject: str) -> NotAReport | None:
+def automatic(
+    header: Callable[[str], str | None], subject: str, *, attached: bool = False
+) -> NotAReport | None:
     """Why a message's headers (`header(name)` -> its value or None) show that no person
     wrote it, or None: RFC 3834's Auto-Submitted (anything but `no`), the de-facto
     X-Autoreply, X-Autorespond and `Precedence: auto_reply`, a delivery or read report, or a
     subject only a mail system writes (an automatic reply's, a read receipt's, a recall's,
-    a delivery report's, a meeting response's)."""
+    a delivery report's, a meeting response's). An e-mail `attached` to the one read (she
+    forwards it) that an automatic process sent (`Auto-Submitted: auto-generated`: the
+    Learning Hub's notice) is read: whose it is, whose_quote says."""
     kind = (header("Content-Type") or "").split(";")[0].strip().casefold()
     report_type = re.search(r"report-type=\"?([\w-]+)", header("Content-Type") or "", re.I)
     if kind in ("multipart/report", "message/delivery-status"):
@@ -174,7 +178,8 @@ def automatic(header: Callable[[str], str | None], subject: str) -> NotAReport |
             "delivery report", f"delivery report ({kind}): a message that could not be delivered"
         )
     auto = (header("Auto-Submitted") or "").strip()
-    if auto and auto.split(";")[0].strip().casefold() != "no":
+    auto_kind = auto.split(";")[0].strip().casefold()
+    if auto and auto_kind != "no" and not (attached and auto_kind == "auto-generated"):
         return NotAReport("automatic reply", f"automatic reply (Auto-Submitted: {auto})")
     for name in ("X-Autoreply", "X-Autorespond"):
         if (value := header(name)) is not None:
@@ -1193,13 +1198,15 @@ def parse_email(
     *,
     read_file: ReadFile | None = None,
     agents: KnownAgents | None = None,
+    attached: bool = False,
 ) -> SelfReport:
     """Raises UnreadableMail (a ValueError) when the message has no usable date or sender,
     NotAReport when no person wrote it. A forward with nothing typed in it is read as
     forwarded_report says: the e-mails attached to it as messages, and as saved files when
     `read_file` reads them. `agents`: the tracker's, to tell whose a quoted message is
-    (whose_quote); None reads without them."""
-    return _report_of(read_message(data), source, tz, read_file, agents=agents)
+    (whose_quote); None reads without them. `attached`: a file attached to the e-mail read
+    (automatic)."""
+    return _report_of(read_message(data), source, tz, read_file, agents=agents, inner=attached)
 
 
 def _report_of(
@@ -1210,16 +1217,18 @@ def _report_of(
     forwarded: datetime | None = None,
     *,
     agents: KnownAgents | None = None,
+    inner: bool = False,
 ) -> SelfReport:
-    """The report of a message (parse_email), or of one attached to it: one with no date
-    is of the day the forward carrying it was sent (`forwarded`), said."""
+    """The report of a message (parse_email), or of one attached to another (`inner`, as
+    automatic reads it): one with no date is of the day the forward carrying it was sent
+    (`forwarded`), said."""
     subject = subject_of(msg)
 
     def header(name: str) -> str | None:
         value = msg.get(name)
         return None if value is None else str(value)
 
-    skipped = automatic(header, subject) or _meeting(msg)
+    skipped = automatic(header, subject, attached=inner) or _meeting(msg)
     if skipped is not None:
         raise skipped
     sealed = msg.get_content_type()
@@ -1371,7 +1380,11 @@ def _attached_reports(
                 elif sub.is_multipart() and isinstance(got := sub.get_payload(0), Message):
                     inner = got
                 if isinstance(inner, EmailMessage):
-                    out.append(_report_of(inner, source, tz, read_file, forwarded, agents=agents))
+                    out.append(
+                        _report_of(
+                            inner, source, tz, read_file, forwarded, agents=agents, inner=True
+                        )
+                    )
             elif sub.is_multipart():
                 found, missed = _attached_reports(
                     sub, source, tz, read_file, forwarded, agents=agents
