@@ -607,6 +607,40 @@ def test_an_agents_reports_of_one_day_are_written_in_the_order_sent(
     ]
 
 
+@pytest.mark.parametrize("named", ["nope.eml", "nofolder", "zero.msg", "notes.txt"])
+def test_a_file_named_that_cannot_be_imported_is_said_before_a_damaged_tracker(
+    files: dict[str, Path], tmp_path: Path, named: str
+) -> None:
+    """What the user can fix first: the file she named (missing, empty, of no report's
+    kind), not the tracker, which is never read."""
+    (tmp_path / "zero.msg").write_bytes(b"")
+    (tmp_path / "notes.txt").write_text("not an e-mail", encoding="utf-8")
+    files["tracker"].write_bytes(b"PK\x03\x04 not a workbook")
+    good = files["mails"] / "devon.eml"
+    res = run("progress", "import", str(good), str(tmp_path / named), "-t", str(files["tracker"]))
+    assert res.exit_code == 3, res.output
+    assert f"{tmp_path / named}: " in res.stderr, res.stderr
+    assert "damaged" not in res.stderr, res.stderr
+
+
+def test_several_files_named_that_cannot_be_imported_are_said_at_once_before_the_tracker(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    zero = tmp_path / "zero.msg"
+    zero.write_bytes(b"")
+    notmail = tmp_path / "notmail.eml"
+    notmail.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
+    files["tracker"].write_bytes(b"PK\x03\x04 not a workbook")
+    res = run("progress", "import", str(zero), str(notmail), str(tmp_path / "nope.eml"),
+              "-t", str(files["tracker"]))  # fmt: skip
+    assert res.exit_code == 3, res.output
+    assert "3 of the files named cannot be imported" in res.stderr, res.stderr
+    for path, why in ((zero, "an empty file"), (notmail, "not an e-mail"),
+                      (tmp_path / "nope.eml", "no such file")):  # fmt: skip
+        assert f"{path}: {why}" in res.stderr, res.stderr
+    assert "damaged" not in res.stderr, res.stderr
+
+
 def test_every_unreadable_file_named_on_the_command_line_is_named_at_once(
     files: dict[str, Path], tmp_path: Path
 ) -> None:

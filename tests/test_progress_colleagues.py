@@ -210,6 +210,185 @@ def test_a_message_a_colleague_sent_to_her_is_still_the_colleagues(
     assert "it quotes a report Kayla Brook (kayla.brook@x.com) sent " in reason, reason
 
 
+# ------------------------------------------------ a notice forwarded as an attachment
+
+CLOSED = "Your Citrix access is restored. Ticket INC-12 closed."
+NOTICE_DATE = "Tue, 24 Nov 2026 15:12:00 +0000"  # 10:12 AM in New York
+
+
+def _message(
+    sender: str, subject: str, text: str, *, to: str = XAVIER, cc: str = ""
+) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = to
+    if cc:
+        msg["Cc"] = cc
+    msg["Subject"] = subject
+    msg["Date"] = NOTICE_DATE
+    msg.set_content(text)
+    return msg
+
+
+def _forward_attaching(inner: EmailMessage, layout: str, typed: str = "") -> tuple[str, bytes]:
+    """Xavier's forward of `inner` as an attachment, `typed` in it: attached as a message
+    (.eml), embedded in an Outlook message (.msg), or attached as a saved .msg file."""
+    fw = _mail(f"FW: {inner['Subject']}", typed)
+    if layout == "eml":
+        fw.add_attachment(inner)
+        return "fw.eml", fw.as_bytes()
+    if layout == "msg":
+        outer = MapiMessage.from_email_message(fw)
+        outer.add_embedded_message_attachment(
+            MapiMessage.from_email_message(inner), filename=str(inner["Subject"])
+        )
+        return "fw.msg", outer.to_bytes()
+    fw.add_attachment(
+        MapiMessage.from_email_message(inner).to_bytes(),
+        maintype="application", subtype="vnd.ms-outlook", filename="notice.msg",
+    )  # fmt: skip
+    return "fw.eml", fw.as_bytes()
+
+
+LAYOUTS = ["eml", "msg", "saved msg"]
+
+
+@pytest.mark.parametrize(
+    ("sender", "to", "cc", "shown"),
+    [
+        ("SPOC Team <spoc.team@x.com>", XAVIER, "", "SPOC Team (spoc.team@x.com)"),
+        # Sent to a list, she copied: her own Cc makes it hers.
+        ("SPOC Team <spoc.team@x.com>", "ESP Agents <esp.agents@x.com>", XAVIER,
+         "SPOC Team (spoc.team@x.com)"),
+        ("Learning Hub <learninghub@x.com>", f"{XAVIER}, Rebecca Stone <rebecca.stone@x.com>",
+         "", "Learning Hub (learninghub@x.com)"),
+        ("Learning Hub <noreply@learninghub.x.com>", XAVIER, "",
+         "Learning Hub (noreply@learninghub.x.com)"),
+        ("SPOC Team <spoc.team@helpdesk-partner.com>", XAVIER, "",
+         "SPOC Team (spoc.team@helpdesk-partner.com)"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_notice_forwarded_as_an_attachment_is_her_report_as_inline(
+    tracker: Path, folder: Path, sender: str, to: str, cc: str, shown: str, layout: str
+) -> None:
+    """The attached notice is told as the same notice quoted inline is: by its own sender
+    and the people it was sent to."""
+    name, data = _forward_attaching(_message(sender, "Your ticket", CLOSED, to=to, cc=cc), layout)
+    (folder / name).write_bytes(data)
+    got = run(tracker, folder)
+    assert got["unmatched"] == []
+    assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]
+    assert [p["problem"] for p in got["problems"]] == [
+        f"nothing of her own is typed in it, only the e-mail it forwards attached, one {shown} "
+        "sent on 11/24/2026: read as her report of the day; if more of hers is in that e-mail, "
+        "add it with esp note add"
+    ]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_an_automatic_notice_forwarded_as_an_attachment_is_her_report(
+    tracker: Path, folder: Path, layout: str
+) -> None:
+    """The Learning Hub's notice is marked as sent by an automatic process (Auto-Submitted:
+    auto-generated): attached, it is still the notice sent to her, not an e-mail esp cannot
+    read."""
+    inner = _message("Learning Hub <noreply@learninghub.x.com>", "You completed TBT 5", "Done.")
+    inner["Auto-Submitted"] = "auto-generated"
+    name, data = _forward_attaching(inner, layout)
+    (folder / name).write_bytes(data)
+    got = run(tracker, folder)
+    assert got["unmatched"] == []
+    assert [i["note"] for i in got["imported"]] == [
+        "11/24/2026 - Xavier Dunn - You completed TBT 5"
+    ]
+    assert [p["problem"] for p in got["problems"]] == [
+        "nothing of her own is typed in it, only the e-mail it forwards attached, one Learning "
+        "Hub (noreply@learninghub.x.com) sent on 11/24/2026: read as her report of the day; if "
+        "more of hers is in that e-mail, add it with esp note add"
+    ]
+
+
+def test_an_automatic_reply_forwarded_as_an_attachment_is_still_no_report(
+    tracker: Path, folder: Path
+) -> None:
+    """An out-of-office reply (Auto-Submitted: auto-replied) attached is no notice of hers."""
+    inner = _message("Jordan Reyes <jordan.reyes@x.com>", "Automatic reply: ESP", "I am out.")
+    inner["Auto-Submitted"] = "auto-replied"
+    name, data = _forward_attaching(inner, "eml")
+    (folder / name).write_bytes(data)
+    reason = _refused(run(tracker, folder))
+    assert "whose attached e-mail esp cannot read" in reason, reason
+
+
+@pytest.mark.parametrize("typed", ["FYI", "See below", "Thanks!"])
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_courtesy_word_above_an_attached_notice_is_no_note(
+    tracker: Path, folder: Path, typed: str, layout: str
+) -> None:
+    inner = _message("SPOC Team <spoc.team@x.com>", "Your ticket", CLOSED)
+    name, data = _forward_attaching(inner, layout, typed)
+    (folder / name).write_bytes(data)
+    got = run(tracker, folder)
+    assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]
+    assert len(got["problems"]) == 1
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_her_words_above_an_attached_notice_are_her_report_and_nothing_is_carried(
+    tracker: Path, folder: Path, layout: str
+) -> None:
+    inner = _message("SPOC Team <spoc.team@x.com>", "Your ticket", CLOSED)
+    name, data = _forward_attaching(inner, layout, "Citrix fixed, did 3 more today")
+    (folder / name).write_bytes(data)
+    got = run(tracker, folder)
+    assert [i["note"] for i in got["imported"]] == [
+        "11/24/2026 - Xavier Dunn - Citrix fixed, did 3 more today"
+    ]
+    assert got["problems"] == []
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_team_mailboxs_message_to_someone_else_attached_is_still_another_persons(
+    tracker: Path, folder: Path, layout: str
+) -> None:
+    """Not sent to her: as inline, no notice of hers."""
+    inner = _message("SPOC Team <spoc.team@x.com>", "Your ticket", CLOSED, to=JORDAN)
+    name, data = _forward_attaching(inner, layout)
+    (folder / name).write_bytes(data)
+    reason = _refused(run(tracker, folder))
+    assert reason.startswith(
+        "a forward by Xavier Dunn with nothing typed in it, of another person's report: it "
+        "carries a report SPOC Team (spoc.team@x.com) sent on 11/24/2026"
+    ), reason
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_colleagues_report_sent_to_her_attached_is_still_the_colleagues(
+    tracker: Path, folder: Path, layout: str
+) -> None:
+    inner = _message("Kayla Brook <kayla.brook@x.com>", "ESP progress", "6/8 done")
+    name, data = _forward_attaching(inner, layout)
+    (folder / name).write_bytes(data)
+    reason = _refused(run(tracker, folder))
+    assert reason.startswith(
+        "a forward by Xavier Dunn with nothing typed in it, of another person's report: it "
+        "carries a report Kayla Brook (kayla.brook@x.com) sent on 11/24/2026"
+    ), reason
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_her_own_report_from_her_personal_address_attached_is_hers(
+    tracker: Path, folder: Path, layout: str
+) -> None:
+    inner = _message("Xavier Dunn <xdunn1990@gmail.com>", "ESP progress", "6/8 done", to=JORDAN)
+    name, data = _forward_attaching(inner, layout)
+    (folder / name).write_bytes(data)
+    got = run(tracker, folder)
+    assert got["unmatched"] == [] and got["problems"] == []
+    assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - 6/8 done"]
+
+
 # ------------------------------------------------------- a reply quoting a notice, said so
 
 
@@ -499,7 +678,7 @@ def test_a_client_persons_notice_near_an_agents_name_is_still_her_report(
     quoted = _notice(sender, "Your Citrix access is restored. Ticket INC-12 closed.")
     data = _import(tracker, folder, _mail("FW: Your ticket", "FYI" + quoted))
     assert data["unmatched"] == [], data["unmatched"]
-    assert [i["note"] for i in data["imported"]] == ["11/24/2026 - Xavier Dunn - FYI"]
+    assert [i["note"] for i in data["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]
 
 
 def test_her_own_report_from_her_personal_address_under_a_middle_initial_is_hers(

@@ -257,8 +257,22 @@ def test_her_pdf_sent_with_her_signature_alone_gets_one_warning(
         ("", LMS, "You completed TBT 5 - Billing Basics",
          "Learning Hub (noreply@learninghub.x.com)"),
         ("As requested", LMS, "As requested", "Learning Hub (noreply@learninghub.x.com)"),
-        ("FYI", LMS, "FYI", "Learning Hub (noreply@learninghub.x.com)"),
-        ("FYI", SPOC, "FYI", "SPOC Team (spoc.team@helpdesk-partner.com)"),
+        # A courtesy word alone is no note: the notice's subject is.
+        ("FYI", LMS, "You completed TBT 5 - Billing Basics",
+         "Learning Hub (noreply@learninghub.x.com)"),
+        ("fyi.", LMS, "You completed TBT 5 - Billing Basics",
+         "Learning Hub (noreply@learninghub.x.com)"),
+        ("See below", LMS, "You completed TBT 5 - Billing Basics",
+         "Learning Hub (noreply@learninghub.x.com)"),
+        ("Please see below:", LMS, "You completed TBT 5 - Billing Basics",
+         "Learning Hub (noreply@learninghub.x.com)"),
+        ("Thanks!", LMS, "You completed TBT 5 - Billing Basics",
+         "Learning Hub (noreply@learninghub.x.com)"),
+        ("Sent from my iPhone", LMS, "You completed TBT 5 - Billing Basics",
+         "Learning Hub (noreply@learninghub.x.com)"),
+        ("FYI", SPOC, "INC-12 Citrix apps missing", "SPOC Team (spoc.team@helpdesk-partner.com)"),
+        ("  F.Y.I. ", SPOC, "INC-12 Citrix apps missing",
+         "SPOC Team (spoc.team@helpdesk-partner.com)"),
         ("", SPOC, "INC-12 Citrix apps missing", "SPOC Team (spoc.team@helpdesk-partner.com)"),
     ],
 )  # fmt: skip
@@ -278,7 +292,15 @@ def test_her_forward_of_a_notice_sent_to_her_is_her_report_of_its_day(
 
 
 @pytest.mark.parametrize(
-    ("typed", "quoted"), [("TBT 5 done", LMS), ("Citrix fixed, back on TBTs", SPOC)]
+    ("typed", "quoted"),
+    [
+        ("TBT 5 done", LMS),
+        ("Citrix fixed, back on TBTs", SPOC),
+        ("did 3 more today", LMS),
+        ("FYI - did 3 more today", LMS),
+        ("FYI 11/24", SPOC),
+        ("Thanks! 6 of 8 done", LMS),
+    ],
 )
 def test_her_words_above_a_forwarded_notice_are_her_report(
     tracker: Path, folder: Path, typed: str, quoted: str

@@ -68,22 +68,11 @@ def import_command(
     # The command's code loads while the tracker is read (config_and_tracker).
     from esp_cli.render.busy import working
     from esp_cli.render.progress import render_import
-    from esp_cli.services.progress import (
-        default_sources,
-        import_reports,
-        known_agents,
-        read_reports,
-        read_tracker,
-    )
+    from esp_cli.services.progress import import_progress
 
     day = parse_day(on, cfg, "--date") if on is not None else None
-    sources = files or default_sources(cfg)
-    with working("Reading the self-reports") as line:
-        # The tracker's agents tell a colleague's report an e-mail quotes from a notice.
-        table = read_tracker(tracker_file, cfg)
-        found = read_reports(sources, cfg, line, agents=known_agents(table))
-    with waiting_allowed(no_wait), working(f"Putting them in {tracker_file.name}"):
-        result = import_reports(tracker_file, cfg, found, on=day, dry_run=dry_run, read=table)
+    with waiting_allowed(no_wait):
+        result = import_progress(tracker_file, cfg, files, on=day, dry_run=dry_run, stage=working)
     render_import(result, fmt, verbose)
     exit_if_waiting(result.write)
 

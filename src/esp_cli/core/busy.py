@@ -7,6 +7,8 @@ hands it one that draws a line on a terminal (render.busy), anything else `QUIET
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import Protocol
 
 
@@ -21,3 +23,14 @@ class _Quiet:
 
 
 QUIET: Busy = _Quiet()
+
+
+# A stage of a command's work, shown while it lasts: the words saying what is being done
+# in, the Busy hearing how far it has come out (render.busy.working; quietly: nothing shown).
+Stage = Callable[[str], AbstractContextManager[Busy]]
+
+
+@contextmanager
+def quietly(what: str) -> Iterator[Busy]:
+    """A Stage that shows nothing."""
+    yield QUIET

@@ -160,6 +160,9 @@ class SelfReport:
     carries: str = field(default="", metadata=as_json(hidden=True))
     # ... those reports, when the e-mail is a forward of them with nothing typed in it.
     carried: tuple[SelfReport, ...] = field(default=(), metadata=as_json(hidden=True))
+    # Who an e-mail was sent to (its To and Cc), each (display name, address): an attached
+    # e-mail's tell whether it is a notice sent to the agent forwarding it; () for rows.
+    to: tuple[tuple[str, str], ...] = field(default=(), metadata=as_json(hidden=True))
 
 
 def written_otherwise(text: str, report: SelfReport, *, by_earlier_esp: bool) -> bool:

@@ -42,6 +42,7 @@ from esp_cli.mail.selfreports import (
     UnreadableMail,
     automatic,
     decode_text,
+    display_people,
     display_recipients,
     forwarded_report,
     html_to_text,
@@ -84,6 +85,7 @@ SENDER_NAME = 0x0C1A
 SENDER_ADDRTYPE = 0x0C1E
 SENDER_ADDRESS = 0x0C1F
 DELIVERY_TIME = 0x0E06
+DISPLAY_CC = 0x0E03
 DISPLAY_TO = 0x0E04
 BODY = 0x1000
 RTF_COMPRESSED = 0x1009
@@ -363,9 +365,10 @@ def _transport_header(props: _Properties) -> Callable[[str], str | None]:
     return header
 
 
-def _not_a_report(props: _Properties) -> UnreadableMail | None:
+def _not_a_report(props: _Properties, *, attached: bool = False) -> UnreadableMail | None:
     """Why the item is no agent's report (its class, its Internet headers, its subject), or
-    None for a message a person wrote."""
+    None for a message a person wrote (`attached`: one attached to the message read, as
+    automatic reads it)."""
     shown = props.text(MESSAGE_CLASS)
     kind = shown.casefold()
     if kind.startswith(_SEALED) and not kind.startswith(SIGNED_CLASS):
@@ -379,31 +382,48 @@ def _not_a_report(props: _Properties) -> UnreadableMail | None:
             return NotAReport(why, f"{why}: {words} ({shown})")
     if kind and not kind.startswith(_MESSAGES):
         return UnreadableMail("not an e-mail", f"an Outlook item of class {shown}")
-    return automatic(_transport_header(props), props.text(SUBJECT))
+    return automatic(_transport_header(props), props.text(SUBJECT), attached=attached)
 
 
 def read_report(
-    data: bytes, source: str, tz: tzinfo | None = None, agents: KnownAgents | None = None
+    data: bytes,
+    source: str,
+    tz: tzinfo | None = None,
+    agents: KnownAgents | None = None,
+    *,
+    attached: bool = False,
 ) -> SelfReport:
     """The self-report in an e-mail file, told by its content (an Outlook .msg or a MIME
     .eml, whatever the file is called), an e-mail attached to it as a saved file read so
     too; UnreadableMail says why there is none (NotAReport when no person wrote it).
-    `agents`: the tracker's, to tell whose a quoted message is (selfreports.whose_quote)."""
+    `agents`: the tracker's, to tell whose a quoted message is (selfreports.whose_quote);
+    `attached`: a file attached to the e-mail read (selfreports.automatic)."""
     if is_msg(data):
-        return parse_msg(data, source, tz, agents)
+        return parse_msg(data, source, tz, agents, attached=attached)
     return parse_email(
-        data, source, tz, read_file=partial(read_report, agents=agents), agents=agents
+        data,
+        source,
+        tz,
+        read_file=partial(read_report, agents=agents, attached=True),
+        agents=agents,
+        attached=attached,
     )
 
 
 def parse_msg(
-    data: bytes, source: str, tz: tzinfo | None = None, agents: KnownAgents | None = None
+    data: bytes,
+    source: str,
+    tz: tzinfo | None = None,
+    agents: KnownAgents | None = None,
+    *,
+    attached: bool = False,
 ) -> SelfReport:
     """The self-report an Outlook .msg holds; UnreadableMail says why there is none
-    (NotAReport when no person wrote it)."""
+    (NotAReport when no person wrote it). `attached`: a file attached to the e-mail read."""
     props = _properties(data)
-    attached = partial(_attached_reports, data, props.codepage, source, tz, agents=agents)
-    return _report(props, source, tz, attached, partial(_attached_names, data), agents=agents)
+    inside = partial(_attached_reports, data, props.codepage, source, tz, agents=agents)
+    names = partial(_attached_names, data)
+    return _report(props, source, tz, inside, names, agents=agents, inner=attached)
 
 
 def _report(
@@ -415,12 +435,14 @@ def _report(
     forwarded: datetime | None = None,
     *,
     agents: KnownAgents | None = None,
+    inner: bool = False,
 ) -> SelfReport:
-    """The report of a message (parse_msg), or of one embedded in it: `attached`, the
-    reports of the e-mails attached to it (forwarded_report) and those it cannot read,
-    given its time; `names` those of its files (for a message with no text of its own).
-    One embedded with no time is of the time of the message it is in (`forwarded`), said."""
-    skipped = _not_a_report(props)
+    """The report of a message (parse_msg), or of one attached to another (`inner`, as
+    selfreports.automatic reads it): `attached`, the reports of the e-mails attached to it
+    (forwarded_report) and those it cannot read, given its time; `names` those of its files
+    (for a message with no text of its own). One embedded with no time is of the time of
+    the message it is in (`forwarded`), said."""
+    skipped = _not_a_report(props, attached=inner)
     if skipped is not None:
         raise skipped
     (name, addr), (by_name, by_addr) = _senders(props)
@@ -447,11 +469,13 @@ def _report(
         sender_email=by_addr.lower(),
         warning="; ".join(w for w in (undated, warnings(own, [] if own.text else names())) if w),
         sent=local_time(when, tz),
+        to=tuple(p for pid in (DISPLAY_TO, DISPLAY_CC) for p in display_people(props.text(pid))),
     )
     found, unread = attached(when)
     return forwarded_report(
         report,
         typed=bool(own.text),
+        untyped=subject_text(props.text(SUBJECT)),
         attached=found,
         body=_body(props, whole=True),
         unread=unread,
@@ -516,7 +540,7 @@ def _reports_in(
             if data is not None:
                 kind = _attachment_text(reader, child.stream_id, codepage, ATTACH_MIME_TAG)
                 if name.lower().endswith(MAIL_FILES) or kind.lower() in MAIL_KINDS:
-                    out.append(read_report(data, source, tz, agents))
+                    out.append(read_report(data, source, tz, agents, attached=True))
                 continue
             inner = reader.find_child_by_name(
                 child.stream_id, f"__substg1.0_{ATTACH_DATA:04X}{PT_OBJECT:04X}"
@@ -545,7 +569,7 @@ def _reports_in(
                 )
                 return found, missed
 
-            out.append(_report(props, source, tz, deeper, list, sent, agents=agents))
+            out.append(_report(props, source, tz, deeper, list, sent, agents=agents, inner=True))
         except UnreadableMail as exc:
             unread.append(f"{name!r}: {exc}" if name else str(exc))
     return out

@@ -159,12 +159,16 @@ _CALENDAR_WORDS = {
 _METHOD_LINE = re.compile(r"^METHOD:(\w+)", re.MULTILINE)
 
 
-def automatic(header: Callable[[str], str | None], subject: str) -> NotAReport | None:
+def automatic(
+    header: Callable[[str], str | None], subject: str, *, attached: bool = False
+) -> NotAReport | None:
     """Why a message's headers (`header(name)` -> its value or None) show that no person
     wrote it, or None: RFC 3834's Auto-Submitted (anything but `no`), the de-facto
     X-Autoreply, X-Autorespond and `Precedence: auto_reply`, a delivery or read report, or a
     subject only a mail system writes (an automatic reply's, a read receipt's, a recall's,
-    a delivery report's, a meeting response's)."""
+    a delivery report's, a meeting response's). An e-mail `attached` to the one read (she
+    forwards it) that an automatic process sent (`Auto-Submitted: auto-generated`: the
+    Learning Hub's notice) is read: whose it is, whose_quote says."""
     kind = (header("Content-Type") or "").split(";")[0].strip().casefold()
     report_type = re.search(r"report-type=\"?([\w-]+)", header("Content-Type") or "", re.I)
     if kind in ("multipart/report", "message/delivery-status"):
@@ -174,7 +178,8 @@ def automatic(header: Callable[[str], str | None], subject: str) -> NotAReport |
             "delivery report", f"delivery report ({kind}): a message that could not be delivered"
         )
     auto = (header("Auto-Submitted") or "").strip()
-    if auto and auto.split(";")[0].strip().casefold() != "no":
+    auto_kind = auto.split(";")[0].strip().casefold()
+    if auto and auto_kind != "no" and not (attached and auto_kind == "auto-generated"):
         return NotAReport("automatic reply", f"automatic reply (Auto-Submitted: {auto})")
     for name in ("X-Autoreply", "X-Autorespond"):
         if (value := header(name)) is not None:
@@ -1193,13 +1198,15 @@ def parse_email(
     *,
     read_file: ReadFile | None = None,
     agents: KnownAgents | None = None,
+    attached: bool = False,
 ) -> SelfReport:
     """Raises UnreadableMail (a ValueError) when the message has no usable date or sender,
     NotAReport when no person wrote it. A forward with nothing typed in it is read as
     forwarded_report says: the e-mails attached to it as messages, and as saved files when
     `read_file` reads them. `agents`: the tracker's, to tell whose a quoted message is
-    (whose_quote); None reads without them."""
-    return _report_of(read_message(data), source, tz, read_file, agents=agents)
+    (whose_quote); None reads without them. `attached`: a file attached to the e-mail read
+    (automatic)."""
+    return _report_of(read_message(data), source, tz, read_file, agents=agents, inner=attached)
 
 
 def _report_of(
@@ -1210,16 +1217,18 @@ def _report_of(
     forwarded: datetime | None = None,
     *,
     agents: KnownAgents | None = None,
+    inner: bool = False,
 ) -> SelfReport:
-    """The report of a message (parse_email), or of one attached to it: one with no date
-    is of the day the forward carrying it was sent (`forwarded`), said."""
+    """The report of a message (parse_email), or of one attached to another (`inner`, as
+    automatic reads it): one with no date is of the day the forward carrying it was sent
+    (`forwarded`), said."""
     subject = subject_of(msg)
 
     def header(name: str) -> str | None:
         value = msg.get(name)
         return None if value is None else str(value)
 
-    skipped = automatic(header, subject) or _meeting(msg)
+    skipped = automatic(header, subject, attached=inner) or _meeting(msg)
     if skipped is not None:
         raise skipped
     sealed = msg.get_content_type()
@@ -1255,11 +1264,13 @@ def _report_of(
         sender_email=by_addr.lower(),
         warning="; ".join(w for w in (undated, warnings(own, _attached_names(msg))) if w),
         sent=local_time(when, tz),
+        to=addressed_to(msg),
     )
     attached, unread = _attached_reports(msg, source, tz, read_file, when, agents=agents)
     return forwarded_report(
         report,
         typed=bool(own.text),
+        untyped=subject_text(subject),
         attached=attached,
         body=_body(msg, whole=True),
         unread=unread,
@@ -1279,6 +1290,15 @@ def recipients_of(msg: EmailMessage) -> list[tuple[str, str]]:
     except (HeaderParseError, ValueError, IndexError):
         return []  # a damaged header: no one known
     return [(n, a) for n, a in getaddresses(found) if n or a]
+
+
+def addressed_to(msg: EmailMessage) -> tuple[tuple[str, str], ...]:
+    """Everyone a message was sent to, To and Cc: (display name, address) each."""
+    try:
+        found = [str(v) for h in ("to", "cc") for v in msg.get_all(h, [])]
+    except (HeaderParseError, ValueError, IndexError):
+        return ()  # a damaged header: no one known
+    return tuple((n, a) for n, a in getaddresses(found) if n or a)
 
 
 def is_forward(subject: str) -> bool:
@@ -1360,7 +1380,11 @@ def _attached_reports(
                 elif sub.is_multipart() and isinstance(got := sub.get_payload(0), Message):
                     inner = got
                 if isinstance(inner, EmailMessage):
-                    out.append(_report_of(inner, source, tz, read_file, forwarded, agents=agents))
+                    out.append(
+                        _report_of(
+                            inner, source, tz, read_file, forwarded, agents=agents, inner=True
+                        )
+                    )
             elif sub.is_multipart():
                 found, missed = _attached_reports(
                     sub, source, tz, read_file, forwarded, agents=agents
@@ -1389,6 +1413,7 @@ def forwarded_report(
     *,
     typed: bool,
     attached: Sequence[SelfReport],
+    untyped: str = "",
     body: str = "",
     unread: Sequence[str] = (),
     forward: bool = False,
@@ -1416,18 +1441,23 @@ def forwarded_report(
     stand above the quote), a colleague's quoted report is refused, saying whose and when
     it was sent; a notice sent to her, or the e-mail of one she writes to (`recipients`), is
     hers (_quoted_report; whose a quoted message is, whose_quote says, by the tracker's
-    `agents` when given). Her attached report imported, what else the forward carries is
-    said (a colleague's report, an e-mail esp cannot read), and so are the lines taken for
-    her signature (`set_aside`); her words typed above her attached report are the report,
-    the attached one said."""
+    `agents` when given). An attached e-mail is told as a quoted one is (whose_quote, by its
+    own sender and the people it was sent to, `SelfReport.to`): a notice sent to her,
+    attached with nothing typed, is her report of the day, its note the forward's `untyped`
+    text (its subject's), said; with her words typed, they are the report. Her attached
+    report imported, what else the forward carries is said (a colleague's report, an e-mail
+    esp cannot read), and so are the lines taken for her signature (`set_aside`); her words
+    typed above her attached report are the report, the attached one said."""
     mine = (report.name, report.email)
     first = quoted_message(body)
     forward = forward or bool(_FORWARD_LINE.search(first.above if first else body))
     attached = [inner for r in attached for inner in (r.carried or (r,))]
-    own = [r for r in attached if _hers((r.name, r.email), mine, agents)]
-    others = [r for r in attached if r not in own]
     if typed and (attached or forward) and _POINTER.match(report.text):
         typed = False  # "FYI", "see attached": it points at what it forwards
+    whose = [_whose_attached(r, mine, recipients, agents, typed=typed) for r in attached]
+    own = [r for r, w in zip(attached, whose, strict=True) if w == HERS]
+    notices = [r for r, w in zip(attached, whose, strict=True) if w == NOTICE]
+    others = [r for r, w in zip(attached, whose, strict=True) if w not in (HERS, NOTICE)]
     carries = _carries(others)
     if not typed and len(own) == 1:
         found = replace(own[0], source=report.source)
@@ -1452,6 +1482,8 @@ def forwarded_report(
             )
         return replace(found, warning="; ".join(w for w in said if w))
     who = display_name(report.name) if report.name else report.email
+    if not typed and not own and not others and notices:
+        return _attached_notice(replace(report, text=untyped or report.text), notices, unread)
     if not typed and own:
         days = ", ".join(fmt(r.day) for r in own)
         return replace(
@@ -1465,6 +1497,7 @@ def forwarded_report(
             report,
             quoted,
             typed=typed,
+            untyped=untyped,
             forward=forward,
             reply=reply,
             recipients=recipients,
@@ -1505,6 +1538,57 @@ def forwarded_report(
     return replace(report, carries=carries) if carries else report
 
 
+def _whose_attached(
+    attached: SelfReport,
+    mine: tuple[str, str],
+    recipients: Sequence[tuple[str, str]],
+    agents: KnownAgents | None,
+    *,
+    typed: bool,
+) -> str:
+    """Whose an e-mail attached to hers is (whose_quote), as the same e-mail quoted inline
+    would be: by its sender and the people it was sent to (its To and Cc)."""
+    quoted = Quoted((attached.name, attached.email), "", "", separated=True, to=attached.to)
+    return whose_quote(quoted, mine, recipients, agents, forward=True, nothing_above=not typed)
+
+
+def _attached_notice(
+    report: SelfReport, notices: Sequence[SelfReport], unread: Sequence[str]
+) -> SelfReport:
+    """Her forward of notices sent to her (whose_quote's NOTICE) as attached e-mails, with
+    nothing of her own typed: her report of the day, said as the same notice forwarded
+    inline is; an attached e-mail esp cannot read said too."""
+    shown = " and ".join(
+        f"{display_name(r.name) if r.name else r.email}"
+        f"{f' ({r.email})' if r.name and r.email else ''} sent on {fmt(r.day)}"
+        for r in notices
+    )
+    said = [
+        f"nothing of her own is typed in it, only the e-mail it forwards attached, one {shown}: "
+        "read as her report of the day; if more of hers is in that e-mail, add it with esp "
+        "note add"
+    ]
+    if unread:
+        said.append(
+            f"it also carries an attached e-mail esp cannot read ({', '.join(unread)}): "
+            "open it, and import it or add the report with esp note add"
+        )
+    return replace(report, warning="; ".join(said))
+
+
+# Words typed above a forwarded notice that say nothing of her own: the whole text, its
+# case, spaces and punctuation apart ("FYI", "fyi.", "Please see below:", "Thanks!").
+_COURTESY = frozenset(
+    {"fyi", "f y i", "see below", "please see below", "fyi see below", "thanks", "thank you",
+     "sent from my iphone"}
+)  # fmt: skip
+
+
+def _courtesy(text: str) -> bool:
+    """Whether a text is only a courtesy word (_COURTESY), nothing of her own."""
+    return " ".join(re.findall(r"[^\W_]+", text.casefold())) in _COURTESY
+
+
 # A forward's own line in its body: Gmail's, Apple Mail's, Samsung's.
 _FORWARD_LINE = re.compile(
     r"^\s*(-{2,}\s*(forwarded message|mensaje reenviado|weitergeleitete nachricht|"
@@ -1519,6 +1603,7 @@ def _quoted_report(
     quoted: Quoted,
     *,
     typed: bool,
+    untyped: str = "",
     forward: bool,
     reply: bool,
     recipients: Sequence[tuple[str, str]] = (),
@@ -1532,7 +1617,8 @@ def _quoted_report(
     forward quotes, or that her answers may be inside the message a reply that points below
     quotes. The e-mail of one she writes to (`recipients`: the coordinator's reminder) makes
     it her reply, whatever its subject; a notice sent to her, forwarded or answered, is her
-    report of the day, never another person's."""
+    report of the day, never another person's: forwarded under a courtesy word alone
+    ("FYI", _COURTESY), its note is the text of nothing typed (`untyped`: the subject's)."""
     mine = (report.name, report.email)
     who = display_name(report.name) if report.name else report.email
     sender, sent = quoted.sender, quoted.sent
@@ -1574,12 +1660,15 @@ def _quoted_report(
         return typed
     if whose == NOTICE:
         # A notice sent to her (the Learning Hub's, a ticket's): her progress, forwarded.
-        if nothing_above and (not typed or above or sure):
+        courtesy = not answering and _courtesy(report.text)  # "FYI" is no note
+        if (nothing_above or courtesy) and (not typed or above or sure):
             verb, more = (
                 ("answers", "if she answered inside it, add the report with esp note add")
                 if answering
                 else ("forwards", "if more of hers is in that e-mail, add it with esp note add")
             )
+            if courtesy and untyped:
+                report = replace(report, text=untyped)
             return _warned(
                 report,
                 f"nothing of her own is typed above the e-mail it {verb}, one {name}{at}{when}: "
@@ -1885,6 +1974,12 @@ def quoted_message(body: str) -> Quoted | None:
 # A header block's To line, in the languages of _QUOTE_LANGUAGES (each one's first other
 # header: To, Para, An, Кому, 宛先…).
 _TO_HEADER = re.compile(rf"^({_words(2, first=True)}){_COLON}", re.I)
+
+
+def display_people(value: str) -> tuple[tuple[str, str], ...]:
+    """The people a To or Cc list names as Outlook shows it (a .msg's display To and Cc):
+    _quoted_people."""
+    return _quoted_people(value)
 
 
 def _quoted_people(value: str) -> tuple[tuple[str, str], ...]:

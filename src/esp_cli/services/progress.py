@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from esp_cli.config import Config
-from esp_cli.core.busy import QUIET, Busy
+from esp_cli.core.busy import QUIET, Busy, Stage, quietly
 from esp_cli.core.columns import alias_table, spellings
 from esp_cli.core.csvfile import CsvError, CsvTable, read_table
 from esp_cli.core.filenames import explorer_order
@@ -172,6 +172,48 @@ def default_sources(config: Config) -> list[Path]:
                 fix=f"correct [tracker] {key} in {config.source}, or give the files instead.",
             )
     return [path for _, path in configured]
+
+
+def import_progress(
+    tracker_path: Path,
+    config: Config,
+    files: Sequence[Path] | None = None,
+    *,
+    on: date | None = None,
+    dry_run: bool = False,
+    stage: Stage = quietly,
+) -> ImportResult:
+    """esp progress import: the reports of `files` (else esp.toml's, default_sources) put in
+    the tracker's Notes (import_reports). A file named that cannot be imported is refused
+    before the tracker is read (check_sources); the tracker's agents then tell whose a
+    message an e-mail quotes is (known_agents, read_reports). `stage` shows each stage of
+    the work while it lasts."""
+    sources = list(files) if files else default_sources(config)
+    check_sources(sources, config)
+    with stage("Reading the self-reports") as busy:
+        table = read_tracker(tracker_path, config)
+        found = read_reports(sources, config, busy, agents=known_agents(table))
+    with stage(f"Putting them in {tracker_path.name}"):
+        return import_reports(tracker_path, config, found, on=on, dry_run=dry_run, read=table)
+
+
+def check_sources(paths: Sequence[Path], config: Config) -> None:
+    """Refuse the files named that cannot be imported — missing, empty, of no report's kind
+    — before the tracker is read: what the user fixes first. Then every file named is read
+    (its folders' files are never refused) to say each that cannot be imported at once."""
+    named = [p for p in paths if not p.is_dir()]
+    if any(_cannot_be_imported(p) for p in named):
+        read_reports(named, config)  # raises InputFileError, naming each
+
+
+def _cannot_be_imported(path: Path) -> bool:
+    """Whether a file named on its own is refused before it is read: missing, of no
+    report's kind (_expand), or empty."""
+    try:
+        _expand(path)
+    except InputFileError:
+        return True
+    return _is_empty(path)
 
 
 def read_tracker(tracker_path: Path, config: Config) -> Table:
