@@ -12,7 +12,7 @@ import functools
 import json
 import warnings
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -488,8 +488,11 @@ def test_access_set_searched_keeps_the_day_searched_and_says_so(sample: Path) ->
 
 def test_searched_by_course_number_reads_the_course_or_the_day_searched_as_yes() -> None:
     read = functools.partial(read_cell, "searched_course", date1904=False)
-    for value in ("Yes", 1, 40118, "#40118", datetime(2026, 11, 20), "11/20/2026", "Nov 20, 2026"):
+    for value in ("Yes", 1, 40118, "#40118"):
         assert read(value) is True, value
+    # The day of the search: that day, searched from then on (a day replayed before it not).
+    for value in (datetime(2026, 11, 20), "11/20/2026", "Nov 20, 2026"):
+        assert read(value) == date(2026, 11, 20), value
     assert read("No") is False and read(0) is False and read(None) is None
     # Letters and a number: a course code, or a No, a 'to do', an ID typed one column off.
     for value in ("maybe", 2.5, -3, "No 1042", "C-1042", "TBD 1042", "Not 1042", "INC0049377"):
