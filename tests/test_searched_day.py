@@ -134,3 +134,21 @@ def test_a_day_of_the_search_after_today_is_not_searched_yet_and_said_at_its_cel
     assert res.exit_code == 0, res.output
     (row,) = [line for line in res.stdout.splitlines() if "!U49" in line]
     assert f"{shown} → Yes" in row, res.stdout
+
+
+def test_doctor_says_not_searched_yet_of_searched_by_course_number_only(located: Path) -> None:
+    """A SPOC Called Date after today is no day of a search: esp doctor says nothing of a
+    search at its cell."""
+    ahead = datetime.combine(date.today() + timedelta(days=40), datetime.min.time())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(located / "ESP Tracker.xlsx")
+    ws = wb.worksheets[0]
+    assert ws["R4"].value == "SPOC Called Date"
+    for r in range(5, ws.max_row + 1):
+        if ws.cell(r, 17).value in ("Password Reset", "Learning Hub Issue"):
+            ws.cell(r, 18).value = ahead
+    wb.save(located / "ESP Tracker.xlsx")
+    res = run("doctor", "-f", "json")
+    said = [f["message"] for f in json.loads(res.stdout)["findings"]]
+    assert not [m for m in said if "searched" in m], said

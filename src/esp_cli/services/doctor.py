@@ -16,6 +16,7 @@ from esp_cli.core.columns import (
     BY_KEY,
     COMPUTED,
     RULES_NEED,
+    SEARCHED,
     Kind,
     a_or_an,
     alias_table,
@@ -335,11 +336,11 @@ def _access(table: Table, row: Row, today: date) -> list[DoctorFinding]:
     if is_spoc_issue(issue):
         needed = ["spoc_called", "incident_number", "callback_phone"]
     elif is_issue(issue, CANNOT_LOCATE):
-        needed = ["searched_course"]
+        needed = [SEARCHED]
     else:
         needed = []
     for key in needed:
-        day = row.get(key)
+        day = row.get(key) if key == SEARCHED else None
         if isinstance(day, date) and day > today and sheet.col(key):  # the day searched
             out.append(
                 DoctorFinding(
