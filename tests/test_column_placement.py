@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 from typer.testing import CliRunner
 
 from esp_cli.cli import app
@@ -422,6 +423,18 @@ def test_every_hidden_column_the_write_needs_is_named_in_one_refusal(tmp_path: P
     assert res.exit_code == 0, res.output
     got = headers(folder)
     assert [got["AC"], got["AD"], got["AE"]] == COMPUTED
+
+
+@pytest.mark.parametrize("width", ["0", "0.05"])
+def test_a_column_of_width_0_is_hidden_for_the_write(tmp_path: Path, width: str) -> None:
+    """A column dragged shut in Excel (width 0, no hidden="1"): Excel shows it hidden, so
+    esp adds no column there unseen, as for a hidden one."""
+    folder = sample(tmp_path)
+    _hide(folder, f'<col min="30" max="30" width="{width}" customWidth="1"/>')
+    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
+    assert res.exit_code == 1, res.output
+    (line,) = res.stderr.strip().splitlines()
+    assert "column AD is hidden" in line and "'Next Action'" in line, line
 
 
 def test_only_the_hidden_columns_are_named(tmp_path: Path) -> None:

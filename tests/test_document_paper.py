@@ -379,6 +379,21 @@ def test_the_email_says_what_is_not_complete_as_the_document_does(
         ("Mr. Al H.", "Al"),
         ("Ms. Le T", "Le"),
         ("Mr. Mac D.", "Mac"),
+        # A surname cut short, letters and a period, is an initial too: the first name.
+        ("Mr. Ben Ch.", "Ben"),
+        ("Mr. Al Ch.", "Al"),
+        ("Mr. Ben Chr. Jr.", "Ben"),
+        ("Mr. Ben Ch. PhD", "Ben"),
+        ("Mr. Ben St.", "Ben"),
+        ("Ms. Ana Do.", "Ana"),  # no degree: a degree is 'DO' or 'D.O.'
+        ("Ms. Mai Vi.", "Mai"),
+        ("Dr. Smith D.O.", "Dr. Smith"),
+        ("Dr. Smith DO.", "Dr. Smith"),
+        ("Ms. Ann-Marie St.", "Ann-Marie"),
+        ("Dr. Lee Jr.", "Dr. Lee"),  # a surname alone and a generation, as 'Mrs. Smith Jr.'
+        ("Mr. John Smith Jr.", "John"),
+        ("Mrs. O'Neil", "Mrs. O'Neil"),
+        ("Mr. Ben Ch", "Mr. Ben Ch"),  # no period: a two-word surname as well, greeted whole
         ("Mr. AL HASSAN", "Mr. AL HASSAN"),
         ("Mr. Al James Green", "Al"),  # a first, a middle and a last name: the first
         ("Mr. John Tran", "John"),  # a plain first name, as ever
@@ -416,6 +431,20 @@ def test_a_first_name_is_a_word_without_the_punctuation_around_it(
     name: str, first: str | None
 ) -> None:
     assert first_name(name) == first
+
+
+@pytest.mark.parametrize(
+    ("name", "greeting"),
+    [("Mr. Ben Ch.", "Hi Ben,"), ("Mr. Ben C.", "Hi Ben,"), ("Mr. Al Hassan", "Hi Mr. Al Hassan,")],
+)
+def test_the_email_greets_an_agent_whose_surname_is_cut_short_by_the_first_name(
+    name: str, greeting: str
+) -> None:
+    import dataclasses
+
+    doc = dataclasses.replace(ladder_doc(False, False), agent_name=name)
+    _, text = letter_text(doc, "file.docx")
+    assert text.splitlines()[0] == greeting, text
 
 
 def test_the_email_to_john_jr_asks_only_for_his_tbts(tmp_path: Path, config: Path) -> None:

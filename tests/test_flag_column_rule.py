@@ -12,7 +12,7 @@ import functools
 import json
 import warnings
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -360,6 +360,42 @@ def test_a_flag_column_read_from_a_hidden_column_is_said_hidden(sample: Path) ->
     assert "unhide column AC to see it" in said, said
 
 
+def _zero_width(folder: Path) -> None:
+    """Column AC's <col> of width 0 in place of hidden="1" (dragged shut in Excel, or so
+    written by another program): Excel shows it hidden all the same."""
+    import zipfile
+
+    path = folder / "ESP Tracker.xlsx"
+    with zipfile.ZipFile(path) as z:
+        parts = {i: z.read(i) for i in z.infolist()}
+    out = folder / "edited.xlsx"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in parts.items():
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert b'width="0.05"' in data
+                data = data.replace(b'width="0.05"', b'width="0"')
+            z.writestr(info, data)
+    out.replace(path)
+
+
+def test_a_flag_header_set_aside_in_a_column_of_width_0_is_said_hidden(sample: Path) -> None:
+    def change(ws: Any) -> None:
+        _done_first(ws, 12)
+        _column(ws, EXTRA, "All TBTs Complete", lambda _: "No")
+        ws.column_dimensions["AC"].width = 0.05
+
+    _edit(sample, change)
+    _zero_width(sample)
+    res = run("escalations", "--as-of", "2026-11-24", "-f", "json")
+    assert res.exit_code == 0, res.output
+    (said,) = [line for line in res.stderr.splitlines() if "both name the All TBTs" in line]
+    assert "'ESP Tracker'!AC4 'All TBTs Complete' (column AC, hidden) and" in said, said
+    assert "Fix: unhide column AC to see it" in said, said
+    res = run("doctor", "-f", "json")
+    (found,) = [f for f in json.loads(res.stdout)["findings"] if f["rule"] == "ESP010"]
+    assert "(column AC, hidden)" in found["message"], found
+
+
 def test_doctor_says_a_header_set_aside_is_hidden(sample: Path) -> None:
     _edit(sample, _stale)
     res = run("doctor", "-f", "json")
@@ -488,8 +524,11 @@ def test_access_set_searched_keeps_the_day_searched_and_says_so(sample: Path) ->
 
 def test_searched_by_course_number_reads_the_course_or_the_day_searched_as_yes() -> None:
     read = functools.partial(read_cell, "searched_course", date1904=False)
-    for value in ("Yes", 1, 40118, "#40118", datetime(2026, 11, 20), "11/20/2026", "Nov 20, 2026"):
+    for value in ("Yes", 1, 40118, "#40118"):
         assert read(value) is True, value
+    # The day of the search: that day, searched from then on (a day replayed before it not).
+    for value in (datetime(2026, 11, 20), "11/20/2026", "Nov 20, 2026"):
+        assert read(value) == date(2026, 11, 20), value
     assert read("No") is False and read(0) is False and read(None) is None
     # Letters and a number: a course code, or a No, a 'to do', an ID typed one column off.
     for value in ("maybe", 2.5, -3, "No 1042", "C-1042", "TBD 1042", "Not 1042", "INC0049377"):

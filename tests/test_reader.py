@@ -655,8 +655,14 @@ def test_a_scan_of_some_columns_answers_for_those_columns_only(tmp_path: Path) -
         b"<x:cols><x:col max = '6' hidden = 'true' min = '4'/></x:cols>",
         b'<cols><!-- a note --><col min="4" max="6" hidden="1"/></cols>',
         b'<cols><col min="4" max="6" hidden=" 1 "/><col min="8" max="8" hidden="0"/></cols>',
+        # Width 0 (dragged shut, or written for hidden by another program) and a width
+        # that draws no pixel: Excel shows them hidden; a narrow one that draws one is not.
+        b'<cols><col min="4" max="5" width="0" customWidth="1"/><col min="6" max="6" '
+        b'width="0.05" customWidth="1"/><col min="7" max="7" width="0.08" customWidth="1"/>'
+        b'<col min="8" max="8" width="-1"/><col min="9" max="9" width="x"/></cols>',
+        b"<cols><col min='4' max='6' width=' 0.0 '/></cols>",
     ],
-    ids=["excel", "prefix-and-quoting", "a-comment", "spaced"],
+    ids=["excel", "prefix-and-quoting", "a-comment", "spaced", "width-0", "width-0-spaced"],
 )
 @pytest.mark.parametrize("size", [16, 4096])
 def test_the_scan_finds_the_hidden_columns(cols: bytes, size: int) -> None:

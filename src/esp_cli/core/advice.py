@@ -411,12 +411,25 @@ def _particle(word: str) -> bool:
     return folded in _SURNAME_PARTICLES or (folded in _PARTICLES and word[:1].islower())
 
 
-def _either(word: str, rest: list[str]) -> bool:
+def _either(word: str, rest: list[str], last: str) -> bool:
     """Whether a word after a title that is a first name as well as a particle ('Al', 'Mac',
-    'Ben', 'Do'), before one more word alone, may as well begin a two-word surname ('Mr. Al
-    Hassan', 'Mr. Mac Tran'): no telling, so the name is greeted whole, right either way.
-    Before an initial ('Mr. Ben C.') it is the first name."""
-    return len(rest) == 2 and _folded(word) in _PARTICLES and len(_folded(rest[1])) > 1
+    'Ben', 'Do'), before one more word alone (`last`, as typed), may as well begin a
+    two-word surname ('Mr. Al Hassan', 'Mr. Mac Tran'): no telling, so the name is greeted
+    whole, right either way. Before an initial ('Mr. Ben C.', or a surname cut short, letters
+    and a period: 'Mr. Ben Ch.') it is the first name."""
+    return (
+        len(rest) == 2
+        and _folded(word) in _PARTICLES
+        and len(_folded(rest[1])) > 1
+        and not _abbreviated(last)
+    )
+
+
+def _abbreviated(typed: str) -> bool:
+    """Whether a word as typed is cut short, an initial: letters and a period ('C.', 'Ch.',
+    'Do.'), no other dot in it (a degree spelled 'D.O.' is none)."""
+    word = typed.rstrip(",;:)")
+    return word.endswith(".") and word[:-1].isalpha()
 
 
 def _folded(word: str) -> str:
@@ -450,10 +463,13 @@ def first_name(name: str) -> str | None:
             for w, f in words[titles:]
         ]
         typed = [w for w, _ in words[titles:]]
-        # A letter with a dot after it is an initial ('Ms. Ana V.'), no generation.
+        # A letter with a dot after it is an initial ('Ms. Ana V.'), no generation; so is a
+        # surname or initial cut short ('Ms. Ana Do.', 'Ms. Mai Vi.'), no degree.
         while len(surname) > 1 and _folded(surname[-1]) in _SUFFIXES:
             last = typed[len(surname) - 1]
             if len(surname[-1]) == 1 and last.endswith("."):
+                break
+            if _folded(surname[-1]) in _ALSO_NAMES and _abbreviated(last) and not last.isupper():
                 break
             degree = len(last) > 1 and last.isupper()  # 'Dr. Smith DO', 'Mr. Smith VI'
             if (
@@ -466,7 +482,8 @@ def first_name(name: str) -> str | None:
                 # V'): no telling a first name from a surname left alone, greeted whole.
                 return f"{words[titles - 1][0]} {' '.join(surname)}"
             surname.pop()
-        if len(surname) == 1 or _particle(found[0]) or _either(found[0], surname):
+        last = typed[len(surname) - 1]
+        if len(surname) == 1 or _particle(found[0]) or _either(found[0], surname, last):
             return f"{words[titles - 1][0]} {' '.join(surname)}"
     if "." in found[0] and word[found.end() : found.end() + 1] == ".":
         return found[0] + "."

@@ -711,17 +711,30 @@ def searched_day(value: Any, date1904: bool = False) -> date | None:
         return None
 
 
-def read_searched(value: Any, date1904: bool = False) -> bool | None:
+def read_searched(value: Any, date1904: bool = False) -> bool | date | None:
     """A cell of Searched by Course Number as the team types it: Yes or No (as every yes/no
-    column reads them), or, typed in place of Yes, the course searched (course_number) or
-    the day of the search (searched_day): searched, Yes. Anything else cannot be read
-    (raises Unreadable)."""
+    column reads them), or, typed in place of Yes, the course searched (course_number): yes,
+    True; or the day of the search (searched_day): that day, searched from then on (see
+    searched_on), so that a day replayed before it reads not searched yet. Anything else
+    cannot be read (raises Unreadable)."""
     try:
         return parse_yes_no(value)
     except Unreadable:
-        if course_number(SEARCHED, value) or searched_day(value, date1904) is not None:
+        if course_number(SEARCHED, value):
             return True
+        day = searched_day(value, date1904)
+        if day is not None:
+            return day
         raise
+
+
+def searched_on(value: bool | date | None, day: date) -> bool | None:
+    """Whether Searched by Course Number, as read_searched reads it, says searched on `day`:
+    the day of the search typed in place of Yes from that day on, not before it (a day after
+    `day` is not searched yet); Yes, No or blank as they are."""
+    if isinstance(value, date):
+        return value <= day
+    return value
 
 
 def searched_as(value: Any, date1904: bool = False) -> str | None:

@@ -193,7 +193,8 @@ class AgentFacts(NamedTuple):
     spoc_called: date | None = None
     incident_number: str | None = None
     callback_phone: str | None = None
-    searched_course: bool | None = None
+    # The day of the search when the cell holds one in place of Yes: searched from then on.
+    searched_course: bool | date | None = None
     coaching_date: date | None = None
     written_cap_date: date | None = None
     final_cap_date: date | None = None
@@ -800,7 +801,8 @@ def behind_target_on(facts: AgentFacts, today: date, cal: BusinessCalendar) -> b
 def as_of(facts: AgentFacts, today: date) -> tuple[AgentFacts, tuple[str, ...]]:
     """The facts as they stood on `today`: a SPOC Called Date or completion date after it is
     not recorded yet (and its "Complete?" not yes yet), a Call Cert Start after it has not
-    happened yet, with one line saying so for each. Ladder step dates are left to _ladder,
+    happened yet, a day of the search in Searched by Course Number after it is not searched
+    yet, with one line saying so for each. Ladder step dates are left to _ladder,
     which treats them the same way."""
     then, notes, _ = _as_of(facts, today)
     return then, notes
@@ -825,6 +827,13 @@ def _as_of(facts: AgentFacts, today: date) -> tuple[AgentFacts, tuple[str, ...],
         days.append(called)
         notes.append(
             f"{_header('spoc_called')} {fmt(called)} is after {fmt(today)}: not called yet."
+        )
+    searched = facts.searched_course
+    if isinstance(searched, date) and searched > today:
+        changes["searched_course"] = False
+        days.append(searched)
+        notes.append(
+            f"{_header('searched_course')} {fmt(searched)} is after {fmt(today)}: not searched yet."
         )
     for flag, dated in _COMPLETION_DATES:
         day = getattr(facts, dated)
@@ -1344,7 +1353,7 @@ def _shown(facts: AgentFacts, key: str) -> str:
     value = getattr(facts, key)
     if value is None:
         return "empty"
-    if isinstance(value, bool):
+    if isinstance(value, bool) or key == "searched_course":  # a day of the search: yes
         return "yes" if value else "no"
     if isinstance(value, datetime):
         return f"{fmt(value)} {value:%H:%M}"

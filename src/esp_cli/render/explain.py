@@ -74,7 +74,10 @@ def _read_as(cell: CellView) -> Any:
     if cell.unreadable:
         return "cannot be read"
     if isinstance(cell.value, bool):
-        # The course or the day searched typed in Searched by Course Number: searched.
-        instead = searched_as(cell.raw) if cell.key == SEARCHED and cell.value else None
+        # The course or the day searched typed in Searched by Course Number: searched (the
+        # day of the search, from that day on).
+        instead = searched_as(cell.raw) if cell.key == SEARCHED else None
+        if instead and not cell.value:
+            return f"not yet ({instead})"
         return ("yes" if cell.value else "no") + (f" ({instead})" if instead else "")
     return cell.value

@@ -174,7 +174,7 @@ def set_access(
             wanted.append((INCIDENT, ticket, ticket, f"Incident {ticket}"))
         if callback is not None:
             wanted.append((CALLBACK, callback, callback, f"Callback {callback}"))
-        kept = searched_kept(sheet, row, s.table.workbook.date1904) if searched else None
+        kept = searched_kept(sheet, row, s.table.workbook.date1904, now) if searched else None
         if kept is not None:
             # The course or the day searched typed in place of Yes: it says Yes already.
             log.warning("%s", kept)

@@ -16,6 +16,7 @@ from esp_cli.core.columns import (
     BY_KEY,
     COMPUTED,
     RULES_NEED,
+    SEARCHED,
     Kind,
     a_or_an,
     alias_table,
@@ -114,7 +115,7 @@ def diagnose(tracker_path: Path, config: Config) -> DoctorResult:
     cal = calendar_from(config)
     today = config.today()
     for row in table.rows():
-        findings += _access(table, row)
+        findings += _access(table, row, today)
         findings += _uncalculated(table, row)
         findings += _notes(table, row)
         facts = facts_from_row(row)
@@ -324,7 +325,7 @@ def _is_yes(row: Row, key: str) -> bool:
     return row.get(key) is True
 
 
-def _access(table: Table, row: Row) -> list[DoctorFinding]:
+def _access(table: Table, row: Row, today: date) -> list[DoctorFinding]:
     if _is_yes(row, "call_cert_complete") and _is_yes(row, "tbts_complete"):
         return []
     issue = row.text("citrix_access")
@@ -335,10 +336,23 @@ def _access(table: Table, row: Row) -> list[DoctorFinding]:
     if is_spoc_issue(issue):
         needed = ["spoc_called", "incident_number", "callback_phone"]
     elif is_issue(issue, CANNOT_LOCATE):
-        needed = ["searched_course"]
+        needed = [SEARCHED]
     else:
         needed = []
     for key in needed:
+        day = row.get(key) if key == SEARCHED else None
+        if isinstance(day, date) and day > today and sheet.col(key):  # the day searched
+            out.append(
+                DoctorFinding(
+                    "ESP006",
+                    address(row.sheet, row.row, sheet.columns[key]),
+                    f"{row.label()} has '{row.text('citrix_access')}' and "
+                    f"{BY_KEY[key].header} {fmt(day)}, after today ({fmt(today)}): a day "
+                    "still to come, not searched yet",
+                    "type the day of the search (a year or month typed wrong?), or Yes",
+                )
+            )
+            continue
         if row.get(key) not in (None, "") or key in row.unreadable:
             continue
         col = sheet.col(key)

@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from esp_cli.config import Config
-from esp_cli.core.columns import BY_KEY, alias_table, asked_column, holds
+from esp_cli.core.columns import BY_KEY, SEARCHED, alias_table, asked_column, holds, searched_on
 from esp_cli.core.oplog import on_clock
 from esp_cli.core.refs import address
 from esp_cli.core.rules import evaluate, explain
@@ -61,7 +62,7 @@ def explain_agent(
         lines=lines,
         evaluation=ev,
         computed=computed_cells(ev),
-        cells=cell_views(row, sheet, marks),
+        cells=cell_views(row, sheet, marks, as_of),
         read_on=today,
         waiting=[
             WaitingChange(
@@ -70,6 +71,13 @@ def explain_agent(
             for m in marks
         ],
     )
+
+
+def _value(row: Row, key: str, as_of: date | None) -> Any:
+    value = row.values.get(key)
+    if key == SEARCHED and isinstance(value, date):
+        return True if as_of is None else searched_on(value, as_of)
+    return value
 
 
 def absent_columns(sheet: Sheet, table: Mapping[str, str]) -> dict[str, str]:
@@ -99,9 +107,13 @@ def absent_columns(sheet: Sheet, table: Mapping[str, str]) -> dict[str, str]:
 _SHOWN_KEYS = (*_IDENTITY_KEYS, *(k for k in FACT_KEYS if k != "notes"))
 
 
-def cell_views(row: Row, sheet: Sheet, marks: Sequence[Mark] = ()) -> list[CellView]:
+def cell_views(
+    row: Row, sheet: Sheet, marks: Sequence[Mark] = (), as_of: date | None = None
+) -> list[CellView]:
     """The identity cells and every cell the rules read, in the sheet's column order (the
-    columns the sheet lacks last); a cell a waiting change is counted in names it."""
+    columns the sheet lacks last); a cell a waiting change is counted in names it. The day
+    of the search typed in Searched by Course Number reads yes from that day on, as of
+    `as_of` (None: yes)."""
     views = []
     waits = {m.key: m.op.op for m in marks if m.key is not None}
     for key in _SHOWN_KEYS:
@@ -115,7 +127,7 @@ def cell_views(row: Row, sheet: Sheet, marks: Sequence[Mark] = ()) -> list[CellV
                 header=sheet.headers.get(col, BY_KEY[key].header) if col else BY_KEY[key].header,
                 address=address(row.sheet, read_at, col) if col else None,
                 raw=raw,
-                value=None if key in row.unreadable else row.values.get(key),
+                value=None if key in row.unreadable else _value(row, key, as_of),
                 unreadable=key in row.unreadable,
                 waiting=waits.get(key),
             )

@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from esp_cli.config import Config
+from esp_cli.core.columns import searched_on
 from esp_cli.core.model import CANNOT_LOCATE, Letter, MailReport, is_issue
 from esp_cli.core.names import name_tokens, name_words
 from esp_cli.core.notes import NoteKind, lines_of, parse_line
@@ -28,7 +29,7 @@ from esp_cli.services.facts import COMPLETION_NEED, need_rule_columns
 from esp_cli.services.mailing import Mailing, deliver
 from esp_cli.system import is_system_file
 from esp_cli.workbook.session import write_session
-from esp_cli.workbook.tracker import Row, answer_kept, answer_over
+from esp_cli.workbook.tracker import Row, answer_kept, answer_over, searched_ahead
 
 log = logging.getLogger("esp")
 
@@ -143,10 +144,15 @@ def locate_cases(
                     found.append((row, CANNOT_LOCATE))
             by_case, unmatched = match_screenshots(files, found)
             said: set[tuple[str, int, int]] = set()  # the cells kept, said once
+            today = config.today()
             for i, (row, _) in enumerate(found):
-                searched = row.get(SEARCHED) is True
+                # The day of the search typed in place of Yes: searched from that day on.
+                searched = searched_on(row.get(SEARCHED), today) is True
+                ahead = searched_ahead(s.table.sheet(row.sheet), row, today)
+                if ahead is not None:  # a day still to come: kept, said, not searched yet
+                    log.warning("%s", ahead)
                 attached = tuple(by_case.get(i, []))
-                if attached and not searched:
+                if attached and not searched and ahead is None:
                     if answer_over(row, SEARCHED) is None:
                         s.plan.set(row, SEARCHED, s.table.yes_no(row, SEARCHED, True))
                     else:
@@ -167,7 +173,6 @@ def locate_cases(
                     )
                 )
             if mailing is not None and compose is not None and cases:
-                today = config.today()
                 mailed = deliver(
                     mailing,
                     config,

@@ -659,20 +659,40 @@ def answer_over(row: Row, key: str) -> Any:
     return value
 
 
-def searched_kept(sheet: Sheet, row: Row, date1904: bool = False) -> str | None:
+def searched_kept(
+    sheet: Sheet, row: Row, date1904: bool = False, today: date | None = None
+) -> str | None:
     """What is said of an agent's Searched by Course Number holding the course searched or
     the day of the search in place of Yes (core/columns searched_as), which a command asked
     to set it to Yes keeps as it is: one line, no fix (the team's practice). None: the cell
-    holds no such value."""
+    holds no such value, or a day after `today` (a day still to come, typed wrong: not
+    searched yet, so the Yes goes over it)."""
     value = row.raw.get(SEARCHED)
     words = None if SEARCHED in row.unreadable else searched_as(value, date1904)
     if words is None:
         return None
     col = sheet.columns[SEARCHED]
     day = searched_day(value, date1904) if not course_number(SEARCHED, value) else None
+    if day is not None and today is not None and day > today:
+        return None
     return (
         f"{address(sheet.name, row.row, col)} ({row.label()}, {sheet.headers[col]}) holds "
         f"{text_of(value if day is None else day)}, {words} typed in place of Yes: kept as it is."
+    )
+
+
+def searched_ahead(sheet: Sheet, row: Row, today: date) -> str | None:
+    """What is said of an agent's Searched by Course Number holding a day of the search after
+    `today` (a year or month typed wrong): not searched yet, one line naming the cell, with
+    the fix. None: it holds no such day."""
+    value = row.values.get(SEARCHED)
+    if not isinstance(value, date) or value <= today or SEARCHED not in sheet.columns:
+        return None
+    col = sheet.columns[SEARCHED]
+    return (
+        f"{address(sheet.name, row.row, col)} ({row.label()}, {sheet.headers[col]}) holds "
+        f"{value:%m/%d/%Y}, a day after today ({today:%m/%d/%Y}): read as not searched yet. "
+        "Fix: type the day of the search (a year or month typed wrong?), or Yes."
     )
 
 

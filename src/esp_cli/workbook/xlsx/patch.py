@@ -53,6 +53,7 @@ from esp_cli.workbook.xlsx.xmlbytes import (
     attr_value,
     blank_markup,
     check_document,
+    col_hidden,
     end_tag,
     namespace_declarations,
     parse_attrs,
@@ -1942,7 +1943,8 @@ def _string_text(string: _Element | None) -> str:
 
 
 def _hidden(spec: dict[bytes, bytes] | None) -> bool:
-    return spec is not None and spec.get(b"hidden", b"").strip() in (b"1", b"true")
+    """Whether a column's `<col>` makes it hidden in Excel (hidden, or of width 0)."""
+    return spec is not None and col_hidden(spec.get(b"hidden", b""), spec.get(b"width", b""))
 
 
 def _column_runs(cols: list[int]) -> str:

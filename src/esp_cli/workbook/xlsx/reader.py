@@ -37,6 +37,7 @@ from esp_cli.workbook.xlsx.sheetxml import SheetXml
 from esp_cli.workbook.xlsx.styles import Styles
 from esp_cli.workbook.xlsx.xmlbytes import (
     after_declaration,
+    col_hidden,
     has_markup,
     parse_attrs,
     start_tag,
@@ -62,7 +63,8 @@ class SheetValues:
     # (row, col) of each cell holding a formula whose result is not saved in the file (a
     # workbook written by a program, never saved by Excel): read as empty, which it is not.
     uncalculated: frozenset[tuple[int, int]] = frozenset()
-    # The columns the sheet hides (its `<col hidden="1">` ranges, first and last column),
+    # The columns the sheet hides (its `<col hidden="1">` ranges, and those of width 0 that
+    # Excel shows hidden too: see xmlbytes.col_hidden; first and last column),
     # found by the same scan: see col_hidden.
     hidden_cols: tuple[tuple[int, int], ...] = ()
 
@@ -733,21 +735,21 @@ def _hidden_in(piece: bytes, found: _ErrorCells) -> None:
     its rows."""
     end = piece.find(b"sheetData")
     head = piece if end < 0 else piece[:end]
-    if b"hidden" not in head:
+    if b"hidden" not in head and b"width" not in head:
         return
     for m in _COL_TAG.finditer(head):
         attrs = parse_attrs(m.group(1))
         _add_hidden(found, *(attrs.get(a, b"").decode("latin-1") for a in _COL_ATTRS))
 
 
-_COL_ATTRS = (b"hidden", b"min", b"max")
+_COL_ATTRS = (b"hidden", b"width", b"min", b"max")
 
 
-def _add_hidden(found: _ErrorCells, hidden: str, lo: str, hi: str) -> None:
-    """One <col> range (its `hidden`, `min` and `max`), when hidden ("1" or "true", as
-    Excel reads it)."""
+def _add_hidden(found: _ErrorCells, hidden: str, width: str, lo: str, hi: str) -> None:
+    """One <col> range (its `hidden`, `width`, `min` and `max`), when Excel shows it hidden:
+    hidden ("1" or "true"), or so narrow it draws no pixel (width="0": see col_hidden)."""
     lo, hi = lo.strip(), hi.strip()
-    if hidden.strip() in ("1", "true") and lo.isdigit() and hi.isdigit():
+    if col_hidden(hidden, width) and lo.isdigit() and hi.isdigit():
         found.hidden_cols.append((int(lo), min(int(hi), MAX_COL)))
 
 
@@ -1013,7 +1015,7 @@ def _errors_parsed(
         elif local == "mergeCell":
             _add_merge(found, attrs.get("ref", "").encode("utf-8"))
         elif local == "col" and depth == 3:  # <worksheet><cols><col>
-            _add_hidden(found, attrs.get("hidden", ""), attrs.get("min", ""), attrs.get("max", ""))
+            _add_hidden(found, *(attrs.get(a, "") for a in ("hidden", "width", "min", "max")))
         elif local == "v" and (error or dated):
             depth_of_v = depth
             text.clear()

@@ -287,3 +287,30 @@ def transcoded(data: bytes, strict: bool = True) -> bytes:
             declaration = _DECLARED_ENCODING.sub(rb"\1\2UTF-8\2", text[:end])
             text = declaration + text[end:]
     return text
+
+
+# Excel draws a column this many pixels wide per character of its `width` (the default
+# font's widest digit: Calibri 11 at 100%), rounding down, with this many 256ths of a
+# character added first (ECMA-376 Part 1, 18.3.1.13): a width that gives no whole pixel
+# (under 0.0726 characters, 0 included) is a column Excel shows as hidden.
+_DIGIT_PIXELS = 7
+_PIXEL_ROUNDING = 128 // _DIGIT_PIXELS
+
+
+def col_hidden(hidden: str | bytes, width: str | bytes) -> bool:
+    """Whether a `<col>` range (its `hidden` and `width` attributes) is hidden in Excel:
+    hidden="1" (or "true"), or a width that draws no pixel (width="0", which some programs
+    write in place of hidden="1", or what dragging a column's border shut leaves)."""
+    if isinstance(hidden, bytes):
+        hidden = hidden.decode("latin-1")
+    if hidden.strip() in ("1", "true"):
+        return True
+    if isinstance(width, bytes):
+        width = width.decode("latin-1")
+    try:
+        chars = float(width.strip())
+    except ValueError:
+        return False  # no width (the sheet's default) or none that can be read
+    if chars != chars or chars < 0:
+        return False
+    return int((256 * chars + _PIXEL_ROUNDING) / 256 * _DIGIT_PIXELS) == 0
