@@ -2452,8 +2452,8 @@ def test_a_tab_cut_to_31_characters_that_two_classes_share_is_neithers(
     tracker: Path, tmp_path: Path, cut_first: bool
 ) -> None:
     """Two classes alike in their first 31 characters: the tab named as those is neither's
-    own, and the other visible tab is class AET-1's own: no sheet is theirs, so esp refuses,
-    saying which class has no tab, rather than filing the proof on another class's tab."""
+    own, and the other visible tab is class AET-1's own: no sheet is theirs, so esp refuses
+    the proof, saying which class has no tab, rather than filing it on another class's tab."""
     long = "Aetna Medicare Advantage Wave 12"
     wb = openpyxl.load_workbook(tracker)
     for r, cls in enumerate([f"{long} Columbus", f"{long} Dallas", f"{long} Dallas"], start=5):
@@ -2463,9 +2463,12 @@ def test_a_tab_cut_to_31_characters_that_two_classes_share_is_neithers(
     tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs[::-1] if cut_first else tabs)
     later = proof_folder(tmp_path / "later", {"Omar Haddad TBT.pdf": pdf("Omar Haddad")})
     res = proofs(tracker, later, "-n", "-f", "json")
-    assert res.exit_code != 0, res.output
-    assert "esp cannot tell which sheet class 'Aetna Medicare Advantage Wave 12 " in res.stderr
-    assert "it has no tab of its own, and every visible sheet is another class's" in res.stderr
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["recorded"] == [], data
+    (why,) = [r["reason"] for r in data["rejected"]]
+    assert why.startswith("class 'Aetna Medicare Advantage Wave 12 "), why
+    assert "it has no tab of its own, and every visible sheet is another class's" in why, why
 
 
 @pytest.mark.parametrize(

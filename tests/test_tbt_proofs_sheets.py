@@ -5,6 +5,7 @@ empty beside the Date the team fills."""
 from __future__ import annotations
 
 import json
+import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -93,21 +94,23 @@ def test_the_tab_spelt_as_the_class_is_taken_over_one_spelt_otherwise(
     assert tabs_of(data) == {"Devon Price": "AET-1101", "Omar Haddad": "AET-1102"}
 
 
-def test_two_tabs_spelt_alike_for_one_class_are_said_and_nothing_is_written(
+def test_two_tabs_spelt_alike_for_one_class_refuse_only_its_proofs(
     tracker: Path, tmp_path: Path
 ) -> None:
     """Class AET/1102 has no tab of that name (Excel refuses '/'), nor one named as esp
     names its tab ('AET-1102'); 'AET_1102' and 'AET 1102' are both spelt as it: esp cannot
-    tell which, says so, and writes nothing."""
+    tell which, refuses its proof naming both, and records the other class's."""
     with_classes(tracker, "AET/1101", "AET/1102")
     tabs = [("AET-1101", [], "visible"), ("AET_1102", [], "visible"), ("AET 1102", [], "visible")]
     sheet = tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs)
-    before = sheet.read_bytes()
-    res = proofs(tracker, devon_and_omar(tmp_path))
-    assert res.exit_code == ExitCode.USAGE, res.output
-    said = " ".join(res.stderr.split())
-    assert "class 'AET/1102'" in said and "'AET_1102' and 'AET 1102'" in said, said
-    assert sheet.read_bytes() == before
+    res = proofs(tracker, devon_and_omar(tmp_path), "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert tabs_of(data) == {"Devon Price": "AET-1101"}, data
+    why = rejected_of(data)["Omar Haddad TBT.pdf"]
+    assert "class 'AET/1102'" in why and "'AET_1102' and 'AET 1102'" in why, why
+    after = book_rows(sheet)
+    assert after["AET_1102"][1:] == [] and after["AET 1102"][1:] == []
 
 
 @pytest.mark.parametrize("other", ["AET 1102", "AET_1102", "aet.1102"])
@@ -178,10 +181,12 @@ def test_the_tab_esp_tells_to_add_for_a_class_is_one_excel_takes(
     sheet = tmp_path / "TBT Tracking Sheet.xlsx"
     tracking_book(sheet, [("AET-1101", [], "visible")])
     later = devon_and_omar(tmp_path)
-    res = proofs(tracker, later)
-    assert res.exit_code == ExitCode.USAGE, res.output
-    said = " ".join(res.stderr.split())
-    assert "add a tab named 'AET-1109'" in said, said
+    res = proofs(tracker, later, "-n", "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [p["agent"] for p in data["recorded"]] == ["Devon Price"], data
+    why = rejected_of(data)["Omar Haddad TBT.pdf"]
+    assert "class 'AET/1109'" in why and "add a tab named 'AET-1109'" in why, why
     tracking_book(sheet, [("AET-1101", [], "visible"), ("AET-1109", [], "visible")])
     data = json.loads(proofs(tracker, later, "-n", "-f", "json").stdout)
     assert tabs_of(data) == {"Devon Price": "AET-1101", "Omar Haddad": "AET-1109"}
@@ -428,29 +433,6 @@ def test_an_empty_received_giving_way_to_a_filled_date_is_said_when_nothing_is_n
 # ------------------------------------------------------------------ a class's hidden tab
 
 
-@pytest.mark.parametrize("log", [False, True])
-def test_a_classs_hidden_tab_gets_its_rows_and_is_said_hidden(
-    tracker: Path, tmp_path: Path, log: bool
-) -> None:
-    """Class AET-2's own tab is hidden (right-click > Hide in Excel): it is still its tab,
-    never 'no tab of its own'. Its proof rows go there, and esp says the tab is hidden
-    and how to see it; the other class's rows go to its visible tab as ever."""
-    tabs = [("AET-1", [], "visible"), ("AET-2", [], "hidden")]
-    if log:
-        tabs.append(("Log", [], "visible"))
-    sheet = tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs)
-    res = proofs(tracker, devon_and_omar(tmp_path), "-f", "json")
-    assert res.exit_code == 0, res.output
-    assert tabs_of(json.loads(res.stdout)) == {"Devon Price": "AET-1", "Omar Haddad": "AET-2"}
-    after = book_rows(sheet)
-    assert [r[0] for r in after["AET-2"][1:]] == ["Omar Haddad"], after
-    said = " ".join(res.stderr.split())
-    assert "no tab of its own" not in said, said
-    assert "sheet 'AET-2'" in said and "is hidden" in said and "Unhide" in said, said
-    assert said.count("is hidden") == 1, said
-    assert openpyxl.load_workbook(sheet)["AET-2"].sheet_state == "hidden"
-
-
 def test_a_classs_very_hidden_tab_is_said_and_its_rows_go_to_a_visible_sheet(
     tracker: Path, tmp_path: Path
 ) -> None:
@@ -469,18 +451,22 @@ def test_a_classs_very_hidden_tab_is_said_and_its_rows_go_to_a_visible_sheet(
     assert "sheet 'Log'" in said, said
 
 
-def test_a_classs_very_hidden_tab_with_no_other_sheet_for_it_is_refused_naming_it(
+def test_a_classs_very_hidden_tab_with_no_other_sheet_for_it_refuses_its_proofs(
     tracker: Path, tmp_path: Path
 ) -> None:
+    """No visible sheet takes class AET-2's rows: its proof is refused, naming its very
+    hidden tab and how to show it; class AET-1's is recorded on its tab."""
     tabs = [("AET-1", [], "visible"), ("AET-2", [], "veryHidden")]
     sheet = tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs)
-    before = sheet.read_bytes()
-    res = proofs(tracker, devon_and_omar(tmp_path))
-    assert res.exit_code == ExitCode.USAGE, res.output
-    said = " ".join(res.stderr.split())
-    assert "no tab of its own" not in said, said
-    assert "class 'AET-2'" in said and "tab 'AET-2' is very hidden" in said, said
-    assert sheet.read_bytes() == before
+    res = proofs(tracker, devon_and_omar(tmp_path), "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert tabs_of(data) == {"Devon Price": "AET-1"}, data
+    why = rejected_of(data)["Omar Haddad TBT.pdf"]
+    assert "no tab of its own" not in why, why
+    assert "class 'AET-2'" in why and "tab 'AET-2' is very hidden" in why, why
+    assert "Alt+F11" in why, why
+    assert book_rows(sheet)["AET-2"][1:] == []
 
 
 @pytest.mark.parametrize("state", ["hidden", "veryHidden"])
@@ -522,8 +508,8 @@ def test_a_tab_two_classes_can_claim_is_refused_naming_both(
 ) -> None:
     """Classes AET/1102 and AET 1102 both in the tracker: the tab 'AET-1102' is the name
     esp gives AET/1102's tab and is spelt as AET 1102 too. esp never chooses: nothing is
-    written for either class (nor for any other), and the message names the tab and both
-    classes, with the fix."""
+    written for either class: each one's proof is refused, naming the tab and both classes,
+    with the fix; another class's proof is recorded."""
     wb = openpyxl.load_workbook(tracker)
     ws = wb["ESP Tracker"]
     ws["A3"], ws["A5"] = classes  # Devon in the first, Kim in the second
@@ -532,14 +518,20 @@ def test_a_tab_two_classes_can_claim_is_refused_naming_both(
     sheet = tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs)
     before = sheet.read_bytes()
     for who in ("Devon Price", "Kim Lee"):
-        later = proof_folder(tmp_path / who, {f"{who} TBT.pdf": pdf(who)})
-        res = proofs(tracker, later)
-        assert res.exit_code == ExitCode.USAGE, res.output
-        said = " ".join(res.stderr.split())
-        assert f"sheet '{tab}'" in said, said
-        assert f"class '{classes[0]}'" in said and f"class '{classes[1]}'" in said, said
-        assert "exact name" in said, said
-        assert sheet.read_bytes() == before
+        files = {f"{who} TBT.pdf": pdf(who), "Omar Haddad TBT.pdf": pdf("Omar Haddad")}
+        later = proof_folder(tmp_path / who, files if log else {f"{who} TBT.pdf": pdf(who)})
+        res = proofs(tracker, later, "-f", "json")
+        assert res.exit_code == 0, res.output
+        data = json.loads(res.stdout)
+        first = who == "Devon Price"  # Omar's, recorded then, is in on the next run
+        assert tabs_of(data) == ({"Omar Haddad": "Log"} if log and first else {}), data
+        why = rejected_of(data)[f"{who} TBT.pdf"]
+        assert f"sheet '{tab}'" in why, why
+        assert f"class '{classes[0]}'" in why and f"class '{classes[1]}'" in why, why
+        assert "exact name" in why, why
+        if not log:
+            assert sheet.read_bytes() == before
+    assert book_rows(sheet)[tab][1:] == []
 
 
 def test_a_tab_named_exactly_as_a_class_is_that_classs_beside_one_spelt_as_it(
@@ -560,3 +552,156 @@ def test_a_tab_named_exactly_as_a_class_is_that_classs_beside_one_spelt_as_it(
     res = proofs(tracker, later, "-n", "-f", "json")
     assert res.exit_code == 0, res.output
     assert tabs_of(json.loads(res.stdout)) == {"Devon Price": "AET-1102", "Kim Lee": "AET 1102"}
+
+
+# ------------------------- a hidden tab, a tab claimed alike: only that class's proofs
+
+
+def rejected_of(data: dict[str, Any]) -> dict[str, str]:
+    return {r["file"]: " ".join(r["reason"].split()) for r in data["rejected"]}
+
+
+def test_a_class_with_its_own_visible_tab_claims_no_hidden_tab(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """Classes AET/1102 (Devon) and AET 1102 (Kim): 'AET 1102' is visible and named as
+    AET 1102, so the hidden 'AET-1102' is AET/1102's alone. Hidden, it gets no rows while
+    a visible sheet can take them: Devon's go to 'Log' as ever, said with how to unhide
+    the tab; Kim's go to 'AET 1102'; Omar's (AET-2, no tab) to 'Log'."""
+    wb = openpyxl.load_workbook(tracker)
+    ws = wb["ESP Tracker"]
+    ws["A3"], ws["A5"] = "AET/1102", "AET 1102"
+    wb.save(tracker)
+    tabs = [("Log", [], "visible"), ("AET 1102", [], "visible"), ("AET-1102", [], "hidden")]
+    sheet = tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs)
+    later = proof_folder(
+        tmp_path / "later",
+        {"Devon Price TBT.pdf": pdf("Devon Price"), "Kim Lee TBT.pdf": pdf("Kim Lee")},
+    )
+    res = proofs(tracker, later, "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert tabs_of(json.loads(res.stdout)) == {"Devon Price": "Log", "Kim Lee": "AET 1102"}
+    assert book_rows(sheet)["AET-1102"][1:] == []
+    said = " ".join(res.stderr.split())
+    assert "class 'AET/1102'" in said and "'AET-1102' is hidden" in said, said
+    assert "Unhide" in said and "sheet 'Log'" in said, said
+
+
+def test_a_classs_hidden_old_tab_gets_no_rows_while_a_visible_sheet_takes_them(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """The team records everything on 'Log'; 'AET-2' is an old tab they hid, with rows
+    typed by hand under a plain Date. Omar's row goes to 'Log' as before, said; the hidden
+    tab is left as it was (no column added), and its hand rows are no proofs."""
+    kim = ["Kim Lee", "AET-2", "Kim Lee TBT.pdf", date(2026, 11, 2)]
+    tabs = [("Log", [], "visible"), ("AET-2", [kim], "hidden")]
+    headers = {"AET-2": ["Agent", "Class", "File", "Date"]}
+    sheet = tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs, headers)
+    later = proof_folder(
+        tmp_path / "later",
+        {"Omar Haddad TBT.pdf": pdf("Omar Haddad"), "Kim Lee TBT.pdf": pdf("Kim Lee")},
+    )
+    res = proofs(tracker, later, "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert tabs_of(data) == {"Omar Haddad": "Log", "Kim Lee": "Log"}, data
+    after = book_rows(sheet)
+    assert after["AET-2"] == [["Agent", "Class", "File", "Date"], [*kim[:3], kim[3]]], after
+    said = " ".join(res.stderr.split())
+    assert "class 'AET-2'" in said and "'AET-2' is hidden" in said and "Unhide" in said, said
+
+
+def test_two_hidden_tabs_spelt_as_a_class_are_said_and_the_run_goes_on(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """'AET 2' and 'AET_2', both hidden (leftovers): no rows go to either; the proofs go
+    to the visible 'Log' as before, and esp names both hidden tabs."""
+    tabs = [("Log", [], "visible"), ("AET 2", [], "hidden"), ("AET_2", [], "hidden")]
+    tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs)
+    res = proofs(tracker, devon_and_omar(tmp_path), "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert tabs_of(json.loads(res.stdout)) == {"Devon Price": "Log", "Omar Haddad": "Log"}
+    said = " ".join(res.stderr.split())
+    assert "'AET 2' and 'AET_2'" in said and "hidden" in said, said
+
+
+def test_a_classs_hidden_tab_with_no_visible_sheet_for_it_refuses_only_its_proofs(
+    tracker: Path, tmp_path: Path
+) -> None:
+    tabs = [("AET-1", [], "visible"), ("AET-2", [], "hidden")]
+    sheet = tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs)
+    res = proofs(tracker, devon_and_omar(tmp_path), "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert tabs_of(data) == {"Devon Price": "AET-1"}, data
+    why = rejected_of(data)["Omar Haddad TBT.pdf"]
+    assert "class 'AET-2'" in why and "'AET-2' is hidden" in why and "Unhide" in why, why
+    assert "--tracking-tab" in why, why
+    after = book_rows(sheet)
+    assert [r[0] for r in after["AET-1"][1:]] == ["Devon Price"] and after["AET-2"][1:] == []
+    cells = openpyxl.load_workbook(tracker)["ESP Tracker"]
+    assert cells["E6"].value is not None  # Omar's date was there already
+    assert cells["D3"].value == "Y"  # Devon flagged; Omar's row left as it was
+
+
+def test_a_tab_a_mistyped_class_cell_claims_refuses_only_that_classs_proofs(
+    tracker: Path, tmp_path: Path
+) -> None:
+    """Class AET 1 in the tracker (Devon, Kim), but Ana's Class cell (A4) typed 'AET_1':
+    the tab 'AET-1' is spelt as both. Devon's proof is refused, naming the tab, both
+    classes and the cell to correct; Omar's (AET-2, a tab of its own) is recorded. Ana
+    sent nothing."""
+    wb = openpyxl.load_workbook(tracker)
+    ws = wb["ESP Tracker"]
+    ws["A3"], ws["A4"], ws["A5"] = "AET 1", "AET_1", "AET 1"
+    wb.save(tracker)
+    tabs = [("AET-1", [], "visible"), ("AET-2", [], "visible"), ("Log", [], "visible")]
+    sheet = tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs)
+    res = proofs(tracker, devon_and_omar(tmp_path), "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert tabs_of(data) == {"Omar Haddad": "AET-2"}, data
+    why = rejected_of(data)["Devon Price TBT.pdf"]
+    assert "sheet 'AET-1'" in why and "class 'AET 1'" in why and "class 'AET_1'" in why, why
+    assert "'ESP Tracker'!A4" in why, why
+    assert book_rows(sheet)["AET-1"][1:] == []
+    assert openpyxl.load_workbook(tracker)["ESP Tracker"]["D3"].value == "N"
+
+
+def test_only_hidden_sheets_refuse_each_class_naming_it(tracker: Path, tmp_path: Path) -> None:
+    """Every sheet hidden ('AET-2' only, hidden, and 'Archive'): no class's rows have a
+    sheet; each refused proof names its class and what to unhide."""
+    tabs = [("AET-2", [], "hidden"), ("Archive", [], "hidden"), ("Nov", [], "visible")]
+    sheet = tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs)
+    # openpyxl keeps one sheet visible: hide the last one in the file itself.
+    parts = {}
+    with zipfile.ZipFile(sheet) as z:
+        for name in z.namelist():
+            parts[name] = z.read(name)
+    xml = parts["xl/workbook.xml"]
+    assert xml.count(b'state="visible"') == 1, xml
+    parts["xl/workbook.xml"] = xml.replace(b'state="visible"', b'state="hidden"')
+    with zipfile.ZipFile(sheet, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    res = proofs(tracker, devon_and_omar(tmp_path), "-n", "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    why = rejected_of(data)
+    assert data["recorded"] == [], data
+    assert "class 'AET-2'" in why["Omar Haddad TBT.pdf"], why
+    assert "'AET-2' is hidden" in why["Omar Haddad TBT.pdf"], why
+    assert "class 'AET-1'" in why["Devon Price TBT.pdf"], why
+    assert "every sheet" in why["Devon Price TBT.pdf"] and "hidden" in why["Devon Price TBT.pdf"]
+
+
+def test_a_very_hidden_tracking_tab_with_nothing_to_record_is_no_refusal(
+    tracker: Path, tmp_path: Path
+) -> None:
+    tabs = [("December", [], "visible"), ("Archive", [], "veryHidden")]
+    sheet = tracking_book(tmp_path / "TBT Tracking Sheet.xlsx", tabs)
+    before = sheet.read_bytes()
+    empty = proof_folder(tmp_path / "empty", {})
+    res = proofs(tracker, empty, "--tracking-tab", "Archive")
+    assert res.exit_code == 0, res.output
+    assert sheet.read_bytes() == before

@@ -398,6 +398,9 @@ class TrackingBook:
     # not record proofs on (`count_dated`) -> the sheet, and the row:
     # no proof, but said when the file is recorded again.
     uncounted: dict[tuple[str, str], list[tuple[str, HandRow]]] = field(default_factory=dict)
+    # The tracker's Class cells, by agent row (sheet, row): named when a class spelt alike
+    # with another is likely a slip in them (`_misspelt`).
+    class_cells: dict[tuple[str, int], str] = field(default_factory=dict)
 
     @property
     def several(self) -> bool:
@@ -634,18 +637,18 @@ def count_dated(book: TrackingBook, records_on: Sequence[TrackingSheet]) -> None
 
 
 def records_on(
-    book: TrackingBook, classes: Sequence[str], path: Path, named: TrackingSheet | None
+    book: TrackingBook, classes: Sequence[str], named: TrackingSheet | None
 ) -> list[TrackingSheet]:
     """The sheets esp records new proofs on: the one named (--tracking-tab, [tracker]
     tbt_tracking_tab), else the tab each class's proofs go to and the first visible sheet —
-    none when every sheet is hidden (esp then refuses when it writes)."""
+    none when every sheet is hidden (esp then refuses the proofs it cannot place)."""
     if named is not None:
         return [named]
     found: list[TrackingSheet] = []
     for cls in ("", *classes):
         try:
-            tab = tracking_tab(book, cls, path)
-        except UsageError:
+            tab = tracking_tab(book, cls)
+        except Unplaced:
             continue  # said when a proof of that class is to be written
         if all(tab is not t for t in found):
             found.append(tab)
@@ -671,13 +674,6 @@ def named_tab(book: TrackingBook, tab: str, path: Path, source: str) -> Tracking
                 f"{path}: the sheets {_listed(chosen)} are all spelt as '{tab}'; esp cannot "
                 "tell which one is meant, and wrote nothing.",
                 fix=f"give the sheet with {source} spelt as its tab is.",
-            )
-        if chosen and chosen[0].state == "veryHidden":
-            raise UsageError(
-                f"{path}: the sheet '{chosen[0].sheet}' given with {source} is very hidden "
-                "(Excel's Unhide does not list it); esp never writes where the team cannot "
-                "see, and wrote nothing.",
-                fix=f"show it: {SHOW_VERY_HIDDEN}; or give another sheet with {source}.",
             )
         if chosen:
             return chosen[0]
@@ -785,47 +781,90 @@ def _class_typed(book: TrackingBook, key: str) -> str:
     return next((" ".join(r.cls.split()) for r in book.agents if _name_key(r.cls) == key), key)
 
 
-def _own_tab(
-    book: TrackingBook, cls: str, path: Path, tabs: Sequence[TrackingSheet] | None = None
-) -> TrackingSheet | None:
-    """The sheet of `tabs` (else the visible ones) that is the tab of class `cls` (None: it
-    has none), the best of: the one named as the class (as it is, else in any capitals; a
-    class longer than a tab name can be, by its first 31 characters), the one named as esp
-    names its tab ('AET-1102' for AET/1102: class_tab_name), the one spelt as it with its
-    separators otherwise (tab_key: 'AET 1102', 'AET_1102') — never one named as another
-    class. Refused: two tabs alike at the best; a tab named as esp names the class's or
-    spelt as it that is just as much another class's (AET/1102 and AET 1102 both in the
-    tracker, and 'AET-1102', neither named exactly) — esp never files a proof on a tab it
-    only guessed is the class's."""
-    tabs = [t for t in book.sheets if t.visible] if tabs is None else tabs
+class Unplaced(Exception):
+    """A class's new proof rows have no sheet esp can tell: why (naming the class and the
+    sheets), and the fix. Its proofs are refused, each named; the other classes' are
+    recorded."""
+
+    def __init__(self, why: str, fix: str) -> None:
+        super().__init__(why)
+        self.why, self.fix = why, fix
+
+    @property
+    def reason(self) -> str:
+        return f"{self.why}; {self.fix}"
+
+
+def _spelt_own(
+    book: TrackingBook, cls: str, tabs: Sequence[TrackingSheet], seen: Sequence[TrackingSheet]
+) -> tuple[list[TrackingSheet], list[str]]:
+    """The sheets of `tabs` spelt best as class `cls` (`_best_spelt`), and the other classes
+    (as book.classes holds them) that claim the one found just as much: a tab named as esp
+    names its tab or spelt as it that is just as much another class's (AET/1102 and AET 1102
+    both in the tracker, and 'AET-1102', neither named exactly). A class with a tab of its
+    own among `seen` (the visible sheets, when `tabs` are hidden ones) claims none of
+    `tabs`."""
     key = _name_key(cls)
     if not key:
-        return None
+        return [], []
     best, spelt = _best_spelt(book, key, tabs, cls)
+    if len(spelt) != 1 or best < 3:
+        return spelt, []
+    rivals = [
+        c
+        for c in sorted(book.classes)
+        if c != key
+        and not _best_spelt(book, c, seen)[1]
+        and any(spelt[0] is t for t in _best_spelt(book, c, tabs)[1])
+    ]
+    return spelt, rivals
+
+
+def _own_tab(book: TrackingBook, cls: str) -> TrackingSheet | None:
+    """The visible sheet that is the tab of class `cls` (None: it has none), the best of:
+    the one named as the class (as it is, else in any capitals; a class longer than a tab
+    name can be, by its first 31 characters), the one named as esp names its tab
+    ('AET-1102' for AET/1102: class_tab_name), the one spelt as it with its separators
+    otherwise (tab_key: 'AET 1102', 'AET_1102') — never one named as another class.
+    Unplaced: two tabs alike at the best, or a tab another class claims just as much — esp
+    never files a proof on a tab it only guessed is the class's."""
+    spelt, rivals = _spelt_own(book, cls, [t for t in book.sheets if t.visible], ())
     if len(spelt) > 1:
-        raise UsageError(
-            f"{path}: esp cannot tell which sheet class '{cls.strip()}' proof rows go to: "
-            f"the sheets {_listed(spelt)} are both spelt as it; nothing was written.",
-            fix="rename the one that is not its tab in Excel, or give the sheet with "
-            "--tracking-tab (or [tracker] tbt_tracking_tab).",
+        raise Unplaced(
+            f"class '{cls.strip()}': esp cannot tell which sheet its proof rows go to: the "
+            f"sheets {_listed(spelt)} are both spelt as it",
+            "rename the one that is not its tab in Excel, or give the sheet with "
+            "--tracking-tab (or [tracker] tbt_tracking_tab)",
         )
-    if not spelt:
-        return None
-    tab = spelt[0]
-    if best >= 3:
-        rivals = [
-            c
-            for c in sorted(book.classes)
-            if c != key and any(tab is t for t in _best_spelt(book, c, tabs)[1])
-        ]
-        if rivals:
-            raise _claimed_by_two(book, tab, [cls, *(_class_typed(book, c) for c in rivals)], path)
-    return tab
+    if rivals:
+        raise _claimed_by_two(book, spelt[0], [cls, *(_class_typed(book, c) for c in rivals)])
+    return spelt[0] if spelt else None
 
 
-def _claimed_by_two(
-    book: TrackingBook, tab: TrackingSheet, classes: Sequence[str], path: Path
-) -> UsageError:
+def _misspelt(book: TrackingBook, classes: Sequence[str]) -> str:
+    """Of classes spelt alike (tab_key: 'AET 1102', 'AET_1102'), the one typed in fewer of
+    the tracker's rows than another is likely a slip in its Class cells: those cells (the
+    first three), to correct — or '' when none is."""
+    rows = {c: [r for r in book.agents if _name_key(r.cls) == _name_key(c)] for c in classes}
+    for odd in classes:
+        others = [c for c in classes if c != odd and tab_key(c) == tab_key(odd)]
+        theirs = max(others, key=lambda c: len(rows[c]), default=None)
+        if theirs is None or not rows[odd] or len(rows[odd]) >= len(rows[theirs]):
+            continue
+        cells = [book.class_cells.get((r.sheet, r.row)) for r in rows[odd]]
+        where = [c for c in cells if c]
+        if not where:
+            continue
+        more = f" and {len(where) - 3} more" if len(where) > 3 else ""
+        listed = ", ".join(where[:3]) + more
+        return (
+            f"if class '{odd.strip()}' is a slip for '{theirs.strip()}', correct its Class "
+            f"cell{'s' if len(where) > 1 else ''} {listed} in the tracker; else "
+        )
+    return ""
+
+
+def _claimed_by_two(book: TrackingBook, tab: TrackingSheet, classes: Sequence[str]) -> Unplaced:
     """The refusal of a tab two classes (or more) can claim alike: named as esp names one's
     tab and spelt as the other ('AET-1102' of AET/1102 and AET 1102), or so for both."""
     listed = " and ".join(f"class '{c.strip()}'" for c in classes)
@@ -848,27 +887,54 @@ def _claimed_by_two(
             "no tab can have either class's exact name (Excel refuses its characters): give "
             "the sheet with --tracking-tab, with only that class's proofs in the folder"
         )
-    which = "either" if len(classes) == 2 else "any of them"
-    return UsageError(
-        f"{path}: sheet '{tab.sheet}' is spelt as {listed} alike; esp cannot tell whose tab "
-        f"it is, and wrote nothing for {which}.",
-        fix=fix + ".",
+    return Unplaced(
+        f"class '{classes[0].strip()}': sheet '{tab.sheet}' is spelt as {listed} alike, so esp "
+        "cannot tell whose tab it is",
+        _misspelt(book, classes) + fix,
     )
 
 
-def _hidden_own_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet | None:
-    """Class `cls`'s own tab among the sheets hidden in Excel (not very hidden), when it has
-    no visible one: esp records on it, saying it is hidden."""
-    return _own_tab(book, cls, path, [t for t in book.sheets if t.state == "hidden"])
+def _hidden(t: TrackingSheet) -> bool:
+    """Hidden in Excel (Hide; Unhide lists it): not visible, not very hidden."""
+    return not t.visible and t.state != "veryHidden"
 
 
-def _very_hidden_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet | None:
-    """Class `cls`'s own tab among the very hidden sheets (Excel's Unhide does not list
-    them): esp never writes on it, and says so."""
-    try:
-        return _own_tab(book, cls, path, [t for t in book.sheets if t.state == "veryHidden"])
-    except UsageError:
-        return None  # two alike: neither is written on anyway
+def _put_away(book: TrackingBook, cls: str) -> tuple[str, list[TrackingSheet]]:
+    """Class `cls`'s own tab when it has no visible one: hidden in Excel ('hidden', the
+    tabs spelt best as it, two when alike), else very hidden ('veryHidden', ...); esp adds
+    no rows to either (the team may have hidden it to retire it), and says so. A tab
+    another class claims just as much (one with no visible tab of its own) is none's."""
+    visible = [t for t in book.sheets if t.visible]
+    hidden = [t for t in book.sheets if _hidden(t)]
+    spelt, rivals = _spelt_own(book, cls, hidden, visible)
+    if spelt and not rivals:
+        return "hidden", spelt
+    very = [t for t in book.sheets if t.state == "veryHidden"]
+    spelt, rivals = _spelt_own(book, cls, very, visible + hidden)
+    if spelt and not rivals:
+        return "veryHidden", spelt
+    return "", []
+
+
+def _put_away_words(state: str, tabs: Sequence[TrackingSheet]) -> tuple[str, str]:
+    """(what is said of a class's hidden or very hidden tabs, how to show them)."""
+    if state == "hidden":
+        if len(tabs) > 1:
+            return (
+                f"its tabs {_listed(tabs)} (both spelt as it) are hidden in Excel",
+                f"unhide the one that is its tab ({UNHIDE}) and rename the other",
+            )
+        return f"its tab '{tabs[0].sheet}' is hidden in Excel", f"unhide it ({UNHIDE})"
+    if len(tabs) > 1:
+        return (
+            f"its tabs {_listed(tabs)} (both spelt as it) are very hidden (Excel's Unhide "
+            "does not list them)",
+            f"show the one that is its tab ({SHOW_VERY_HIDDEN}) and rename the other",
+        )
+    return (
+        f"its tab '{tabs[0].sheet}' is very hidden (Excel's Unhide does not list it)",
+        f"show it ({SHOW_VERY_HIDDEN})",
+    )
 
 
 def _class_tab(book: TrackingBook, tab: TrackingSheet) -> bool:
@@ -880,16 +946,16 @@ def _class_tab(book: TrackingBook, tab: TrackingSheet) -> bool:
     return any(tab_key(tab.sheet) in _class_keys(c) for c in book.classes)
 
 
-def tracking_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet:
+def tracking_tab(book: TrackingBook, cls: str) -> TrackingSheet:
     """The sheet a new proof row of an agent of class `cls` goes to when none is named: the
     visible sheet that is the class's own tab (`_own_tab`: named or spelt as the class; a
-    sheet per class), else its own tab hidden in Excel (said where it is written: the team
-    can unhide it), else the first visible sheet with the headers in tab order that is no
-    class's tab — a very hidden own tab (Excel's Unhide does not list it) is never written
-    on, and said. Nothing is guessed from what the sheets hold; with every such sheet
-    hidden, esp refuses, naming them."""
+    sheet per class), else the first visible sheet with the headers in tab order that is no
+    class's tab. A hidden own tab (the team may have hidden it to retire it) and a very
+    hidden one (Excel's Unhide does not list it) are never written on, and said
+    (`no_own_tab`). Nothing is guessed from what the sheets hold. Unplaced: the class's
+    rows have no such sheet — its proofs are refused, naming the sheets and the fix."""
     visible = [t for t in book.sheets if t.visible]
-    own = _own_tab(book, cls, path) or _hidden_own_tab(book, cls, path)
+    own = _own_tab(book, cls)
     if own is not None:
         return own
     key = cls.strip().casefold()
@@ -898,58 +964,61 @@ def tracking_tab(book: TrackingBook, cls: str, path: Path) -> TrackingSheet:
     free = [t for t in visible if not key or not _class_tab(book, t)]
     if free:
         return free[0]
-    if key and visible:
+    given = "give the sheet with --tracking-tab (or [tracker] tbt_tracking_tab)"
+    if visible:
         names = ", ".join(f"'{t.sheet}'" for t in visible)
-        very = _very_hidden_tab(book, cls, path)
-        if very is not None:
-            raise UsageError(
-                f"{path}: esp cannot tell which sheet class '{cls.strip()}' proof rows go to: "
-                f"its tab '{very.sheet}' is very hidden (Excel's Unhide does not list it) and "
-                f"esp never writes where the team cannot see, and every visible sheet is "
-                f"another class's ({names}); nothing was written.",
-                fix=f"show '{very.sheet}': {SHOW_VERY_HIDDEN}; or give the sheet with "
-                "--tracking-tab (or [tracker] tbt_tracking_tab).",
-            )
-        raise UsageError(
-            f"{path}: esp cannot tell which sheet class '{cls.strip()}' proof rows go to: it "
-            f"has no tab of its own, and every visible sheet is another class's ({names}); "
-            "nothing was written.",
-            fix=f"add a tab named '{class_tab_name(cls)}' in Excel, or give the "
-            "sheet with --tracking-tab (or [tracker] tbt_tracking_tab).",
+        none = f"every visible sheet is another class's ({names})"
+    else:
+        names = ", ".join(f"'{t.sheet}'" for t in book.sheets)
+        none = f"every sheet with the 'Agent' and 'File' headers is hidden ({names})"
+    who = f"class '{cls.strip()}'" if key else "agents with no class"
+    state, away = _put_away(book, cls) if key else ("", [])
+    if state:
+        said, show = _put_away_words(state, away)
+        why = (
+            "esp adds no rows to a hidden tab"
+            if state == "hidden"
+            else "esp never writes where the team cannot see"
         )
-    names = ", ".join(f"'{t.sheet}'" for t in book.sheets)
-    raise UsageError(
-        f"{path}: esp cannot tell which sheet the new proof rows go to: every sheet with the "
-        f"'Agent' and 'File' headers is hidden ({names}); nothing was written.",
-        fix="unhide the sheet to add to in Excel, or give it with --tracking-tab (or "
-        "[tracker] tbt_tracking_tab).",
+        raise Unplaced(f"{who}: {said}, {why}, and {none}", f"{show}; or {given}")
+    if visible:
+        raise Unplaced(
+            f"{who}: esp cannot tell which sheet its proof rows go to: it has no tab of its "
+            f"own, and {none}",
+            f"add a tab named '{class_tab_name(cls)}' in Excel, or {given}",
+        )
+    raise Unplaced(
+        f"{who}: esp cannot tell which sheet its proof rows go to: {none}",
+        f"unhide the sheet to add to in Excel ({UNHIDE}), or {given}",
     )
 
 
 def no_own_tab(
     book: TrackingBook, placed: Sequence[tuple[Proof, TrackingSheet]], path: Path, dry_run: bool
 ) -> list[str]:
-    """What to say of the classes whose proofs go to a sheet that is not their own tab: in
-    a workbook kept with a sheet per class (some visible sheet is a class's tab), that the
-    class has none; whatever the workbook, that its tab is very hidden — one line each,
-    naming the class and the sheet."""
+    """What to say of the classes whose proofs go to a sheet that is not their own tab:
+    that its tab is hidden or very hidden, whatever the workbook; else, in a workbook kept
+    with a sheet per class (some visible sheet is a class's tab), that the class has none
+    — one line each, naming the class and the sheet."""
     per_class = any(t.visible and _class_tab(book, t) for t in book.sheets)
     said: dict[str, str] = {}
     go = "would go" if dry_run else "go"
     for proof, tab in placed:
         cls = " ".join(proof.agent.cls.split())
-        if not cls or cls in said:
+        if not cls or cls in said or _own_tab(book, cls) is tab:
             continue
-        own = _own_tab(book, cls, path) or _hidden_own_tab(book, cls, path)
-        if own is tab:
-            continue
-        very = _very_hidden_tab(book, cls, path)
-        if very is not None:
+        state, away = _put_away(book, cls)
+        if state:
+            what, show = _put_away_words(state, away)
+            why = (
+                "esp adds no rows to a hidden tab while a visible sheet can take them"
+                if state == "hidden"
+                else "esp never writes where the team cannot see"
+            )
+            where = f"'{away[0].sheet}'" if len(away) == 1 else "its tab"
             said[cls] = (
-                f"{path.name}: class '{cls}': its tab '{very.sheet}' is very hidden (Excel's "
-                "Unhide does not list it), and esp never writes where the team cannot see; its "
-                f"proof rows {go} to sheet '{tab.sheet}'. To have them on '{very.sheet}', "
-                f"{SHOW_VERY_HIDDEN}."
+                f"{path.name}: class '{cls}': {what}, and {why}; its proof rows {go} to sheet "
+                f"'{tab.sheet}'. To have them on {where}, {show}."
             )
         elif per_class:
             said[cls] = (
@@ -2290,6 +2359,43 @@ def _plan_tracker(
     return sheets
 
 
+def _class_cells(table: Table) -> dict[tuple[str, int], str]:
+    """Each agent row's Class cell (the first of merged cells it is in), by (sheet, row):
+    none in a sheet whose class is its name (no Class column)."""
+    cells: dict[tuple[str, int], str] = {}
+    for row in table.rows():
+        sheet = table.sheet(row.sheet)
+        col = sheet.col("class")
+        if col is None:
+            continue
+        merged = sheet.merged_at(row.row, col)
+        r, c = (merged[0], merged[1]) if merged is not None else (row.row, col)
+        cells[(row.sheet, row.row)] = address(row.sheet, r, c)
+    return cells
+
+
+def _placed(
+    book: TrackingBook,
+    fresh: Sequence[Proof],
+    named: TrackingSheet | None,
+    rejected: list[Rejected],
+    to_save: dict[str, Incoming],
+) -> tuple[list[tuple[Proof, TrackingSheet]], list[Proof]]:
+    """The sheet each new proof goes to (`named`, else its class's: tracking_tab), and the
+    proofs placed; those of a class whose rows have no sheet esp can tell are refused, in
+    `rejected` (in its order) with why and the fix, their attachments not saved."""
+    placed: list[tuple[Proof, TrackingSheet]] = []
+    for proof in fresh:
+        try:
+            placed.append((proof, named or tracking_tab(book, proof.agent.cls)))
+        except Unplaced as exc:
+            rejected.append(Rejected(proof.file, exc.reason, mail=proof.mail))
+            if proof.mail is not None:
+                to_save.pop(proof.file, None)
+    rejected.sort(key=lambda r: (r.mail or r.file).casefold())
+    return placed, [p for p, _ in placed]
+
+
 def _not_others(
     sheet: TrackingBook, good: list[Proof], rejected: list[Rejected], to_save: dict[str, Incoming]
 ) -> list[Proof]:
@@ -2369,7 +2475,8 @@ def record_proofs(
                 book.agents = tuple(s.table.rows())
                 book.classes = frozenset(" ".join(r.cls.split()).casefold() for r in s.table.rows())
                 named = named_tab(book, tab_name, sheet_path, tab_source) if tab_name else None
-                count_dated(book, records_on(book, sorted(book.classes), sheet_path, named))
+                book.class_cells = _class_cells(s.table)
+                count_dated(book, records_on(book, sorted(book.classes), named))
                 good, rejected, to_save = check_files(incoming, s.table, book, today)
                 rejected = sorted(refused + rejected, key=lambda r: (r.mail or r.file).casefold())
                 good = _not_others(book, good, rejected, to_save)
@@ -2379,14 +2486,25 @@ def record_proofs(
                     replace(p, tab=t if shown else None) for p, t in zip(good, on, strict=True) if t
                 ]
                 # Not recorded yet: said when a row typed by hand names its file.
-                new = [
-                    _said_rows(book, p, dry_run) for p, t in zip(good, on, strict=True) if t is None
-                ]
+                fresh = [p for p, t in zip(good, on, strict=True) if t is None]
+                if named is not None and fresh and named.state == "veryHidden":
+                    raise UsageError(
+                        f"{sheet_path}: the sheet '{named.sheet}' given with {tab_source} is "
+                        "very hidden (Excel's Unhide does not list it); esp never writes where "
+                        "the team cannot see, and wrote nothing.",
+                        fix=f"show it: {SHOW_VERY_HIDDEN}; or give another sheet with "
+                        f"{tab_source}.",
+                    )
+                # The proofs of a class whose rows have no sheet esp can tell are refused,
+                # each named with why; the other classes' are recorded.
+                placed, fresh = _placed(book, fresh, named, rejected, to_save)
+                good = [p for p, t in zip(good, on, strict=True) if t or any(p is f for f in fresh)]
+                new = [_said_rows(book, p, dry_run) for p in fresh]
+                placed = [(p, t) for p, (_, t) in zip(new, placed, strict=True)]
                 # Already-recorded proofs are flagged too: a run stopped between the two
                 # workbooks is finished by the next one. The tracker's cells first: what
                 # its write refuses stops the command before the TBT Tracking Sheet is.
                 followed = _plan_tracker(s.plan, by_row, good, config)
-                placed = [(p, named or tracking_tab(book, p.agent.cls, sheet_path)) for p in new]
                 for line in no_own_tab(book, placed, sheet_path, dry_run) if not named else []:
                     log.warning("%s", line)
                 recorded = [replace(p, tab=t.sheet if shown else None) for p, t in placed]
@@ -2396,10 +2514,12 @@ def record_proofs(
                 if not targets:
                     # Nothing to add: the sheet that would be added to is still read for
                     # the columns esp records that it lacks, when there is one.
+                    # Never a very hidden one named: nothing is written there.
                     try:
-                        default = named or tracking_tab(book, "", sheet_path)
-                        targets[default.sheet] = (default, [])
-                    except UsageError:
+                        default = named or tracking_tab(book, "")
+                        if default.state != "veryHidden":
+                            targets[default.sheet] = (default, [])
+                    except Unplaced:
                         pass
                 into, several = [t.sheet for t in book.sheets if t.sheet in targets], shown
                 getting = [target for target, proofs in targets.values() if proofs]
