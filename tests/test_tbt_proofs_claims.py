@@ -457,3 +457,25 @@ def test_a_namesakes_copy_of_the_file_esp_saved_for_the_other_is_refused_naming_
     ), refused
     assert "Kayla Brooks of class AET-2" in refused["reason"], refused
     assert all(c["cell"][1:] != "5" for c in data["changes"]), data
+
+
+def test_a_namesakes_email_is_recorded_beside_her_file_saved_before_it_was(
+    tmp_path: Path, config: Path, inbox: Path
+) -> None:
+    """The AET-2 Kayla Brooks's e-mail, from her own address, with its PDF already saved in
+    the folder (by hand from Outlook, or a run stopped before it recorded): the folder's
+    file alone cannot say which Kayla it is, her e-mail does — it is recorded for her, and
+    the file in the folder is no other proof to refuse."""
+    tracker = namesakes(tmp_path)
+    data = pdf("Kayla two")
+    save(inbox, "two.eml", message(f"Kayla Brooks <{KAYLA_2[3]}>", ("Kayla Brooks TBT.pdf", data)))
+    (inbox / "Kayla Brooks TBT.pdf").write_bytes(data)
+    found = dry_run(tracker, config, inbox)
+    assert [(p["class"], p["row"], p.get("from_email")) for p in found["recorded"]] == [
+        ("AET-2", 5, "two.eml")
+    ], found
+    assert found["rejected"] == [], found
+    first = run(tracker, config, inbox)
+    assert [(p["class"], p["row"]) for p in first["recorded"]] == [("AET-2", 5)], first
+    again = dry_run(tracker, config, inbox)
+    assert again["recorded"] == [] and again["rejected"] == [], again

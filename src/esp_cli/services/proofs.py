@@ -2002,7 +2002,10 @@ def _without_folder_copies(
     under their name (esp saved them on an earlier run): the file in the folder is the
     proof. One that came as another agent's than that file is — a namesake's e-mail, from
     her own address, with the file recorded for her namesake (their names make one file
-    name) — is kept, to be refused for whose file it is: her e-mail is named."""
+    name) — is kept, to be refused for whose file it is: her e-mail is named. One whose
+    agent its e-mail tells (a namesake's, from her own address) while the file in the folder
+    alone cannot (saved by hand, or by a run stopped before it recorded) is kept in its
+    place: the e-mail says whose proof it is."""
 
     def agent(item: Incoming) -> Row | None:
         digest = hashlib.sha256(item.data).hexdigest()
@@ -2010,15 +2013,18 @@ def _without_folder_copies(
         return _named(item.name, rows, table.path.name, tuple(h for h in told if h))[0]
 
     kept: list[Incoming] = []
+    stood_for: list[Incoming] = []  # the files in the folder an e-mail kept says whose
     for item in incoming:
         if item.in_folder:
             key = item.name.casefold()
             there = next((o for o in incoming if o.mail is None and o.name.casefold() == key), None)
             mine, its = agent(item), agent(there) if there is not None else None
-            if mine is None or its is None or _row_key(mine) == _row_key(its):
+            if mine is not None and there is not None and its is None:
+                stood_for.append(there)
+            elif mine is None or its is None or _row_key(mine) == _row_key(its):
                 continue
         kept.append(item)
-    return kept
+    return [k for k in kept if all(k is not s for s in stood_for)]
 
 
 def _own_copies(
