@@ -445,3 +445,104 @@ def test_only_the_hidden_columns_are_named(tmp_path: Path) -> None:
     (line,) = res.stderr.strip().splitlines()
     assert "column AD is hidden" in line and "'Next Action'" in line, line
     assert "'Escalation Stage'" not in line and "'Next Action Due'" not in line, line
+
+
+def _ab_col(folder: Path, col: str, sheet_format: str | None = None) -> Path:
+    """The sample with AB's <col> (the column the new ones take after) as `col`, and the
+    sheet's <sheetFormatPr> as `sheet_format` when given."""
+    path = folder / "ESP Tracker.xlsx"
+    sheet = zip_parts(path)[SHEET]
+    ab = b'<col min="28" max="28" width="10" customWidth="1"/>'
+    assert ab in sheet
+    sheet = sheet.replace(ab, col.encode())
+    if sheet_format is not None:
+        sheet = re.sub(rb"<sheetFormatPr[^>]*/>", sheet_format.encode(), sheet)
+    copy_with_parts(path, folder / "edited.xlsx", {SHEET: sheet})
+    (folder / "edited.xlsx").replace(path)
+    return path
+
+
+def _new_cols(path: Path) -> list[dict[str, str]]:
+    """The attributes of the <col> elements of AC:AE after a write."""
+    sheet = zip_parts(path)[SHEET].decode()
+    found = {
+        int(m.group(1)): dict(re.findall(r'(\w+)="([^"]*)"', m.group(0)))
+        for m in re.finditer(r'<col min="(\d+)"[^>]*>', sheet)
+    }
+    return [found.get(c, {}) for c in (29, 30, 31)]
+
+
+@pytest.mark.parametrize("width", ["inf", "INF", "1e400", "1e307", "-inf", "NaN"])
+def test_a_width_that_is_no_number_stops_nothing(tmp_path: Path, width: str) -> None:
+    """AB's <col> with a width that is no finite number (another program's): every command
+    reads the sheet, and the columns added after AB get the sheet's standard width (one
+    Excel can draw), said in the write's report."""
+    plain = esp(sample(tmp_path / "plain"), "doctor")
+    folder = sample(tmp_path)
+    path = _ab_col(folder, f'<col min="28" max="28" width="{width}" customWidth="1"/>')
+    doctor = esp(folder, "doctor")
+    assert doctor.exit_code == plain.exit_code, doctor.output
+    assert doctor.stdout.replace(str(tmp_path), "") == plain.stdout.replace(
+        str(tmp_path / "plain"), ""
+    )
+    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
+    assert res.exit_code == 0, res.output
+    assert [c.get("width") for c in _new_cols(path)] == ["8.43"] * 3
+    assert "the sheet's standard width" in res.stderr and "column AB's width" in res.stderr
+    assert f'width="{width}"' in zip_parts(path)[SHEET].decode()  # AB's own is kept
+
+
+@pytest.mark.parametrize(
+    ("col", "sheet_format", "width"),
+    [
+        ('<col min="28" max="28" width="0" customWidth="1"/>', None, "8.43"),
+        ('<col min="28" max="28" width="0" hidden="1" customWidth="1"/>', None, "8.43"),
+        ('<col min="28" max="28" width="0.05" customWidth="1"/>', None, "8.43"),
+        (
+            '<col min="28" max="28" width="0" customWidth="1"/>',
+            '<sheetFormatPr defaultColWidth="14.5" defaultRowHeight="15"/>',
+            "14.5",
+        ),
+        (
+            '<col min="28" max="28" width="0" customWidth="1"/>',
+            '<sheetFormatPr defaultColWidth="0" defaultRowHeight="15"/>',
+            "8.43",
+        ),
+        ('<col min="28" max="28" width="10" hidden="1" customWidth="1"/>', None, "10"),
+    ],
+    ids=["width-0", "width-0-hidden", "too-narrow", "sheet-default", "sheet-default-0", "hidden"],
+)
+def test_a_column_added_beside_a_hidden_one_is_visible(
+    tmp_path: Path, col: str, sheet_format: str | None, width: str
+) -> None:
+    """AB hidden (width 0, or hidden="1"): the columns esp adds after it look like it but
+    are not hidden with it. Each gets AB's width when that one draws, else the sheet's
+    standard width; AB stays hidden as the team left it; the report says so."""
+    folder = sample(tmp_path)
+    path = _ab_col(folder, col, sheet_format)
+    dry = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    said = "Would add column ESP Tracker!AC 'Escalation Stage' (column AB is hidden; this one is"
+    assert said + " visible" in dry.stderr, dry.stderr
+    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
+    assert res.exit_code == 0, res.output
+    added = _new_cols(path)
+    assert [c.get("width") for c in added] == [width] * 3, added
+    assert not any("hidden" in c for c in added), added
+    assert col in zip_parts(path)[SHEET].decode()
+    for header, letter in zip(COMPUTED, ("AC", "AD", "AE"), strict=True):
+        line = f"Added column ESP Tracker!{letter} '{header}' (column AB is hidden; this one is "
+        assert line + "visible" in res.stderr, res.stderr
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(path)["ESP Tracker"]
+    assert [ws["AC4"].value, ws["AD4"].value, ws["AE4"].value] == COMPUTED
+    assert ws["AC4"].style_id == ws["AB4"].style_id
+
+
+def test_a_column_added_beside_a_visible_one_says_nothing_of_its_width(tmp_path: Path) -> None:
+    folder = sample(tmp_path)
+    res = esp(folder, "escalations", "--write", "--write-past", "--as-of", DAY)
+    assert res.exit_code == 0, res.output
+    assert "Added column ESP Tracker!AC 'Escalation Stage'." in res.stderr
+    assert [c.get("width") for c in _new_cols(folder / "ESP Tracker.xlsx")] == ["10"] * 3

@@ -390,6 +390,20 @@ def test_the_email_says_what_is_not_complete_as_the_document_does(
         ("Dr. Smith D.O.", "Dr. Smith"),
         ("Dr. Smith DO.", "Dr. Smith"),
         ("Ms. Ann-Marie St.", "Ann-Marie"),
+        # Only a short stem (three letters at most) is cut short, and none that is a word of
+        # a surname in its own right ('Van', 'Le', 'Mac'): a longer word or such a one with
+        # a period after it is a surname with a stray period, greeted whole as without it.
+        ("Mr. Al Hassan.", "Mr. Al Hassan"),
+        ("Mr. Mac Tran.", "Mr. Mac Tran"),
+        ("Mrs. Le Van.", "Mrs. Le Van."),
+        ("Mr. Ben Van.", "Mr. Ben Van."),
+        ("Mr. Ben Mac.", "Mr. Ben Mac."),
+        ("Mr. Ben Le.", "Mr. Ben Le."),
+        ("Dr. Ben Carter.", "Dr. Ben Carter"),
+        ("Mr. Al Chri.", "Mr. Al Chri"),
+        ("Mr. Al Hassan.,", "Mr. Al Hassan"),
+        ("Mr. Ben Chr.", "Ben"),
+        ("Mr. Al Kh.", "Al"),
         ("Dr. Lee Jr.", "Dr. Lee"),  # a surname alone and a generation, as 'Mrs. Smith Jr.'
         ("Mr. John Smith Jr.", "John"),
         ("Mrs. O'Neil", "Mrs. O'Neil"),
@@ -435,7 +449,13 @@ def test_a_first_name_is_a_word_without_the_punctuation_around_it(
 
 @pytest.mark.parametrize(
     ("name", "greeting"),
-    [("Mr. Ben Ch.", "Hi Ben,"), ("Mr. Ben C.", "Hi Ben,"), ("Mr. Al Hassan", "Hi Mr. Al Hassan,")],
+    [
+        ("Mr. Ben Ch.", "Hi Ben,"),
+        ("Mr. Ben C.", "Hi Ben,"),
+        ("Mr. Al Hassan", "Hi Mr. Al Hassan,"),
+        ("Mr. Al Hassan.", "Hi Mr. Al Hassan,"),
+        ("Mrs. Le Van.", "Hi Mrs. Le Van.,"),
+    ],
 )
 def test_the_email_greets_an_agent_whose_surname_is_cut_short_by_the_first_name(
     name: str, greeting: str

@@ -661,8 +661,21 @@ def test_a_scan_of_some_columns_answers_for_those_columns_only(tmp_path: Path) -
         b'width="0.05" customWidth="1"/><col min="7" max="7" width="0.08" customWidth="1"/>'
         b'<col min="8" max="8" width="-1"/><col min="9" max="9" width="x"/></cols>',
         b"<cols><col min='4' max='6' width=' 0.0 '/></cols>",
+        # A width that is no finite number (another program's, or typed in the XML) is no
+        # hidden column, and no reason to stop reading the sheet.
+        b'<cols><col min="2" max="2" width="inf"/><col min="3" max="3" width="1e400"/>'
+        b'<col min="4" max="6" width="0"/><col min="7" max="7" width="1e307"/>'
+        b'<col min="8" max="8" width="-INF"/><col min="9" max="9" width="NaN"/></cols>',
     ],
-    ids=["excel", "prefix-and-quoting", "a-comment", "spaced", "width-0", "width-0-spaced"],
+    ids=[
+        "excel",
+        "prefix-and-quoting",
+        "a-comment",
+        "spaced",
+        "width-0",
+        "width-0-spaced",
+        "width-not-finite",
+    ],
 )
 @pytest.mark.parametrize("size", [16, 4096])
 def test_the_scan_finds_the_hidden_columns(cols: bytes, size: int) -> None:

@@ -415,21 +415,31 @@ def _either(word: str, rest: list[str], last: str) -> bool:
     """Whether a word after a title that is a first name as well as a particle ('Al', 'Mac',
     'Ben', 'Do'), before one more word alone (`last`, as typed), may as well begin a
     two-word surname ('Mr. Al Hassan', 'Mr. Mac Tran'): no telling, so the name is greeted
-    whole, right either way. Before an initial ('Mr. Ben C.', or a surname cut short, letters
-    and a period: 'Mr. Ben Ch.') it is the first name."""
+    whole, right either way. Before an initial ('Mr. Ben C.', or a surname cut short, a few
+    letters and a period that are no particle: 'Mr. Ben Ch.') it is the first name."""
     return (
         len(rest) == 2
         and _folded(word) in _PARTICLES
         and len(_folded(rest[1])) > 1
-        and not _abbreviated(last)
+        and not (_abbreviated(last) and _folded(last) not in _WHOLE_PARTICLES)
     )
 
 
+# The most letters a word cut short keeps ('Ch.', 'Chr.'): a longer word with a period
+# after it ('Hassan.', 'Tran.') is a whole word and a stray period.
+_CUT_SHORT_LETTERS = 3
+# The particles that are whole words (a name's, a surname's: 'Le Van.', 'Ben Mac.'): with a
+# period after them as the last word, a stray period, no word cut short. 'St.' and 'Ste.'
+# are cut short themselves.
+_WHOLE_PARTICLES = _PARTICLES - {"st", "ste"}
+
+
 def _abbreviated(typed: str) -> bool:
-    """Whether a word as typed is cut short, an initial: letters and a period ('C.', 'Ch.',
-    'Do.'), no other dot in it (a degree spelled 'D.O.' is none)."""
+    """Whether a word as typed is cut short, an initial: a few letters and a period ('C.',
+    'Ch.', 'Chr.', 'Do.'), no other dot in it (a degree spelled 'D.O.' is none)."""
     word = typed.rstrip(",;:)")
-    return word.endswith(".") and word[:-1].isalpha()
+    stem = word[:-1]
+    return word.endswith(".") and stem.isalpha() and len(stem) <= _CUT_SHORT_LETTERS
 
 
 def _folded(word: str) -> str:

@@ -189,6 +189,14 @@ class AddedColumn:
     # The header cell's XML before the write added the column (None: there was no cell, or
     # an entry an older esp recorded): what an undo puts back there, its format and all.
     before_xml: str | None = field(default=None, metadata=as_json(hidden=True))
+    # What the write's report says of its width: added visible beside a hidden column, or
+    # given the sheet's standard width ("" when it is as wide as the column beside it).
+    width_note: str = field(default="", metadata=as_json(hidden=True))
+
+    @property
+    def why(self) -> str:
+        """Where it is placed and how wide, when either needs saying ("" when neither)."""
+        return "; ".join(n for n in (self.note, self.width_note) if n)
 
     @property
     @exported(key="column", after="sheet")

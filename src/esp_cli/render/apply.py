@@ -53,7 +53,7 @@ def _render_part(result: ApplyResult, fmt: Format, sheet: bool) -> None:
         _tables(result)
     for a in result.applied:
         for added in a.added_columns:
-            why = f" ({added.note})" if added.note else ""
+            why = f" ({added.why})" if added.why else ""
             verb = "would add" if write.dry_run else "added"
             say(f"{a.op.op} {verb} column {added}{why}: its command planned to add it.")
         for c in a.skipped:

@@ -162,7 +162,7 @@ def print_waiting_changes(write: WriteReport) -> None:
 def say_added_columns(write: WriteReport) -> None:
     """Each column the write adds (or would add, or will add once it is written)."""
     for added in write.added_columns:
-        why = f" ({added.note})" if added.note else ""
+        why = f" ({added.why})" if added.why else ""
         verb = "Would add" if write.dry_run or write.status == "waiting" else "Added"
         say(f"{verb} column {added}{why}.")
 

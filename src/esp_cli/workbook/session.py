@@ -354,7 +354,10 @@ class ChangePlan:
         self.patcher.add_column(sheet, header_row, col, header, like)
         self._added_cols.setdefault(sheet, []).append(col)
         self._added_for[(sheet, header)] = self._behalf
-        self.added_columns.append(AddedColumn(sheet, col, header, note, row=header_row))
+        width_note = self.patcher.width_said(sheet, col)
+        self.added_columns.append(
+            AddedColumn(sheet, col, header, note, row=header_row, width_note=width_note)
+        )
         return col
 
     def columns_added_for(self, ops: Iterable[str | None]) -> tuple[AddedColumn, ...]:
@@ -404,7 +407,14 @@ class ChangePlan:
             for c in self.changes
         ]
         self.added_columns = [
-            replace(a, col=moves[a.col], note=note) if a.sheet == sheet and a.col in moves else a
+            replace(
+                a,
+                col=moves[a.col],
+                note=note,
+                width_note=self.patcher.width_said(sheet, moves[a.col]),
+            )
+            if a.sheet == sheet and a.col in moves
+            else a
             for a in self.added_columns
         ]
         self._added_cols[sheet] = [moves[c] for c in cols]

@@ -54,6 +54,7 @@ from esp_cli.workbook.xlsx.xmlbytes import (
     blank_markup,
     check_document,
     col_hidden,
+    col_width,
     end_tag,
     namespace_declarations,
     parse_attrs,
@@ -364,6 +365,13 @@ class Patcher:
         new_cols[col] = header_row
         self._like.setdefault(sheet, {})[col] = like
         self.set(sheet, header_row, col, header)
+
+    def width_said(self, sheet: str, col: int) -> str:
+        """What the write's report says of the width a new column gets ("" when it takes the
+        width of the column it is styled like, as it is): added visible beside a hidden
+        column, or given the sheet's standard width."""
+        like = self._like.get(sheet, {}).get(col)
+        return "" if like is None else _new_col_width(self.sheet_xml(sheet), col, like)[1]
 
     def records_from(self, sheet: str, row: int) -> None:
         """Say where the sheet's records start (the row under its header row)."""
@@ -2165,18 +2173,62 @@ def _widen_dimension(
     return data[: m.start(1)] + set_attr(m.group(1), b"ref", new) + data[m.end(1) :]
 
 
+# Excel's standard column width (Calibri 11), given a new column when the one it takes
+# after has no width Excel can draw, and the sheet gives none of its own; the widest column
+# Excel allows.
+_STANDARD_WIDTH = b"8.43"
+_WIDEST = 255
+
+
+def _drawn(width: bytes | None) -> bool:
+    """Whether a `<col>` width is one Excel draws: a number, at least a pixel wide, no wider
+    than Excel allows."""
+    chars = None if width is None else col_width(width)
+    return chars is not None and chars <= _WIDEST and not col_hidden(b"", width or b"")
+
+
+def _standard_width(sx: SheetXml) -> bytes:
+    """The width of a column the sheet gives no width of its own: its <sheetFormatPr
+    defaultColWidth> when Excel draws it, else Excel's standard width."""
+    head = sx.scan[: sx.sd_open_end]
+    found = start_tag(sx.prefix, b"sheetFormatPr").search(head)
+    width = parse_attrs(found.group(1)).get(b"defaultColWidth") if found else None
+    return width.strip() if width is not None and _drawn(width) else _STANDARD_WIDTH
+
+
+def _new_col_width(sx: SheetXml, col: int, model: int) -> tuple[bytes | None, str]:
+    """The width a new column `col` gets, styled like the column `model`, and what the
+    write's report says of it. None when it gets none: it has a <col> of its own, or the
+    model none with a width. The model's width when Excel draws it (a hidden model's too:
+    a column esp adds is never hidden with it); else the sheet's standard width."""
+    if sx.col_spec(col) is not None:
+        return None, ""
+    spec = sx.col_spec(model)
+    if spec is None:
+        return None, ""
+    letter = col_letter(model)
+    width = spec.get(b"width")
+    if _hidden(spec):
+        said = f"column {letter} is hidden; this one is visible"
+        if width is None or _drawn(width):
+            return width, said
+        return _standard_width(sx), f"{said}, at the sheet's standard width"
+    if width is None or _drawn(width):
+        return width, ""
+    return _standard_width(sx), (
+        f"column {letter}'s width is none Excel can draw; this one has the sheet's standard width"
+    )
+
+
 def _add_col_widths(data: bytes, sx: SheetXml, like: dict[int, int]) -> bytes:
-    """Give each new column (`like`: new column -> the column it is styled like) that
-    column's width, when it has one and the new column has no <col> of its own. `data` is
-    the sheet's head as read (the <col> offsets are into it); each new <col> goes where its
-    column falls among the others, as <col> elements run left to right."""
+    """Give each new column (`like`: new column -> the column it is styled like) a width
+    (_new_col_width). `data` is the sheet's head as read (the <col> offsets are into it);
+    each new <col> goes where its column falls among the others, as <col> elements run
+    left to right."""
     inserts: dict[int, list[tuple[int, bytes]]] = {}
     specs = sx.col_specs
     for col, model in sorted(like.items()):
-        if sx.col_spec(col) is not None:
-            continue
-        spec = next((spec for spec in specs if spec[0] <= model <= spec[1]), None)
-        width = spec[2].get(b"width") if spec else None
+        width, _said = _new_col_width(sx, col, model)
         if width is None:
             continue
         new = (

@@ -11,6 +11,7 @@ other programs write all of them.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Iterator
 from html import unescape
@@ -297,20 +298,29 @@ _DIGIT_PIXELS = 7
 _PIXEL_ROUNDING = 128 // _DIGIT_PIXELS
 
 
-def col_hidden(hidden: str | bytes, width: str | bytes) -> bool:
-    """Whether a `<col>` range (its `hidden` and `width` attributes) is hidden in Excel:
-    hidden="1" (or "true"), or a width that draws no pixel (width="0", which some programs
-    write in place of hidden="1", or what dragging a column's border shut leaves)."""
-    if isinstance(hidden, bytes):
-        hidden = hidden.decode("latin-1")
-    if hidden.strip() in ("1", "true"):
-        return True
+def col_width(width: str | bytes) -> float | None:
+    """A `<col>`'s `width` as the number of characters it is, or None when it has none
+    that is one: absent (the sheet's default), unreadable, negative, or not finite (inf,
+    NaN, or a number too large to be held, 1e400)."""
     if isinstance(width, bytes):
         width = width.decode("latin-1")
     try:
         chars = float(width.strip())
     except ValueError:
-        return False  # no width (the sheet's default) or none that can be read
-    if chars != chars or chars < 0:
-        return False
+        return None
+    return chars if math.isfinite(chars) and chars >= 0 else None
+
+
+def col_hidden(hidden: str | bytes, width: str | bytes) -> bool:
+    """Whether a `<col>` range (its `hidden` and `width` attributes) is hidden in Excel:
+    hidden="1" (or "true"), or a width that draws no pixel (width="0", which some programs
+    write in place of hidden="1", or what dragging a column's border shut leaves). A width
+    that is none (see col_width) is not a hidden column."""
+    if isinstance(hidden, bytes):
+        hidden = hidden.decode("latin-1")
+    if hidden.strip() in ("1", "true"):
+        return True
+    chars = col_width(width)
+    if chars is None or chars >= 1:
+        return False  # no width (the sheet's default), none that can be read, or wide
     return int((256 * chars + _PIXEL_ROUNDING) / 256 * _DIGIT_PIXELS) == 0
