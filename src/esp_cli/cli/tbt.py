@@ -51,9 +51,10 @@ def proofs_command(
             "--tracking-tab",
             help="The sheet of the TBT Tracking Sheet workbook to add the new rows to, or to "
             "name the one esp creates (else esp.toml [tracker] tbt_tracking_tab, else the "
-            "sheet named (or spelt) as the agent's class, visible, else hidden in Excel (said), "
-            "else the first visible sheet with the Agent and File headers); every such sheet, "
-            "hidden too, is read for the proofs recorded; a very hidden one is never written.",
+            "visible sheet named (or spelt) as the agent's class, else the first visible sheet "
+            "with the Agent and File headers: a class's tab hidden in Excel is said, and gets "
+            "rows only when named here); every such sheet, hidden too, is read for the proofs "
+            "recorded; a very hidden one is never written.",
             show_default=False,
         ),
     ] = None,
