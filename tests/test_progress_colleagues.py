@@ -5,6 +5,8 @@ the agent."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -286,29 +288,6 @@ def test_a_notice_forwarded_as_an_attachment_is_her_report_as_inline(
     ]
 
 
-@pytest.mark.parametrize("layout", LAYOUTS)
-def test_an_automatic_notice_forwarded_as_an_attachment_is_her_report(
-    tracker: Path, folder: Path, layout: str
-) -> None:
-    """The Learning Hub's notice is marked as sent by an automatic process (Auto-Submitted:
-    auto-generated): attached, it is still the notice sent to her, not an e-mail esp cannot
-    read."""
-    inner = _message("Learning Hub <noreply@learninghub.x.com>", "You completed TBT 5", "Done.")
-    inner["Auto-Submitted"] = "auto-generated"
-    name, data = _forward_attaching(inner, layout)
-    (folder / name).write_bytes(data)
-    got = run(tracker, folder)
-    assert got["unmatched"] == []
-    assert [i["note"] for i in got["imported"]] == [
-        "11/24/2026 - Xavier Dunn - You completed TBT 5"
-    ]
-    assert [p["problem"] for p in got["problems"]] == [
-        "nothing of her own is typed in it, only the e-mail it forwards attached, one Learning "
-        "Hub (noreply@learninghub.x.com) sent on 11/24/2026: read as her report of the day; if "
-        "more of hers is in that e-mail, add it with esp note add"
-    ]
-
-
 def test_an_automatic_reply_forwarded_as_an_attachment_is_still_no_report(
     tracker: Path, folder: Path
 ) -> None:
@@ -418,13 +397,19 @@ def test_a_reply_with_nothing_typed_quoting_a_notice_says_it_answers_it(
 
 
 def test_without_the_trackers_agents_the_reader_tells_by_the_domain() -> None:
-    """Read with no tracker, an outside address is a notice, as before."""
+    """Read with no tracker, an outside address sent to her is a notice, as before; sent to
+    another, it is not."""
     from esp_cli.core.reports import KnownAgents
     from esp_cli.mail.inbox import read_mail
 
-    mail = _mail("FW: ESP progress", _outlook(KAYLA_AT_HOME))
-    alone = read_mail(mail.as_bytes(), "mail.eml")
+    to_her = _mail("FW: ESP progress", _outlook(KAYLA_AT_HOME, to=XAVIER))
+    alone = read_mail(to_her.as_bytes(), "mail.eml")
     assert alone.refused == "" and alone.warning.startswith("nothing of her own is typed")
+    mail = _mail("FW: ESP progress", _outlook(KAYLA_AT_HOME))
+    elsewhere = read_mail(mail.as_bytes(), "mail.eml")
+    assert "addressed to Jordan Reyes (jordan.reyes@x.com), not to Xavier Dunn" in (
+        elsewhere.refused
+    ), elsewhere
     known = KnownAgents.of([("Brook, Kayla", "kayla.brook@x.com"), ("Xavier Dunn", "")])
     told = read_mail(mail.as_bytes(), "mail.eml", agents=known)
     assert told.refused.startswith("a forward by Xavier Dunn with nothing typed in it")
@@ -708,3 +693,257 @@ def test_a_persons_name_in_capitals_is_no_mailbox(tracker: Path, folder: Path, s
     assert _refused(data).startswith(
         "a forward by Xavier Dunn with nothing typed in it, of another person's report"
     ), data
+
+
+# ------------------------- a notice sent to someone else is no report of hers, however sent
+
+REBECCA = "Rebecca Stone <rebecca.stone@x.com>"
+TO_REBECCA = (
+    "addressed to Rebecca Stone (rebecca.stone@x.com), another agent of the tracker, not to Xavier "
+    "Dunn"
+)
+TO_JORDAN = "addressed to Jordan Reyes (jordan.reyes@x.com), not to Xavier Dunn"
+
+# Every kind of sender a notice comes from, sent to someone else: (sender, To, shown, said).
+SENT_ELSEWHERE = [
+    ("Learning Hub <noreply@learninghub.x.com>", REBECCA,
+     "Learning Hub (noreply@learninghub.x.com)", TO_REBECCA),  # a no-reply mailbox
+    ("Dana Whitfield <dana.whitfield@aetna.com>", REBECCA,
+     "Dana Whitfield (dana.whitfield@aetna.com)", TO_REBECCA),  # a client's person
+    ("RS <rstone.home@gmail.com>", JORDAN, "RS (rstone.home@gmail.com)",
+     TO_JORDAN),  # a colleague's personal address
+    ("SPOC Team <spoc.team@x.com>", REBECCA, "SPOC Team (spoc.team@x.com)",
+     TO_REBECCA),  # a team mailbox at the agents' own domain
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("sender", "to", "shown", "said"), SENT_ELSEWHERE)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_an_attached_email_sent_to_someone_else_is_refused_naming_to_whom(
+    tracker: Path, folder: Path, sender: str, to: str, shown: str, said: str, layout: str
+) -> None:
+    """Its own To names someone else, not her: never her report of the day."""
+    name, data = _forward_attaching(_message(sender, "Your ticket", CLOSED, to=to), layout)
+    (folder / name).write_bytes(data)
+    reason = _refused(run(tracker, folder))
+    assert reason.startswith(
+        "a forward by Xavier Dunn with nothing typed in it, of another person's report: it "
+        f"carries a report {shown} sent on 11/24/2026, {said}, in an attached e-mail"
+    ), reason
+
+
+@pytest.mark.parametrize(("sender", "to", "shown", "said"), SENT_ELSEWHERE)
+@pytest.mark.parametrize("as_msg", [False, True])
+def test_a_quoted_email_sent_to_someone_else_is_refused_naming_to_whom(
+    tracker: Path, folder: Path, sender: str, to: str, shown: str, said: str, as_msg: bool
+) -> None:
+    """Forwarded inline, the same: its header block's To names someone else."""
+    quoted = _notice(sender, CLOSED, to)
+    reason = _refused(_import(tracker, folder, _mail("FW: Your ticket", quoted), as_msg=as_msg))
+    assert reason.startswith(
+        "a forward by Xavier Dunn with nothing typed in it, of another person's report: it "
+        f"quotes a report {shown} sent {NOTICE_SENT}, {said}"
+    ), reason
+
+
+@pytest.mark.parametrize(
+    ("to", "cc"),
+    [
+        (XAVIER, ""),
+        ("Dunn, Xavier", ""),  # her name alone, as Exchange shows it
+        ("ESP Agents <esp.agents@x.com>", XAVIER),  # a list, she copied
+        ("", ""),  # no one named (she was sent a blind copy): as before
+    ],
+)
+@pytest.mark.parametrize("as_msg", [False, True])
+def test_a_quoted_notice_to_her_or_to_no_one_named_is_still_hers(
+    tracker: Path, folder: Path, to: str, cc: str, as_msg: bool
+) -> None:
+    block = (
+        f"\n\n________________________________\nFrom: Learning Hub <noreply@learninghub.x.com>\n"
+        f"Sent: {NOTICE_SENT}\n"
+        + (f"To: {to}\n" if to else "")
+        + (f"Cc: {cc}\n" if cc else "")
+        + f"Subject: Your ticket\n\n{CLOSED}\n"
+    )
+    data = _import(tracker, folder, _mail("FW: Your ticket", block), as_msg=as_msg)
+    assert data["unmatched"] == [], data["unmatched"]
+    assert [i["note"] for i in data["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_an_attached_notice_to_undisclosed_recipients_is_as_one_with_no_to(
+    tracker: Path, folder: Path, layout: str
+) -> None:
+    """A group with no members (`undisclosed-recipients:;`) names no one: a blind copy."""
+    inner = _message(
+        "Learning Hub <noreply@learninghub.x.com>", "Your ticket", CLOSED,
+        to="undisclosed-recipients:;",
+    )  # fmt: skip
+    name, data = _forward_attaching(inner, layout)
+    (folder / name).write_bytes(data)
+    got = run(tracker, folder)
+    assert got["unmatched"] == [], got["unmatched"]
+    assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]
+
+
+# -------------------------------------------- an automatic e-mail attached is no report
+
+
+@pytest.mark.parametrize(
+    ("sender", "subject"),
+    [
+        ("Learning Hub <noreply@learninghub.x.com>", "You completed TBT 5"),
+        ("Dana Whitfield <dana.whitfield@aetna.com>", "Out of office until 11/30"),
+        ("Mail Delivery System <MAILER-DAEMON@mx.aetna.com>", "Message not delivered: ESP"),
+        ("Dana Whitfield <dana.whitfield@aetna.com>", "開封済み: ESP progress"),
+        ("Microsoft Teams <noreply@email.teams.microsoft.com>", "You have been mentioned"),
+    ],
+)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_an_automatic_email_forwarded_as_an_attachment_is_refused(
+    tracker: Path, folder: Path, sender: str, subject: str, layout: str
+) -> None:
+    """Auto-Submitted: auto-generated, whatever it is (a Learning Hub notice, an automatic
+    reply, a bounce, a read receipt): an e-mail esp cannot read as anyone's report."""
+    inner = _message(sender, subject, "Automatic.")
+    inner["Auto-Submitted"] = "auto-generated"
+    name, data = _forward_attaching(inner, layout)
+    (folder / name).write_bytes(data)
+    reason = _refused(run(tracker, folder))
+    assert "whose attached e-mail esp cannot read" in reason, reason
+    assert "automatic reply (Auto-Submitted: auto-generated)" in reason, reason
+
+
+# ------------------------------------- a courtesy word reads the same inline and attached
+
+
+@pytest.mark.parametrize(
+    ("typed", "note"),
+    [
+        ("FYI 👍", "Your ticket"),
+        ("FYI!!", "Your ticket"),
+        ("fyi - see below", "Your ticket"),
+        ("See below. Thanks!", "Your ticket"),
+        ("FYI\n\nSent from my iPhone", "Your ticket"),
+        ("FYI - did 3 today", "FYI - did 3 today"),
+        ("FYI ticket closed", "FYI ticket closed"),
+    ],
+)
+@pytest.mark.parametrize("how", ["inline", "eml", "msg", "saved msg"])
+def test_a_courtesy_word_reads_the_same_inline_and_attached(
+    tracker: Path, folder: Path, typed: str, note: str, how: str
+) -> None:
+    inner = _message("SPOC Team <spoc.team@x.com>", "Your ticket", CLOSED)
+    if how == "inline":
+        mail = _mail("FW: Your ticket", typed + _notice("SPOC Team <spoc.team@x.com>", CLOSED))
+        name, data = "fw.eml", mail.as_bytes()
+    else:
+        name, data = _forward_attaching(inner, how, typed)
+    (folder / name).write_bytes(data)
+    got = run(tracker, folder)
+    assert got["unmatched"] == [], got["unmatched"]
+    assert [i["note"] for i in got["imported"]] == [f"11/24/2026 - Xavier Dunn - {note}"]
+
+
+# --------------------------------- a To or Cc the email package cannot parse stops nothing
+
+DAMAGED = [
+    "Undisclosed recipients:; <rebecca.stone@x.com>",
+    "ESP: Jordan Reyes <jordan.reyes@x.com>; Rebecca Stone <rebecca.stone@x.com>",
+    "AET-1 Agents:; Rebecca Stone <rebecca.stone@x.com>",
+    'Z.:[@"@',
+    "<[,:<[>>[[;=Z)",
+]
+
+
+def _raw(sender: str, header: str, value: str, text: str) -> bytes:
+    return (
+        f"From: {sender}\r\n{header}: {value}\r\nSubject: ESP progress\r\n"
+        f"Date: {FORWARDED}\r\n\r\n{text}\r\n"
+    ).encode()
+
+
+@pytest.mark.parametrize("value", DAMAGED)
+@pytest.mark.parametrize("header", ["To", "Cc"])
+def test_a_to_or_cc_the_parser_chokes_on_never_stops_the_import(
+    tracker: Path, folder: Path, header: str, value: str
+) -> None:
+    """Python's header parser raises on these (AttributeError…): esp reads them as written
+    and imports every report of the folder."""
+    (folder / "a.eml").write_bytes(_raw(XAVIER, header, value, "6/8 TBTs done"))
+    (folder / "b.eml").write_bytes(_raw(REBECCA, "To", JORDAN, "5/8 TBTs done"))
+    got = run(tracker, folder)
+    assert sorted(i["note"] for i in got["imported"]) == [
+        "11/24/2026 - Rebecca Stone - 5/8 TBTs done",
+        "11/24/2026 - Xavier Dunn - 6/8 TBTs done",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "hers"),
+    [
+        ("undisclosed-recipients:; Xavier Dunn <xavier.dunn@x.com>", True),
+        ("ESP: Rebecca Stone <rebecca.stone@x.com>; Xavier Dunn <xavier.dunn@x.com>", True),
+        ("Undisclosed recipients:; <rebecca.stone@x.com>", False),
+        ('Z.:[@"@', True),  # no one read in it: as a blind copy
+    ],
+)
+@pytest.mark.parametrize("header", ["To", "Cc"])
+def test_an_attached_notice_with_a_to_the_parser_chokes_on_is_read(
+    tracker: Path, folder: Path, header: str, value: str, hers: bool
+) -> None:
+    notice = _raw("Learning Hub <noreply@learninghub.x.com>", header, value, "Done.")
+    inner = email.message_from_bytes(notice, policy=email.policy.default)
+    fw = _mail("FW: ESP progress", "")
+    fw.add_attachment(inner)
+    (folder / "fw.eml").write_bytes(fw.as_bytes())
+    got = run(tracker, folder)
+    if hers:
+        assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - ESP progress"]
+    else:
+        assert "addressed to rebecca.stone@x.com" in _refused(got)
+
+
+def test_an_address_header_is_read_as_written() -> None:
+    from esp_cli.mail.selfreports import address_header, read_message
+
+    msg = read_message(
+        b'From: a@x.com\r\nTo: Jordan Reyes <j@x.com>; "Stone, Rebecca" <r@x.com>\r\n'
+        b"To: Dunn, Xavier <x@x.com>, undisclosed-recipients:;\r\n"
+        b"Cc: =?utf-8?b?QnJvb2ssIEtheWxh?= <k@x.com>\r\nCc: ESP Agents:;\r\n\r\nx\r\n"
+    )
+    assert address_header(msg, "to") == (
+        ("Jordan Reyes", "j@x.com"), ("Stone, Rebecca", "r@x.com"), ("Dunn, Xavier", "x@x.com")
+    )  # fmt: skip
+    assert address_header(msg, "cc") == (("Brook, Kayla", "k@x.com"),)
+
+
+# ---------------------------- an attached .msg's recipients read from its recipient table
+
+
+@pytest.mark.parametrize(
+    ("to", "shown_to"),
+    [
+        ('"Dunn, Xavier J." <xavier.dunn@x.com>', "Dunn, Xavier J."),  # a middle initial
+        ("xavier.dunn@x.com", "'xavier.dunn@x.com'"),  # Outlook's one-off recipient
+        ('"Dunn, Xavier" <xavier.dunn@x.com>', ""),  # no display To at all
+        ('ESP Agents <agents@x.com>, "Dunn, X" <xavier.dunn@x.com>', "ESP Agents; Dunn, X"),
+    ],
+)
+def test_an_attached_msgs_recipients_are_read_by_their_addresses(
+    tracker: Path, folder: Path, to: str, shown_to: str
+) -> None:
+    """Outlook's display To holds names only, as its directory spells them: the recipient
+    table's SMTP addresses say it was sent to her."""
+    fw = _mail("FW: Your ticket", "")
+    outer = MapiMessage.from_email_message(fw)
+    inner = MapiMessage.from_email_message(
+        _message("SPOC Team <spoc.team@x.com>", "Your ticket", CLOSED, to=to)
+    )
+    inner.set_property(0x0E04, 0x001F, shown_to)
+    outer.add_embedded_message_attachment(inner, filename="Your ticket")
+    (folder / "fw.msg").write_bytes(outer.to_bytes())
+    got = run(tracker, folder)
+    assert got["unmatched"] == [], got["unmatched"]
+    assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]

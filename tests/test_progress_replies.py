@@ -256,8 +256,9 @@ def test_her_pdf_sent_with_her_signature_alone_gets_one_warning(
     [
         ("", LMS, "You completed TBT 5 - Billing Basics",
          "Learning Hub (noreply@learninghub.x.com)"),
-        ("As requested", LMS, "As requested", "Learning Hub (noreply@learninghub.x.com)"),
-        # A courtesy word alone is no note: the notice's subject is.
+        # A courtesy word or a pointer alone is no note (as attached): the notice's subject is.
+        ("As requested", LMS, "You completed TBT 5 - Billing Basics",
+         "Learning Hub (noreply@learninghub.x.com)"),
         ("FYI", LMS, "You completed TBT 5 - Billing Basics",
          "Learning Hub (noreply@learninghub.x.com)"),
         ("fyi.", LMS, "You completed TBT 5 - Billing Basics",

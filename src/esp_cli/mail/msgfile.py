@@ -98,6 +98,14 @@ SENT_REPRESENTING_SMTP = 0x5D02
 # A clear-signed message: its text is readable (the body, else the signed MIME attachment).
 SIGNED_CLASS = "ipm.note.smime.multipartsigned"
 ATTACHMENT_STORAGE = "__attach_version1.0_"
+RECIPIENT_STORAGE = "__recip_version1.0_"
+_RECIPIENT_HEADER_BYTES = 8  # a recipient's property stream's header
+RECIPIENT_TYPE = 0x0C15  # PidTagRecipientType: 1 To, 2 Cc, 3 Bcc
+DISPLAY_NAME = 0x3001
+ADDRTYPE = 0x3002
+EMAIL_ADDRESS = 0x3003
+SMTP_ADDRESS = 0x39FE
+_BLIND_COPY = 3
 ATTACHMENT_DATA = "__substg1.0_37010102"  # PidTagAttachDataBinary
 # Message classes whose content is an encrypted (or opaque-signed) MIME blob, or
 # rights-protected.
@@ -136,10 +144,12 @@ class _Properties:
         entries: dict[int, tuple[int, bytes]],
         streams: dict[tuple[int, int], bytes],
         attachments: list[bytes] | None = None,
+        recipients: list[_Properties] | None = None,
     ) -> None:
         self._entries = entries
         self.streams = streams
         self.attachments = attachments or []  # read only for a signed message (its MIME)
+        self.recipients = recipients or []  # its recipient table's rows (To, Cc, Bcc)
         self.codepage = self.string8_codepage() or "cp1252"
 
     def codepage_in(self, *pids: int) -> str | None:
@@ -232,7 +242,11 @@ def _storage_properties(reader: Any, storage: int, header: int) -> _Properties |
     stream."""
     streams: dict[tuple[int, int], bytes] = {}
     table = None
+    recipients: list[_Properties] = []
     for child in reader.iter_children(storage):
+        if child.is_storage() and child.name.startswith(RECIPIENT_STORAGE):
+            found = _storage_properties(reader, child.stream_id, _RECIPIENT_HEADER_BYTES)
+            recipients += [found] if found is not None else []
         if not child.is_stream():
             continue
         if child.name == PROPERTIES:
@@ -242,15 +256,35 @@ def _storage_properties(reader: Any, storage: int, header: int) -> _Properties |
             streams[key] = reader.get_stream_data(child.stream_id)
     if table is None:
         return None
+    if header == _RECIPIENT_HEADER_BYTES:
+        return _Properties(_entries(table, header), streams)
     # Outlook writes an embedded message's stream with a 24-byte header, some libraries
     # (aspose.email_foss) with the top level's 32: the one the stream's length fits, or that
     # finds the message's class, is the one it was written with.
     sizes = (header, _HEADER_BYTES + _EMBEDDED_HEADER_BYTES - header)
     fits = [size for size in sizes if (len(table) - size) % _ENTRY_BYTES == 0]
     if fits:
-        return _Properties(_entries(table, fits[0]), streams)
+        return _Properties(_entries(table, fits[0]), streams, recipients=recipients)
     read = [_entries(table, size) for size in sizes]
-    return _Properties(next((e for e in read if MESSAGE_CLASS in e), read[0]), streams)
+    entries = next((e for e in read if MESSAGE_CLASS in e), read[0])
+    return _Properties(entries, streams, recipients=recipients)
+
+
+def _sent_to(props: _Properties) -> tuple[tuple[str, str], ...]:
+    """Who a message was sent to, To and Cc, each (display name, address): its recipient
+    table's names and SMTP addresses (what a display To leaves out: `Dunn, Xavier J.`
+    finds her by her address), else its display To and Cc (names only, as Outlook shows
+    them)."""
+    for row in props.recipients:
+        row.codepage = props.codepage  # a row's 8-bit strings are in its message's
+    table = tuple(
+        _person(r, DISPLAY_NAME, SMTP_ADDRESS, ADDRTYPE, EMAIL_ADDRESS)
+        for r in props.recipients
+        if r.long(RECIPIENT_TYPE) != _BLIND_COPY
+    )
+    if any(a for _, a in table):
+        return tuple(p for p in table if any(p))
+    return tuple(p for pid in (DISPLAY_TO, DISPLAY_CC) for p in display_people(props.text(pid)))
 
 
 def _entries(table: bytes, header: int) -> dict[int, tuple[int, bytes]]:
@@ -365,10 +399,9 @@ def _transport_header(props: _Properties) -> Callable[[str], str | None]:
     return header
 
 
-def _not_a_report(props: _Properties, *, attached: bool = False) -> UnreadableMail | None:
+def _not_a_report(props: _Properties) -> UnreadableMail | None:
     """Why the item is no agent's report (its class, its Internet headers, its subject), or
-    None for a message a person wrote (`attached`: one attached to the message read, as
-    automatic reads it)."""
+    None for a message a person wrote."""
     shown = props.text(MESSAGE_CLASS)
     kind = shown.casefold()
     if kind.startswith(_SEALED) and not kind.startswith(SIGNED_CLASS):
@@ -382,48 +415,32 @@ def _not_a_report(props: _Properties, *, attached: bool = False) -> UnreadableMa
             return NotAReport(why, f"{why}: {words} ({shown})")
     if kind and not kind.startswith(_MESSAGES):
         return UnreadableMail("not an e-mail", f"an Outlook item of class {shown}")
-    return automatic(_transport_header(props), props.text(SUBJECT), attached=attached)
+    return automatic(_transport_header(props), props.text(SUBJECT))
 
 
 def read_report(
-    data: bytes,
-    source: str,
-    tz: tzinfo | None = None,
-    agents: KnownAgents | None = None,
-    *,
-    attached: bool = False,
+    data: bytes, source: str, tz: tzinfo | None = None, agents: KnownAgents | None = None
 ) -> SelfReport:
     """The self-report in an e-mail file, told by its content (an Outlook .msg or a MIME
     .eml, whatever the file is called), an e-mail attached to it as a saved file read so
     too; UnreadableMail says why there is none (NotAReport when no person wrote it).
-    `agents`: the tracker's, to tell whose a quoted message is (selfreports.whose_quote);
-    `attached`: a file attached to the e-mail read (selfreports.automatic)."""
+    `agents`: the tracker's, to tell whose a quoted message is (selfreports.whose_quote)."""
     if is_msg(data):
-        return parse_msg(data, source, tz, agents, attached=attached)
+        return parse_msg(data, source, tz, agents)
     return parse_email(
-        data,
-        source,
-        tz,
-        read_file=partial(read_report, agents=agents, attached=True),
-        agents=agents,
-        attached=attached,
+        data, source, tz, read_file=partial(read_report, agents=agents), agents=agents
     )
 
 
 def parse_msg(
-    data: bytes,
-    source: str,
-    tz: tzinfo | None = None,
-    agents: KnownAgents | None = None,
-    *,
-    attached: bool = False,
+    data: bytes, source: str, tz: tzinfo | None = None, agents: KnownAgents | None = None
 ) -> SelfReport:
     """The self-report an Outlook .msg holds; UnreadableMail says why there is none
-    (NotAReport when no person wrote it). `attached`: a file attached to the e-mail read."""
+    (NotAReport when no person wrote it)."""
     props = _properties(data)
     inside = partial(_attached_reports, data, props.codepage, source, tz, agents=agents)
     names = partial(_attached_names, data)
-    return _report(props, source, tz, inside, names, agents=agents, inner=attached)
+    return _report(props, source, tz, inside, names, agents=agents)
 
 
 def _report(
@@ -435,14 +452,12 @@ def _report(
     forwarded: datetime | None = None,
     *,
     agents: KnownAgents | None = None,
-    inner: bool = False,
 ) -> SelfReport:
-    """The report of a message (parse_msg), or of one attached to another (`inner`, as
-    selfreports.automatic reads it): `attached`, the reports of the e-mails attached to it
-    (forwarded_report) and those it cannot read, given its time; `names` those of its files
-    (for a message with no text of its own). One embedded with no time is of the time of
-    the message it is in (`forwarded`), said."""
-    skipped = _not_a_report(props, attached=inner)
+    """The report of a message (parse_msg), or of one embedded in it: `attached`, the
+    reports of the e-mails attached to it (forwarded_report) and those it cannot read,
+    given its time; `names` those of its files (for a message with no text of its own).
+    One embedded with no time is of the time of the message it is in (`forwarded`), said."""
+    skipped = _not_a_report(props)
     if skipped is not None:
         raise skipped
     (name, addr), (by_name, by_addr) = _senders(props)
@@ -469,7 +484,7 @@ def _report(
         sender_email=by_addr.lower(),
         warning="; ".join(w for w in (undated, warnings(own, [] if own.text else names())) if w),
         sent=local_time(when, tz),
-        to=tuple(p for pid in (DISPLAY_TO, DISPLAY_CC) for p in display_people(props.text(pid))),
+        to=_sent_to(props),
     )
     found, unread = attached(when)
     return forwarded_report(
@@ -540,7 +555,7 @@ def _reports_in(
             if data is not None:
                 kind = _attachment_text(reader, child.stream_id, codepage, ATTACH_MIME_TAG)
                 if name.lower().endswith(MAIL_FILES) or kind.lower() in MAIL_KINDS:
-                    out.append(read_report(data, source, tz, agents, attached=True))
+                    out.append(read_report(data, source, tz, agents))
                 continue
             inner = reader.find_child_by_name(
                 child.stream_id, f"__substg1.0_{ATTACH_DATA:04X}{PT_OBJECT:04X}"
@@ -569,7 +584,7 @@ def _reports_in(
                 )
                 return found, missed
 
-            out.append(_report(props, source, tz, deeper, list, sent, agents=agents, inner=True))
+            out.append(_report(props, source, tz, deeper, list, sent, agents=agents))
         except UnreadableMail as exc:
             unread.append(f"{name!r}: {exc}" if name else str(exc))
     return out

@@ -23,7 +23,7 @@ from email.errors import HeaderParseError, MissingHeaderBodySeparatorDefect
 from email.header import decode_header
 from email.message import EmailMessage, Message
 from email.policy import Compat32, EmailPolicy
-from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from email.utils import parseaddr, parsedate_to_datetime
 from html import unescape
 from itertools import chain, takewhile
 from typing import Any
@@ -159,16 +159,13 @@ _CALENDAR_WORDS = {
 _METHOD_LINE = re.compile(r"^METHOD:(\w+)", re.MULTILINE)
 
 
-def automatic(
-    header: Callable[[str], str | None], subject: str, *, attached: bool = False
-) -> NotAReport | None:
+def automatic(header: Callable[[str], str | None], subject: str) -> NotAReport | None:
     """Why a message's headers (`header(name)` -> its value or None) show that no person
     wrote it, or None: RFC 3834's Auto-Submitted (anything but `no`), the de-facto
     X-Autoreply, X-Autorespond and `Precedence: auto_reply`, a delivery or read report, or a
     subject only a mail system writes (an automatic reply's, a read receipt's, a recall's,
-    a delivery report's, a meeting response's). An e-mail `attached` to the one read (she
-    forwards it) that an automatic process sent (`Auto-Submitted: auto-generated`: the
-    Learning Hub's notice) is read: whose it is, whose_quote says."""
+    a delivery report's, a meeting response's). An e-mail attached to the one read is told
+    so too: an automatic process's (a Learning Hub notice's, a bounce's) is no report."""
     kind = (header("Content-Type") or "").split(";")[0].strip().casefold()
     report_type = re.search(r"report-type=\"?([\w-]+)", header("Content-Type") or "", re.I)
     if kind in ("multipart/report", "message/delivery-status"):
@@ -178,8 +175,7 @@ def automatic(
             "delivery report", f"delivery report ({kind}): a message that could not be delivered"
         )
     auto = (header("Auto-Submitted") or "").strip()
-    auto_kind = auto.split(";")[0].strip().casefold()
-    if auto and auto_kind != "no" and not (attached and auto_kind == "auto-generated"):
+    if auto and auto.split(";")[0].strip().casefold() != "no":
         return NotAReport("automatic reply", f"automatic reply (Auto-Submitted: {auto})")
     for name in ("X-Autoreply", "X-Autorespond"):
         if (value := header(name)) is not None:
@@ -542,7 +538,7 @@ def read_message(data: bytes) -> EmailMessage:
     if b"\x00" in data[:4096] or data.startswith(b"PK\x03\x04"):
         raise UnreadableMail("not an e-mail", "a binary file: a picture, a workbook or such")
     msg = _parse(data)
-    if not any(msg.get(h) is not None for h in MAIL_HEADERS):
+    if not {k.lower() for k in msg.keys()} & set(MAIL_HEADERS):  # as written: none parsed
         raise UnreadableMail("not an e-mail", "no e-mail headers (From, Date, Subject)")
     if (damaged := _damaged_header(msg)) is not None:
         raise _corrupt(damaged)
@@ -1138,8 +1134,11 @@ def sender_of(msg: EmailMessage, header: str = "from") -> tuple[str, str]:
     did not quote (`Brooks, Kayla <kayla@x.com>`) is still one name; a name alone, or with
     an Exchange directory name for address (`IMCEAEX-…`), has no address."""
     raw = _raw_header(msg, header)
-    if raw is None:
-        return "", ""
+    return ("", "") if raw is None else _mailbox(raw)
+
+
+def _mailbox(raw: str) -> tuple[str, str]:
+    """One (display name, address) as an address header writes it (sender_of)."""
     found = _NAME_AND_ADDRESS.match(raw)
     if found:
         name, addr = found.group("name"), found.group("addr")
@@ -1150,6 +1149,39 @@ def sender_of(msg: EmailMessage, header: str = "from") -> tuple[str, str]:
     if addr.casefold().startswith(_EXCHANGE_ADDRESS):
         addr = ""  # an Exchange directory name, no SMTP address: the name says who
     return decode_words(name).strip().strip('"').strip(), addr.strip()
+
+
+def address_header(msg: Message, *names: str) -> tuple[tuple[str, str], ...]:
+    """The people a message's address headers name (`names`: "to", "cc"; each header as
+    often as it is written), each (display name, address): read from the header as written,
+    never through the email package's own parser (which raises on a group it cannot read,
+    `Undisclosed recipients:; <a@x.com>`). Split at `,` and `;` outside quotes and angle
+    brackets; a group's name (`Undisclosed recipients:`, `ESP Team:`) is no one, so a group
+    with no members names no one (a blind copy); each person read as sender_of reads From.
+    A header none of that can read is scanned for its addresses alone."""
+    charset = _charset_of(msg)
+    found: list[tuple[str, str]] = []
+    for key, value in msg.raw_items():
+        if key.lower() in names:
+            found += _people_in(" ".join(_eight_bit(str(value), charset).split()))
+    return tuple(found)
+
+
+# A group's name before its members (`Undisclosed recipients:`, `AET-1 Agents:`).
+_GROUP_NAME = re.compile(r'^[^"<>@:;,]*:')
+# An address, found by a plain scan in a header nothing else can read.
+_ANY_ADDRESS = re.compile(r"[^\s<>\"(),;:\[\]@]+@[^\s<>\"(),;:\[\]@]+")
+
+
+def _people_in(text: str) -> list[tuple[str, str]]:
+    """The people one address header's text names (address_header)."""
+    try:
+        pieces = split_addresses(text) if "@" in text else text.split(";")
+        people = [_mailbox(_GROUP_NAME.sub("", p, count=1).strip()) for p in pieces]
+    except (HeaderParseError, ValueError, IndexError, AttributeError, TypeError):
+        # A header no parser reads: its addresses alone.
+        return [("", a) for a in _ANY_ADDRESS.findall(text)]
+    return [(n, a) for n, a in people if n or a]
 
 
 # An Exchange user's directory name written as an address (`IMCEAEX-_O=…@….outlook.com`).
@@ -1198,15 +1230,13 @@ def parse_email(
     *,
     read_file: ReadFile | None = None,
     agents: KnownAgents | None = None,
-    attached: bool = False,
 ) -> SelfReport:
     """Raises UnreadableMail (a ValueError) when the message has no usable date or sender,
     NotAReport when no person wrote it. A forward with nothing typed in it is read as
     forwarded_report says: the e-mails attached to it as messages, and as saved files when
     `read_file` reads them. `agents`: the tracker's, to tell whose a quoted message is
-    (whose_quote); None reads without them. `attached`: a file attached to the e-mail read
-    (automatic)."""
-    return _report_of(read_message(data), source, tz, read_file, agents=agents, inner=attached)
+    (whose_quote); None reads without them."""
+    return _report_of(read_message(data), source, tz, read_file, agents=agents)
 
 
 def _report_of(
@@ -1217,18 +1247,16 @@ def _report_of(
     forwarded: datetime | None = None,
     *,
     agents: KnownAgents | None = None,
-    inner: bool = False,
 ) -> SelfReport:
-    """The report of a message (parse_email), or of one attached to another (`inner`, as
-    automatic reads it): one with no date is of the day the forward carrying it was sent
-    (`forwarded`), said."""
+    """The report of a message (parse_email), or of one attached to it: one with no date
+    is of the day the forward carrying it was sent (`forwarded`), said."""
     subject = subject_of(msg)
 
     def header(name: str) -> str | None:
         value = msg.get(name)
         return None if value is None else str(value)
 
-    skipped = automatic(header, subject, attached=inner) or _meeting(msg)
+    skipped = automatic(header, subject) or _meeting(msg)
     if skipped is not None:
         raise skipped
     sealed = msg.get_content_type()
@@ -1284,21 +1312,14 @@ def _report_of(
 
 def recipients_of(msg: EmailMessage) -> list[tuple[str, str]]:
     """Who a message was sent to (To; not Cc, where a colleague may be copied on her
-    forward of that colleague's report): (display name, address) each."""
-    try:
-        found = [str(v) for v in msg.get_all("to", [])]
-    except (HeaderParseError, ValueError, IndexError):
-        return []  # a damaged header: no one known
-    return [(n, a) for n, a in getaddresses(found) if n or a]
+    forward of that colleague's report): (display name, address) each (address_header)."""
+    return list(address_header(msg, "to"))
 
 
 def addressed_to(msg: EmailMessage) -> tuple[tuple[str, str], ...]:
-    """Everyone a message was sent to, To and Cc: (display name, address) each."""
-    try:
-        found = [str(v) for h in ("to", "cc") for v in msg.get_all(h, [])]
-    except (HeaderParseError, ValueError, IndexError):
-        return ()  # a damaged header: no one known
-    return tuple((n, a) for n, a in getaddresses(found) if n or a)
+    """Everyone a message was sent to, To and Cc: (display name, address) each
+    (address_header)."""
+    return address_header(msg, "to", "cc")
 
 
 def is_forward(subject: str) -> bool:
@@ -1380,11 +1401,7 @@ def _attached_reports(
                 elif sub.is_multipart() and isinstance(got := sub.get_payload(0), Message):
                     inner = got
                 if isinstance(inner, EmailMessage):
-                    out.append(
-                        _report_of(
-                            inner, source, tz, read_file, forwarded, agents=agents, inner=True
-                        )
-                    )
+                    out.append(_report_of(inner, source, tz, read_file, forwarded, agents=agents))
             elif sub.is_multipart():
                 found, missed = _attached_reports(
                     sub, source, tz, read_file, forwarded, agents=agents
@@ -1452,13 +1469,18 @@ def forwarded_report(
     first = quoted_message(body)
     forward = forward or bool(_FORWARD_LINE.search(first.above if first else body))
     attached = [inner for r in attached for inner in (r.carried or (r,))]
-    if typed and (attached or forward) and _POINTER.match(report.text):
+    if typed and (attached or forward) and _courtesy(report.text):
         typed = False  # "FYI", "see attached": it points at what it forwards
     whose = [_whose_attached(r, mine, recipients, agents, typed=typed) for r in attached]
     own = [r for r, w in zip(attached, whose, strict=True) if w == HERS]
     notices = [r for r, w in zip(attached, whose, strict=True) if w == NOTICE]
     others = [r for r, w in zip(attached, whose, strict=True) if w not in (HERS, NOTICE)]
-    carries = _carries(others)
+    addressed = [
+        _sent_to(r.to, mine, agents) if w == ELSEWHERE else ""
+        for r, w in zip(attached, whose, strict=True)
+        if w not in (HERS, NOTICE)
+    ]
+    carries = _carries(others, addressed)
     if not typed and len(own) == 1:
         found = replace(own[0], source=report.source)
         said = [found.warning]
@@ -1576,17 +1598,28 @@ def _attached_notice(
     return replace(report, warning="; ".join(said))
 
 
-# Words typed above a forwarded notice that say nothing of her own: the whole text, its
-# case, spaces and punctuation apart ("FYI", "fyi.", "Please see below:", "Thanks!").
-_COURTESY = frozenset(
-    {"fyi", "f y i", "see below", "please see below", "fyi see below", "thanks", "thank you",
-     "sent from my iphone"}
+# Words typed above a forwarded e-mail that say nothing of her own, one after another
+# ("FYI", "See below. Thanks!"), their case, spaces, punctuation and emoji apart.
+_COURTESY = tuple(
+    tuple(words.split())
+    for words in ("fyi", "f y i", "fya", "fyr", "zur info", "see below", "please see below",
+                  "thanks", "thank you", "thx", "sent from my iphone")
 )  # fmt: skip
 
 
 def _courtesy(text: str) -> bool:
-    """Whether a text is only a courtesy word (_COURTESY), nothing of her own."""
-    return " ".join(re.findall(r"[^\W_]+", text.casefold())) in _COURTESY
+    """Whether the words typed above a forwarded e-mail say nothing of her own, read the
+    same whether it is quoted or attached: only courtesy words (_COURTESY, one after
+    another: `FYI 👍`, `See below. Thanks!`), or only a pointer at what it forwards
+    (_POINTER: `Please find attached`)."""
+    words = re.findall(r"[^\W_]+", text.casefold())
+    if _POINTER.match(text) or _POINTER.match(" ".join(words)):
+        return True
+    ends = {0}  # where a run of courtesy words read so far ends
+    for at in range(len(words)):
+        if at in ends:
+            ends |= {at + len(c) for c in _COURTESY if tuple(words[at : at + len(c)]) == c}
+    return len(words) in ends
 
 
 # A forward's own line in its body: Gmail's, Apple Mail's, Samsung's.
@@ -1624,7 +1657,7 @@ def _quoted_report(
     sender, sent = quoted.sender, quoted.sent
     above = own_text(quoted.above, report.name, report.email).text
     answering = reply and not forward  # "See below" in a reply points at her answers
-    nothing_above = not typed or not above or (not answering and bool(_POINTER.match(above)))
+    nothing_above = not typed or not above or (not answering and _courtesy(above))
     on = f" (sent {sent})" if sent else ""
     whose = whose_quote(
         quoted, mine, recipients, agents, forward=forward, nothing_above=nothing_above
@@ -1647,6 +1680,8 @@ def _quoted_report(
     sure = "@" in "".join(sender) or bool(_TIME.search(sent))
     if whose == NEAR and agents is not None:  # no notice: perhaps that agent's, a person says
         when += f", perhaps an agent's (closest: {', '.join(agents.near(sender[0] or sender[1]))})"
+    if whose == ELSEWHERE:  # a notice sent to another: none of hers, whose it is said
+        when += f", {_sent_to(quoted.to, mine, agents)}"
     if whose == ANSWERED:
         # The e-mail of the one she writes to (the coordinator's reminder): her reply.
         if typed and _ANSWERS_BELOW.search(report.text):
@@ -1712,13 +1747,14 @@ def _quoted_report(
 
 
 # Whose a quoted message is (whose_quote).
-HERS, COLLEAGUES, ANSWERED, NOTICE, NEAR, ANOTHERS = (
+HERS, COLLEAGUES, ANSWERED, NOTICE, NEAR, ANOTHERS, ELSEWHERE = (
     "hers",
     "another agent's",
     "the one she answers",
     "a notice sent to her",
     "perhaps an agent's",
     "another person's",
+    "a notice sent to another",
 )
 
 
@@ -1741,12 +1777,14 @@ def whose_quote(
     it is addressed to; NOTICE, one sent to her by no agent: a no-reply mailbox's, an
     address's outside the domains of hers and of those she writes to, or — the tracker's
     agents known — a mailbox's no person has (_a_mailbox: `SPOC Team`) when its header block
-    says it was sent to her; NEAR, with nothing of hers typed above it (`nothing_above`), a
-    personal mailbox's (gmail.com…: no client's nor company's) whose name is near an
-    agent's other than hers (agents.near: a colleague's personal address, the tracker
-    spelling her otherwise): no notice to credit her with;
-    else ANOTHERS (a person at her company: a coordinator, an SME, a colleague no agent
-    is)."""
+    says it was sent to her; ELSEWHERE, any of those whose To and Cc (`quoted.to`) name
+    people and not her (_to_her): another agent's notice, or anyone's, never hers — one
+    naming no one (a blind copy) is told by its sender alone, as ever; NEAR, with nothing
+    of hers typed above it (`nothing_above`), a personal mailbox's (gmail.com…: no
+    client's nor company's) whose name is near an agent's other than hers (agents.near: a
+    colleague's personal address, the tracker spelling her otherwise): no notice to credit
+    her with; else ANOTHERS (a person at her company: a coordinator, an SME, a colleague no
+    agent is). An attached e-mail is told so too, by its own sender, To and Cc."""
     sender = quoted.sender
     answered = any(_same_sender_or_name(sender, r) for r in recipients)
     if _hers(sender, mine, agents):
@@ -1766,10 +1804,53 @@ def whose_quote(
             and agents.near(sender[0] or sender[1])
         ):
             return NEAR
+        if (
+            quoted.to
+            and not _to_her(quoted.to, mine, agents)
+            and not (_personal_mailbox(sender[1]) and _her_name_too(sender[0], mine[0]))
+        ):
+            return ELSEWHERE  # her own personal address's e-mail is hers, to whomever
         return NOTICE
-    if agents is not None and _a_mailbox(sender) and any(_hers(p, mine, agents) for p in quoted.to):
-        return NOTICE
+    if agents is not None and _a_mailbox(sender) and quoted.to:
+        return NOTICE if _to_her(quoted.to, mine, agents) else ELSEWHERE
     return ANOTHERS
+
+
+def _to_her(
+    to: Sequence[tuple[str, str]], mine: tuple[str, str], agents: KnownAgents | None
+) -> bool:
+    """Whether the people an e-mail was sent to (To and Cc) include her: her address, one
+    the tracker gives her, or her name as their display name (`Dunn, Xavier J.` too, when
+    no other agent of the tracker is so named)."""
+    return any(
+        _hers(p, mine, agents)
+        or not (agents is not None and agents.is_agent(p))
+        and bool(p[0] and mine[0])
+        and _her_name_too(p[0], mine[0])
+        for p in to
+    )
+
+
+def _sent_to(
+    to: Sequence[tuple[str, str]], mine: tuple[str, str], agents: KnownAgents | None
+) -> str:
+    """Whom an e-mail sent to another than her (whose_quote's ELSEWHERE) was sent to, said:
+    the agents of the tracker its To and Cc name, else the first people they name."""
+    theirs = [p for p in to if agents is not None and agents.is_agent(p)]
+    named = theirs or list(to)
+    shown = ", ".join(
+        f"{display_name(n)} ({a})" if n and a else display_name(n) or a for n, a in named[:3]
+    )
+    more = f" and {len(named) - 3} more" if len(named) > 3 else ""
+    kind = (
+        ""
+        if not theirs
+        else ", another agent of the tracker"
+        if len(theirs) == 1
+        else ", other agents of the tracker"
+    )
+    who = display_name(mine[0]) if mine[0] else mine[1]
+    return f"addressed to {shown}{more}{kind}, not to {who}"
 
 
 # The domains of personal mailboxes (a colleague's own address, not her company's nor the
@@ -1877,13 +1958,15 @@ def _warned(report: SelfReport, words: str) -> SelfReport:
     return replace(report, warning="; ".join(w for w in (report.warning, words) if w))
 
 
-def _carries(others: Sequence[SelfReport]) -> str:
-    """What is said of the reports of other people a forward carries ('' when none)."""
+def _carries(others: Sequence[SelfReport], addressed: Sequence[str] = ()) -> str:
+    """What is said of the reports of other people a forward carries ('' when none), with
+    whom each was sent to when not to her (`addressed`: _sent_to's, '' for the others)."""
     if not others:
         return ""
     carried = " and ".join(
         f"{r.name or r.email}{f' ({r.email})' if r.name and r.email else ''} sent on {fmt(r.day)}"
-        for r in others
+        f"{f', {to}' if to else ''}"
+        for r, to in zip(others, [*addressed, *[""] * len(others)], strict=False)
     )
     if len(others) > 1:
         return (
@@ -1933,7 +2016,8 @@ class Quoted:
     sent: str
     above: str
     separated: bool = False
-    # Who its header block says it was sent to (its To line), each (display name, address).
+    # Who its header block says it was sent to (its To and Cc lines), each (display name,
+    # address).
     to: tuple[tuple[str, str], ...] = ()
 
 
@@ -1965,15 +2049,17 @@ def quoted_message(body: str) -> Quoted | None:
         if not (separated or top or "@" in value or _TIME.search(sent)):
             continue
         heads = list(takewhile(_HEADER_LINE.match, block))
-        to = next((_header_value(x) for x in heads if _TO_HEADER.match(x)), "")
-        person = _quoted_person(value)
-        return Quoted(person, sent, "\n".join(raw[:at]), separated, _quoted_people(to))
+        to = [_header_value(x) for x in heads if _TO_HEADER.match(x) or _CC_HEADER.match(x)]
+        people = tuple(p for x in to for p in _quoted_people(x))
+        return Quoted(_quoted_person(value), sent, "\n".join(raw[:at]), separated, people)
     return None
 
 
 # A header block's To line, in the languages of _QUOTE_LANGUAGES (each one's first other
 # header: To, Para, An, Кому, 宛先…).
 _TO_HEADER = re.compile(rf"^({_words(2, first=True)}){_COLON}", re.I)
+# Its Cc line, in those languages (Cc, Kopia, DW, Копия, 抄送, 참조…).
+_CC_HEADER = re.compile(rf"^(cc|kopia|kopi|kopie|dw|bilgi|копия|копія|抄送|참조){_COLON}", re.I)
 
 
 def display_people(value: str) -> tuple[tuple[str, str], ...]:
