@@ -401,6 +401,14 @@ def test_the_email_says_what_is_not_complete_as_the_document_does(
         ("Mr. Ben Le.", "Mr. Ben Le."),
         ("Dr. Ben Carter.", "Dr. Ben Carter"),
         ("Mr. Al Chri.", "Mr. Al Chri"),
+        # A short surname with a stray period is a surname all the same: only letters with
+        # no vowel ('Ch.', 'Chr.', 'St.') are a word cut short ('Ng' is a surname of its own).
+        ("Mr. Al Lee.", "Mr. Al Lee"),
+        ("Mr. Al Kim.", "Mr. Al Kim"),
+        ("Mr. Al Wu.", "Mr. Al Wu"),
+        ("Mr. Al Ng.", "Mr. Al Ng"),
+        ("Mr. Mac Lee.", "Mr. Mac Lee"),
+        ("Mr. Ben Yu.", "Mr. Ben Yu"),
         ("Mr. Al Hassan.,", "Mr. Al Hassan"),
         ("Mr. Ben Chr.", "Ben"),
         ("Mr. Al Kh.", "Al"),

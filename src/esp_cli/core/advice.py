@@ -416,12 +416,29 @@ def _either(word: str, rest: list[str], last: str) -> bool:
     'Ben', 'Do'), before one more word alone (`last`, as typed), may as well begin a
     two-word surname ('Mr. Al Hassan', 'Mr. Mac Tran'): no telling, so the name is greeted
     whole, right either way. Before an initial ('Mr. Ben C.', or a surname cut short, a few
-    letters and a period that are no particle: 'Mr. Ben Ch.') it is the first name."""
+    letters with no vowel and a period that are no particle: 'Mr. Ben Ch.') it is the first
+    name."""
     return (
         len(rest) == 2
         and _folded(word) in _PARTICLES
         and len(_folded(rest[1])) > 1
-        and not (_abbreviated(last) and _folded(last) not in _WHOLE_PARTICLES)
+        and not (_cut_short(last) and _folded(last) not in _WHOLE_PARTICLES)
+    )
+
+
+# Surnames of letters with no vowel, no word cut short with a stray period after them.
+_VOWELLESS_SURNAMES = frozenset({"ng"})
+
+
+def _cut_short(typed: str) -> bool:
+    """Whether a last word as typed is a surname cut short ('Ch.', 'Chr.', 'St.'): a few
+    letters with no vowel and a period. A short surname with a stray period after it
+    ('Lee.', 'Kim.', 'Wu.', 'Ng.') is a whole word: no telling, so it is none."""
+    stem = _folded(typed)
+    return (
+        _abbreviated(typed)
+        and not any(c in "aeiouy" for c in stem)
+        and stem not in _VOWELLESS_SURNAMES
     )
 
 
