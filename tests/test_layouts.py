@@ -318,3 +318,41 @@ def test_a_column_of_rows_of_different_lengths_reads_blank_past_a_short_row() ->
     assert _column(rows, 1, 2) == ["c", None, "g"]
     assert _column(rows, 1, 0) == ["a", "d", "e"]
     assert _column([["a", "b"], ["c", "d"]], 0, 1) == ["b", "d"]
+
+
+def group_labelled_tracker(path: Path) -> Path:
+    """A header of two rows, as teams group their columns: labels merged over each group
+    ('Agent', 'Certification', 'Team Lead') above the headers, the agent's own column headed
+    only 'Name' under 'Agent', and a Team Lead's 'Name' and 'Email' at the end."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ESP Tracker"
+    headers = ["Class", "Name", "Agent ID", "Email", "ESP Start Date", "Notes", "Name", "Email"]
+    ws.append(["ESP Tracker"])
+    ws.append(["Agent", None, None, None, "Certification", None, "Team Lead", None])
+    ws.append(headers)
+    ws.append(["AET-1", "Devon Price", "E100", "devon@x.com", date(2026, 11, 16), EARLIER,
+               "Dana Whitfield", "dana@x.com"])  # fmt: skip
+    ws.append(["AET-1", "Rosa Diaz", "E101", "rosa@x.com", date(2026, 11, 16), None,
+               "Dana Whitfield", "dana@x.com"])  # fmt: skip
+    ws.merge_cells("A2:D2")
+    ws.merge_cells("E2:F2")
+    ws.merge_cells("G2:H2")
+    wb.save(path)
+    return path
+
+
+def test_a_two_row_header_with_group_labels_reads_the_agents_own_columns(
+    tmp_path: Path,
+) -> None:
+    path = group_labelled_tracker(tmp_path / "t.xlsx")
+    table = read_table(Workbook.open(path))
+    rows = list(table.rows())
+    assert [(r.row, r.name, r.text("email")) for r in rows] == [
+        (4, "Devon Price", "devon@x.com"),
+        (5, "Rosa Diaz", "rosa@x.com"),
+    ]
+    ok("note", "add", "Rosa Diaz", "Called SPOC.", "--by", "Jordan Reyes", "--tracker", str(path))
+    cells = sheet_cells(path)
+    assert cells["F5"].endswith("Called SPOC.") and cells["F4"] == EARLIER
+    assert (cells["G5"], cells["H5"]) == ("Dana Whitfield", "dana@x.com")
