@@ -328,11 +328,11 @@ def test_her_words_above_an_attached_notice_are_her_report_and_nothing_is_carrie
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_a_team_mailboxs_message_to_someone_else_attached_is_still_another_persons(
+def test_a_team_mailboxs_message_to_another_agent_attached_is_still_another_persons(
     tracker: Path, folder: Path, layout: str
 ) -> None:
-    """Not sent to her: as inline, no notice of hers."""
-    inner = _message("SPOC Team <spoc.team@x.com>", "Your ticket", CLOSED, to=JORDAN)
+    """Sent to another agent, not to her: as inline, no notice of hers."""
+    inner = _message("SPOC Team <spoc.team@x.com>", "Your ticket", CLOSED, to=REBECCA)
     name, data = _forward_attaching(inner, layout)
     (folder / name).write_bytes(data)
     reason = _refused(run(tracker, folder))
@@ -397,19 +397,15 @@ def test_a_reply_with_nothing_typed_quoting_a_notice_says_it_answers_it(
 
 
 def test_without_the_trackers_agents_the_reader_tells_by_the_domain() -> None:
-    """Read with no tracker, an outside address sent to her is a notice, as before; sent to
-    another, it is not."""
+    """Read with no tracker, an outside address's e-mail is a notice, as before, whoever it
+    names: no agent is known; the tracker's agents known, it is the colleague's."""
     from esp_cli.core.reports import KnownAgents
     from esp_cli.mail.inbox import read_mail
 
     to_her = _mail("FW: ESP progress", _outlook(KAYLA_AT_HOME, to=XAVIER))
     alone = read_mail(to_her.as_bytes(), "mail.eml")
     assert alone.refused == "" and alone.warning.startswith("nothing of her own is typed")
-    mail = _mail("FW: ESP progress", _outlook(KAYLA_AT_HOME))
-    elsewhere = read_mail(mail.as_bytes(), "mail.eml")
-    assert "addressed to Jordan Reyes (jordan.reyes@x.com), not to Xavier Dunn" in (
-        elsewhere.refused
-    ), elsewhere
+    mail = _mail("FW: ESP progress", _outlook(KAYLA_AT_HOME, to=REBECCA))
     known = KnownAgents.of([("Brook, Kayla", "kayla.brook@x.com"), ("Xavier Dunn", "")])
     told = read_mail(mail.as_bytes(), "mail.eml", agents=known)
     assert told.refused.startswith("a forward by Xavier Dunn with nothing typed in it")
@@ -702,7 +698,6 @@ TO_REBECCA = (
     "addressed to Rebecca Stone (rebecca.stone@x.com), another agent of the tracker, not to Xavier "
     "Dunn"
 )
-TO_JORDAN = "addressed to Jordan Reyes (jordan.reyes@x.com), not to Xavier Dunn"
 
 # Every kind of sender a notice comes from, sent to someone else: (sender, To, shown, said).
 SENT_ELSEWHERE = [
@@ -710,8 +705,8 @@ SENT_ELSEWHERE = [
      "Learning Hub (noreply@learninghub.x.com)", TO_REBECCA),  # a no-reply mailbox
     ("Dana Whitfield <dana.whitfield@aetna.com>", REBECCA,
      "Dana Whitfield (dana.whitfield@aetna.com)", TO_REBECCA),  # a client's person
-    ("RS <rstone.home@gmail.com>", JORDAN, "RS (rstone.home@gmail.com)",
-     TO_JORDAN),  # a colleague's personal address
+    ("RS <rstone.home@gmail.com>", REBECCA, "RS (rstone.home@gmail.com)",
+     TO_REBECCA),  # a colleague's personal address
     ("SPOC Team <spoc.team@x.com>", REBECCA, "SPOC Team (spoc.team@x.com)",
      TO_REBECCA),  # a team mailbox at the agents' own domain
 ]  # fmt: skip
@@ -885,7 +880,7 @@ def test_a_to_or_cc_the_parser_chokes_on_never_stops_the_import(
     [
         ("undisclosed-recipients:; Xavier Dunn <xavier.dunn@x.com>", True),
         ("ESP: Rebecca Stone <rebecca.stone@x.com>; Xavier Dunn <xavier.dunn@x.com>", True),
-        ("Undisclosed recipients:; <rebecca.stone@x.com>", False),
+        ("Undisclosed recipients:; Rebecca Stone <rebecca.stone@x.com>", False),
         ('Z.:[@"@', True),  # no one read in it: as a blind copy
     ],
 )
@@ -902,7 +897,7 @@ def test_an_attached_notice_with_a_to_the_parser_chokes_on_is_read(
     if hers:
         assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - ESP progress"]
     else:
-        assert "addressed to rebecca.stone@x.com" in _refused(got)
+        assert "addressed to Rebecca Stone (rebecca.stone@x.com)" in _refused(got)
 
 
 def test_an_address_header_is_read_as_written() -> None:
@@ -945,5 +940,188 @@ def test_an_attached_msgs_recipients_are_read_by_their_addresses(
     outer.add_embedded_message_attachment(inner, filename="Your ticket")
     (folder / "fw.msg").write_bytes(outer.to_bytes())
     got = run(tracker, folder)
+    assert got["unmatched"] == [], got["unmatched"]
+    assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]
+
+
+# ------------------- a notice is another's only when its To or Cc names another agent
+
+NOTICE_SENDERS = [
+    "Learning Hub <noreply@learninghub.x.com>",  # a no-reply mailbox
+    "SPOC Team <spoc.team@x.com>",  # a team mailbox at the agents' own domain
+    "Dana Whitfield <dana.whitfield@aetna.com>",  # a client's person
+]
+# A To naming no agent of the tracker: a class list, her personal address the tracker does
+# not know, a person no agent is, a blind copy written as a group or not written at all.
+NO_AGENT_NAMED = [
+    "AET-1 Agents <aet1@x.com>",
+    "xd.home88@gmail.com",
+    JORDAN,
+    "undisclosed-recipients:;",
+    "",
+]
+
+
+def _raw_notice(sender: str, to: str, cc: str = "") -> bytes:
+    """A notice as its mailer writes it, its To and Cc as given (none when '')."""
+    return (
+        f"From: {sender}\r\n"
+        + (f"To: {to}\r\n" if to else "")
+        + (f"Cc: {cc}\r\n" if cc else "")
+        + f"Subject: Your ticket\r\nDate: {NOTICE_DATE}\r\n\r\n{CLOSED}\r\n"
+    ).encode()
+
+
+def _attaching_raw(inner: bytes, layout: str) -> tuple[str, bytes]:
+    msg = email.message_from_bytes(inner, policy=email.policy.default)
+    assert isinstance(msg, EmailMessage)
+    return _forward_attaching(msg, layout)
+
+
+@pytest.mark.parametrize("to", NO_AGENT_NAMED)
+@pytest.mark.parametrize("sender", NOTICE_SENDERS)
+@pytest.mark.parametrize("how", ["inline", "inline msg", *LAYOUTS])
+def test_a_notice_whose_to_names_no_agent_is_her_report(
+    tracker: Path, folder: Path, sender: str, to: str, how: str
+) -> None:
+    """Only another agent named makes a notice someone else's: one sent to a list, to an
+    address of hers the tracker does not know, to a person no agent is, or as a blind copy
+    is her notice, inline and attached alike."""
+    if how.startswith("inline"):
+        block = (
+            f"\n\n________________________________\nFrom: {sender}\nSent: {NOTICE_SENT}\n"
+            + (f"To: {to}\n" if to else "")
+            + f"Subject: Your ticket\n\n{CLOSED}\n"
+        )
+        got = _import(tracker, folder, _mail("FW: Your ticket", block), as_msg=how != "inline")
+    else:
+        name, data = _attaching_raw(_raw_notice(sender, to), how)
+        (folder / name).write_bytes(data)
+        got = run(tracker, folder)
+    assert got["unmatched"] == [], got["unmatched"]
+    assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]
+    assert [p["problem"] for p in got["problems"]][0].startswith("nothing of her own is typed")
+
+
+def test_without_the_tracker_a_notice_is_told_by_its_sender() -> None:
+    """Read with no tracker, no agent is known: a notice is hers whoever it names."""
+    from esp_cli.mail.inbox import read_mail
+
+    mail = _mail("FW: ESP progress", _outlook(KAYLA_AT_HOME))
+    alone = read_mail(mail.as_bytes(), "mail.eml")
+    assert alone.refused == "" and alone.warning.startswith("nothing of her own is typed")
+
+
+# A To or Cc line wrapped in a quoted header block, as a plain-text forward writes a long one.
+WRAPPED = [
+    "To: Stone, Rebecca; Brook, Kayla; Adams, Tom; Baker, Sue; Clark, Ann; Davis, Bob;\n"
+    " Dunn, Xavier\n",
+    "To: Stone, Rebecca; Brook, Kayla; Adams, Tom; Baker, Sue; Clark, Ann; Davis, Bob;\n"
+    "Dunn, Xavier\n",  # the wrap not indented
+    "To: AET-1 Agents\nCc: Stone, Rebecca; Brook, Kayla; Adams, Tom; Baker, Sue; Evans,\n"
+    " Carl; Dunn, Xavier\n",
+    "To: Rebecca Stone <rebecca.stone@x.com>, Kayla Brook <kayla.brook@x.com>,\n"
+    "  Xavier Dunn <xavier.dunn@x.com>\n",
+]
+
+
+@pytest.mark.parametrize("lines", WRAPPED)
+@pytest.mark.parametrize("as_msg", [False, True])
+def test_a_wrapped_to_or_cc_in_a_quoted_header_block_is_read_whole(
+    tracker: Path, folder: Path, lines: str, as_msg: bool
+) -> None:
+    block = (
+        "\n\n________________________________\nFrom: Learning Hub <noreply@learninghub.x.com>\n"
+        f"Sent: {NOTICE_SENT}\n{lines}Subject: You completed TBT 5\n\n{CLOSED}\n"
+    )
+    data = _import(tracker, folder, _mail("FW: You completed TBT 5", block), as_msg=as_msg)
+    assert data["unmatched"] == [], data["unmatched"]
+    assert [i["note"] for i in data["imported"]] == [
+        "11/24/2026 - Xavier Dunn - You completed TBT 5"
+    ]
+
+
+def test_a_quoted_header_blocks_wrapped_lines_are_joined() -> None:
+    from esp_cli.mail.selfreports import quoted_message
+
+    body = (
+        "________________________________\nFrom: Learning Hub <noreply@learninghub.x.com>\n"
+        f"Sent: {NOTICE_SENT}\nTo: Stone, Rebecca; Evans,\n Carl;\nDunn, Xavier\n"
+        "Subject: You completed TBT 5\n\nStone, Rebecca; you did it\n"
+    )
+    quoted = quoted_message(body)
+    assert quoted is not None
+    assert quoted.to == (("Stone, Rebecca", ""), ("Evans, Carl", ""), ("Dunn, Xavier", ""))
+    # The body below the block is never read as a recipient, blank line or none.
+    unparted = body.replace("TBT 5\n\n", "TBT 5\n")
+    assert quoted_message(unparted) == quoted
+
+
+def test_a_wrapped_to_naming_another_agent_only_is_still_refused(
+    tracker: Path, folder: Path
+) -> None:
+    block = (
+        "\n\n________________________________\nFrom: Learning Hub <noreply@learninghub.x.com>\n"
+        f"Sent: {NOTICE_SENT}\nTo: Adams, Tom; Baker, Sue; Clark, Ann; Davis, Bob;\n"
+        " Stone, Rebecca\nSubject: You completed TBT 5\n\nRebecca Stone completed TBT 5.\n"
+    )
+    reason = _refused(_import(tracker, folder, _mail("FW: You completed TBT 5", block)))
+    assert "addressed to Rebecca Stone, another agent of the tracker, not to Xavier Dunn" in (
+        reason
+    ), reason
+
+
+@pytest.mark.parametrize(
+    ("value", "people"),
+    [
+        ("'xavier.dunn@x.com'", (("", "xavier.dunn@x.com"),)),
+        (
+            "Stone, Rebecca; 'xavier.dunn@x.com'",
+            (("Stone, Rebecca", ""), ("", "xavier.dunn@x.com")),
+        ),
+        ("'xavier.dunn@x.com' <xavier.dunn@x.com>", (("", "xavier.dunn@x.com"),)),
+        ("undisclosed-recipients:;", ()),
+        ("Undisclosed recipients:;", ()),
+    ],
+)
+def test_a_quoted_to_reads_outlooks_one_off_address_and_a_group(
+    value: str, people: tuple[tuple[str, str], ...]
+) -> None:
+    from esp_cli.mail.selfreports import _quoted_people
+
+    assert _quoted_people(value) == people
+
+
+def test_an_attached_to_reads_outlooks_one_off_address() -> None:
+    from esp_cli.mail.selfreports import address_header, read_message
+
+    msg = read_message(
+        b"From: a@x.com\r\nTo: Rebecca Stone <rebecca.stone@x.com>, 'xavier.dunn@x.com' "
+        b"<xavier.dunn@x.com>\r\nCc: 'kayla.brook@x.com'\r\n\r\nx\r\n"
+    )
+    assert address_header(msg, "to", "cc") == (
+        ("Rebecca Stone", "rebecca.stone@x.com"),
+        ("", "xavier.dunn@x.com"),
+        ("", "kayla.brook@x.com"),
+    )
+
+
+@pytest.mark.parametrize("sender", NOTICE_SENDERS)
+@pytest.mark.parametrize("how", ["inline", "inline msg", *LAYOUTS])
+def test_a_notice_to_another_agent_and_her_one_off_address_is_hers(
+    tracker: Path, folder: Path, sender: str, how: str
+) -> None:
+    """Outlook shows a recipient typed as an address in quotes: `'xavier.dunn@x.com'`."""
+    if how.startswith("inline"):
+        block = (
+            f"\n\n________________________________\nFrom: {sender}\nSent: {NOTICE_SENT}\n"
+            f"To: Stone, Rebecca; 'xavier.dunn@x.com'\nSubject: Your ticket\n\n{CLOSED}\n"
+        )
+        got = _import(tracker, folder, _mail("FW: Your ticket", block), as_msg=how != "inline")
+    else:
+        inner = _raw_notice(sender, f"{REBECCA}, 'xavier.dunn@x.com' <xavier.dunn@x.com>")
+        name, data = _attaching_raw(inner, how)
+        (folder / name).write_bytes(data)
+        got = run(tracker, folder)
     assert got["unmatched"] == [], got["unmatched"]
     assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]

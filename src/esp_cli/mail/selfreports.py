@@ -25,7 +25,7 @@ from email.message import EmailMessage, Message
 from email.policy import Compat32, EmailPolicy
 from email.utils import parseaddr, parsedate_to_datetime
 from html import unescape
-from itertools import chain, takewhile
+from itertools import chain
 from typing import Any
 
 from esp_cli.core.addresses import split_addresses
@@ -1051,6 +1051,19 @@ def subject_text(subject: str) -> str:
 
 # `Brooks, Kayla <kayla.brooks@x.com>`: a name with a comma, unquoted, then one address.
 _NAME_AND_ADDRESS = re.compile(r"^(?P<name>[^\"<>@]*?)\s*<(?P<addr>[^<>\s@]+@[^<>\s@]+)>$")
+# Outlook's one-off recipient, an address typed in its To box: shown in quotes
+# (`'xavier.dunn@x.com'`), written so before the address too (`'a@x.com' <a@x.com>`).
+_ONE_OFF = re.compile(
+    r"^(?P<q>['\"])(?P<typed>[^'\"<>\s@]+@[^'\"<>\s@]+)(?P=q)"
+    r"(\s*<(?P<addr>[^<>\s@]+@[^<>\s@]+)>)?$"
+)
+
+
+def _one_off(value: str) -> tuple[str, str] | None:
+    """An address in quotes, alone or before the same in angle brackets, as (no display
+    name, the address); None when the value is no such thing."""
+    found = _ONE_OFF.match(value.strip())
+    return ("", found.group("addr") or found.group("typed")) if found else None
 
 
 def _raw_header(msg: Message, name: str) -> str | None:
@@ -1139,6 +1152,8 @@ def sender_of(msg: EmailMessage, header: str = "from") -> tuple[str, str]:
 
 def _mailbox(raw: str) -> tuple[str, str]:
     """One (display name, address) as an address header writes it (sender_of)."""
+    if (one_off := _one_off(raw)) is not None:
+        return one_off
     found = _NAME_AND_ADDRESS.match(raw)
     if found:
         name, addr = found.group("name"), found.group("addr")
@@ -1777,9 +1792,10 @@ def whose_quote(
     it is addressed to; NOTICE, one sent to her by no agent: a no-reply mailbox's, an
     address's outside the domains of hers and of those she writes to, or — the tracker's
     agents known — a mailbox's no person has (_a_mailbox: `SPOC Team`) when its header block
-    says it was sent to her; ELSEWHERE, any of those whose To and Cc (`quoted.to`) name
-    people and not her (_to_her): another agent's notice, or anyone's, never hers — one
-    naming no one (a blind copy) is told by its sender alone, as ever; NEAR, with nothing
+    names no other agent of the tracker; ELSEWHERE, any of those whose To and Cc
+    (`quoted.to`) name another agent of the tracker and not her (_to_another_agent):
+    another agent's notice, never hers — one naming no agent (a class list, a person no
+    agent is, a blind copy) is told by its sender alone, as ever; NEAR, with nothing
     of hers typed above it (`nothing_above`), a personal mailbox's (gmail.com…: no
     client's nor company's) whose name is near an agent's other than hers (agents.near: a
     colleague's personal address, the tracker spelling her otherwise): no notice to credit
@@ -1804,16 +1820,26 @@ def whose_quote(
             and agents.near(sender[0] or sender[1])
         ):
             return NEAR
-        if (
-            quoted.to
-            and not _to_her(quoted.to, mine, agents)
-            and not (_personal_mailbox(sender[1]) and _her_name_too(sender[0], mine[0]))
+        if _to_another_agent(quoted.to, mine, agents) and not (
+            _personal_mailbox(sender[1]) and _her_name_too(sender[0], mine[0])
         ):
             return ELSEWHERE  # her own personal address's e-mail is hers, to whomever
         return NOTICE
-    if agents is not None and _a_mailbox(sender) and quoted.to:
-        return NOTICE if _to_her(quoted.to, mine, agents) else ELSEWHERE
+    if agents is not None and _a_mailbox(sender):
+        return ELSEWHERE if _to_another_agent(quoted.to, mine, agents) else NOTICE
     return ANOTHERS
+
+
+def _to_another_agent(
+    to: Sequence[tuple[str, str]], mine: tuple[str, str], agents: KnownAgents | None
+) -> bool:
+    """Whether an e-mail's To and Cc name another agent of the tracker (by address or
+    display name) and not her: another agent's notice, never hers. One naming no agent (a
+    class list, an address of hers the tracker does not know, a person no agent is, a blind
+    copy) is not: told by its sender, as a notice sent to her."""
+    if agents is None or _to_her(to, mine, agents):
+        return False
+    return any(agents.is_agent(p) and not _hers(p, mine, agents) for p in to)
 
 
 def _to_her(
@@ -2048,11 +2074,53 @@ def quoted_message(body: str) -> Quoted | None:
             continue
         if not (separated or top or "@" in value or _TIME.search(sent)):
             continue
-        heads = list(takewhile(_HEADER_LINE.match, block))
+        heads = _header_lines(raw, at + 1)
         to = [_header_value(x) for x in heads if _TO_HEADER.match(x) or _CC_HEADER.match(x)]
         people = tuple(p for x in to for p in _quoted_people(x))
         return Quoted(_quoted_person(value), sent, "\n".join(raw[:at]), separated, people)
     return None
+
+
+# The most lines a long To or Cc wraps onto in a quoted header block.
+_WRAPPED_LINES = 30
+
+
+def _header_lines(raw: Sequence[str], start: int) -> list[str]:
+    """The header lines of a quoted header block, from raw[start] (below its From line) to
+    the first line no header is (blank lines between headers skipped, as some mailers write
+    them), each whole: the lines a long To or Cc wraps onto (a plain-text forward's) are
+    joined to it. A line below a To or Cc continues it when it is indented, when the To or Cc
+    so far ends with `;` or `,`, or when a header line follows it directly; else it is the
+    body's (no blank line under the block)."""
+    heads: list[str] = []
+    pending: list[str] = []  # lines under a To or Cc, not yet known to continue it
+    left, wrapped = _BLOCK_LINES - 1, 0
+    for line in raw[start:]:
+        unquoted = _QUOTE_MARKS.sub("", line)
+        text = unquoted.strip()
+        if _HEADER_LINE.match(text):
+            if pending:
+                heads[-1] = " ".join([heads[-1], *pending])
+                pending = []
+            if left == 0:
+                break
+            heads.append(text)
+            left -= 1
+            continue
+        if not text:
+            if pending or left == 0:
+                break
+            left -= 1
+            continue
+        wraps = bool(heads) and (_TO_HEADER.match(heads[-1]) or _CC_HEADER.match(heads[-1]))
+        if not wraps or wrapped == _WRAPPED_LINES:
+            break
+        wrapped += 1
+        if not pending and (unquoted[:1].isspace() or heads[-1].rstrip().endswith((";", ","))):
+            heads[-1] = f"{heads[-1]} {text}"
+        else:
+            pending.append(text)
+    return heads
 
 
 # A header block's To line, in the languages of _QUOTE_LANGUAGES (each one's first other
@@ -2070,12 +2138,16 @@ def display_people(value: str) -> tuple[tuple[str, str], ...]:
 
 def _quoted_people(value: str) -> tuple[tuple[str, str], ...]:
     """The people a quoted To line names: Outlook's list parted by `;` (`Dunn, Xavier;
-    Stone, Rebecca`), addresses parted by commas, or one name."""
+    Stone, Rebecca`), addresses parted by commas, or one name. A group's name
+    (`undisclosed-recipients:;`) is no one, as in an address header (address_header)."""
     if ";" in value:
-        return tuple(display_recipients(value))
-    if "@" in value:
-        return tuple(_quoted_person(x) for x in split_addresses(value))
-    return (_quoted_person(value),) if value.strip() else ()
+        pieces = value.split(";")
+    elif "@" in value:
+        pieces = split_addresses(value)
+    else:
+        pieces = [value]
+    people = (_quoted_person(_GROUP_NAME.sub("", x, count=1)) for x in pieces if x.strip())
+    return tuple(p for p in people if p[0] or p[1])
 
 
 def _header_value(line: str) -> str:
@@ -2097,6 +2169,8 @@ def _quoted_person(value: str) -> tuple[str, str]:
     `Name <address>` with a comma in the name unquoted (`Holt, Zachary <z@x.com>`), `Name
     [mailto:address]`, an address alone, or a name alone (an Exchange user's: no address)."""
     value = " ".join(value.split())
+    if (one_off := _one_off(value)) is not None:
+        return one_off
     found = _NAME_AND_ADDRESS.match(value) or _MAILTO.match(value)
     if found:
         return found.group("name").strip().strip('"').strip(), found.group("addr")
