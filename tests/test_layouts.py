@@ -327,7 +327,8 @@ def group_labelled_tracker(path: Path) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "ESP Tracker"
-    headers = ["Class", "Name", "Agent ID", "Email", "ESP Start Date", "Notes", "Name", "Email"]
+    own = factories.headers("agent_id", "email", "esp_start", "notes")
+    headers = [*factories.headers("class"), "Name", *own, "Name", "Email"]
     ws.append(["ESP Tracker"])
     ws.append(["Agent", None, None, None, "Certification", None, "Team Lead", None])
     ws.append(headers)
