@@ -397,15 +397,19 @@ def test_a_reply_with_nothing_typed_quoting_a_notice_says_it_answers_it(
 
 
 def test_without_the_trackers_agents_the_reader_tells_by_the_domain() -> None:
-    """Read with no tracker, an outside address's e-mail is a notice, as before, whoever it
-    names: no agent is known; the tracker's agents known, it is the colleague's."""
+    """Read with no tracker, an outside address sent to her is a notice, as before; a
+    personal mailbox's sent to another (the coordinator, no agent) is not."""
     from esp_cli.core.reports import KnownAgents
     from esp_cli.mail.inbox import read_mail
 
     to_her = _mail("FW: ESP progress", _outlook(KAYLA_AT_HOME, to=XAVIER))
     alone = read_mail(to_her.as_bytes(), "mail.eml")
     assert alone.refused == "" and alone.warning.startswith("nothing of her own is typed")
-    mail = _mail("FW: ESP progress", _outlook(KAYLA_AT_HOME, to=REBECCA))
+    mail = _mail("FW: ESP progress", _outlook(KAYLA_AT_HOME))
+    elsewhere = read_mail(mail.as_bytes(), "mail.eml")
+    assert "addressed to Jordan Reyes (jordan.reyes@x.com), not to Xavier Dunn" in (
+        elsewhere.refused
+    ), elsewhere
     known = KnownAgents.of([("Brook, Kayla", "kayla.brook@x.com"), ("Xavier Dunn", "")])
     told = read_mail(mail.as_bytes(), "mail.eml", agents=known)
     assert told.refused.startswith("a forward by Xavier Dunn with nothing typed in it")
@@ -741,6 +745,32 @@ def test_a_quoted_email_sent_to_someone_else_is_refused_naming_to_whom(
     ), reason
 
 
+# A person's own mailbox (gmail.com…) is no notice service: what it sends to someone else
+# than her (the coordinator, no agent) is that person's, never a notice to her.
+PERSONAL_TO_ANOTHER = "RS <rstone.home@gmail.com>"
+
+
+@pytest.mark.parametrize("layout", [*LAYOUTS, "inline", "inline-msg"])
+def test_a_personal_mailboxs_email_to_someone_else_than_her_is_never_her_notice(
+    tracker: Path, folder: Path, layout: str
+) -> None:
+    """A colleague's report from her personal Gmail (a name no agent has) to the
+    coordinator, forwarded by Xavier with nothing typed: not Xavier's report."""
+    if layout.startswith("inline"):
+        quoted = _notice(PERSONAL_TO_ANOTHER, CLOSED, JORDAN)
+        data = _import(
+            tracker, folder, _mail("FW: Your ticket", quoted), as_msg=layout == "inline-msg"
+        )
+    else:
+        message = _message(PERSONAL_TO_ANOTHER, "Your ticket", CLOSED, to=JORDAN)
+        name, raw = _forward_attaching(message, layout)
+        (folder / name).write_bytes(raw)
+        data = run(tracker, folder)
+    assert data["imported"] == [], data["imported"]
+    reason = _refused(data)
+    assert "RS (rstone.home@gmail.com)" in reason and "addressed to Jordan Reyes" in reason, reason
+
+
 @pytest.mark.parametrize(
     ("to", "cc"),
     [
@@ -1007,7 +1037,7 @@ def test_without_the_tracker_a_notice_is_told_by_its_sender() -> None:
     """Read with no tracker, no agent is known: a notice is hers whoever it names."""
     from esp_cli.mail.inbox import read_mail
 
-    mail = _mail("FW: ESP progress", _outlook(KAYLA_AT_HOME))
+    mail = _mail("FW: ESP progress", _outlook("Learning Hub <noreply@learninghub.x.com>"))
     alone = read_mail(mail.as_bytes(), "mail.eml")
     assert alone.refused == "" and alone.warning.startswith("nothing of her own is typed")
 
@@ -1033,6 +1063,33 @@ def test_a_wrapped_to_or_cc_in_a_quoted_header_block_is_read_whole(
     block = (
         "\n\n________________________________\nFrom: Learning Hub <noreply@learninghub.x.com>\n"
         f"Sent: {NOTICE_SENT}\n{lines}Subject: You completed TBT 5\n\n{CLOSED}\n"
+    )
+    data = _import(tracker, folder, _mail("FW: You completed TBT 5", block), as_msg=as_msg)
+    assert data["unmatched"] == [], data["unmatched"]
+    assert [i["note"] for i in data["imported"]] == [
+        "11/24/2026 - Xavier Dunn - You completed TBT 5"
+    ]
+
+
+# Gmail and Apple Mail write the To last in a forward's header block: wrapped there, its
+# last line is followed by the blank line above the body.
+WRAPPED_LAST = [
+    "To: Rebecca Stone <rebecca.stone@x.com>, Kayla Brook <kayla.brook@x.com>, Xavier\n"
+    "Dunn <xavier.dunn@x.com>\n",
+    "To: Rebecca Stone <rebecca.stone@x.com>, Kayla Brook <kayla.brook@x.com>,\n"
+    "xavier.dunn@x.com\n",
+]
+
+
+@pytest.mark.parametrize("lines", WRAPPED_LAST)
+@pytest.mark.parametrize("as_msg", [False, True])
+def test_a_wrapped_to_last_in_a_quoted_header_block_is_read_whole(
+    tracker: Path, folder: Path, lines: str, as_msg: bool
+) -> None:
+    block = (
+        "\n\n---------- Forwarded message ---------\n"
+        "From: Learning Hub <noreply@learninghub.x.com>\n"
+        f"Date: {NOTICE_SENT}\nSubject: You completed TBT 5\n{lines}\n{CLOSED}\n"
     )
     data = _import(tracker, folder, _mail("FW: You completed TBT 5", block), as_msg=as_msg)
     assert data["unmatched"] == [], data["unmatched"]

@@ -1795,7 +1795,9 @@ def whose_quote(
     names no other agent of the tracker; ELSEWHERE, any of those whose To and Cc
     (`quoted.to`) name another agent of the tracker and not her (_to_another_agent):
     another agent's notice, never hers — one naming no agent (a class list, a person no
-    agent is, a blind copy) is told by its sender alone, as ever; NEAR, with nothing
+    agent is, a blind copy) is told by its sender alone, as ever — and a personal mailbox's
+    (gmail.com…, not hers) whose To and Cc name anyone and not her: a person's e-mail to
+    others, no notice; NEAR, with nothing
     of hers typed above it (`nothing_above`), a personal mailbox's (gmail.com…: no
     client's nor company's) whose name is near an agent's other than hers (agents.near: a
     colleague's personal address, the tracker spelling her otherwise): no notice to credit
@@ -1820,10 +1822,15 @@ def whose_quote(
             and agents.near(sender[0] or sender[1])
         ):
             return NEAR
-        if _to_another_agent(quoted.to, mine, agents) and not (
-            _personal_mailbox(sender[1]) and _her_name_too(sender[0], mine[0])
-        ):
-            return ELSEWHERE  # her own personal address's e-mail is hers, to whomever
+        if _personal_mailbox(sender[1]):
+            # A person's own mailbox is no notice service: what it sent to others than her
+            # is theirs; her own personal address's e-mail is hers, to whomever.
+            if quoted.to and not _to_her(quoted.to, mine, agents):
+                if not _her_name_too(sender[0], mine[0]):
+                    return ELSEWHERE
+            return NOTICE
+        if _to_another_agent(quoted.to, mine, agents):
+            return ELSEWHERE
         return NOTICE
     if agents is not None and _a_mailbox(sender):
         return ELSEWHERE if _to_another_agent(quoted.to, mine, agents) else NOTICE
@@ -2090,8 +2097,9 @@ def _header_lines(raw: Sequence[str], start: int) -> list[str]:
     the first line no header is (blank lines between headers skipped, as some mailers write
     them), each whole: the lines a long To or Cc wraps onto (a plain-text forward's) are
     joined to it. A line below a To or Cc continues it when it is indented, when the To or Cc
-    so far ends with `;` or `,`, or when a header line follows it directly; else it is the
-    body's (no blank line under the block)."""
+    so far ends with `;` or `,`, when a header line follows it directly, or when it holds an
+    address and the blank line above the body follows it; else it is the body's (no blank
+    line under the block)."""
     heads: list[str] = []
     pending: list[str] = []  # lines under a To or Cc, not yet known to continue it
     left, wrapped = _BLOCK_LINES - 1, 0
@@ -2108,6 +2116,10 @@ def _header_lines(raw: Sequence[str], start: int) -> list[str]:
             left -= 1
             continue
         if not text:
+            if pending and all("@" in x for x in pending):
+                # The To or Cc last in the block (Gmail's, Apple Mail's), wrapped: lines
+                # holding addresses above the blank line before the body continue it.
+                heads[-1] = " ".join([heads[-1], *pending])
             if pending or left == 0:
                 break
             left -= 1
