@@ -395,10 +395,12 @@ def test_the_email_says_what_is_not_complete_as_the_document_does(
         # a period after it is a surname with a stray period, greeted whole as without it.
         ("Mr. Al Hassan.", "Mr. Al Hassan"),
         ("Mr. Mac Tran.", "Mr. Mac Tran"),
-        ("Mrs. Le Van.", "Mrs. Le Van."),
-        ("Mr. Ben Van.", "Mr. Ben Van."),
-        ("Mr. Ben Mac.", "Mr. Ben Mac."),
-        ("Mr. Ben Le.", "Mr. Ben Le."),
+        ("Mrs. Le Van.", "Mrs. Le Van"),
+        ("Mr. Ben Van.", "Mr. Ben Van"),
+        ("Mr. Ben Mac.", "Mr. Ben Mac"),
+        ("Mr. Ben Le.", "Mr. Ben Le"),
+        ("Ms. Van.", "Ms. Van"),
+        ("Mr. Do.", "Mr. Do"),
         ("Dr. Ben Carter.", "Dr. Ben Carter"),
         ("Mr. Al Chri.", "Mr. Al Chri"),
         # A short surname with a stray period is a surname all the same: only letters with
@@ -442,6 +444,22 @@ def test_the_email_says_what_is_not_complete_as_the_document_does(
         ("Ms. St. James", "Ms. St. James"),  # the dot kept as typed
         ("Ms. St James", "Ms. St James"),
         ("Dr. Rebecca Stone Jr.", "Rebecca"),
+        # A title before an initial or a surname cut short alone: no name to greet by but
+        # the one typed, its period kept as an initial's.
+        ("Mr. C.", "Mr. C."),
+        ("Mr. Ch.", "Mr. Ch."),
+        ("Mr. Chr. Jr.", "Mr. Chr."),
+        ("Mr. St.", "Mr. St."),
+        ("Mr. C", "Mr. C"),
+        # A generation is typed in capitals ('IV', 'IV.'): 'Iv.' after a first name that
+        # begins a surname too is no generation but a word cut short, or a surname: no
+        # telling, greeted whole as 'Mr. Ben Vi.' is.
+        ("Mr. Ben Iv.", "Mr. Ben Iv"),
+        ("Mr. Al Iii.", "Mr. Al Iii"),
+        ("Mr. Ben Vi.", "Mr. Ben Vi"),
+        ("Mr. Ben IV.", "Mr. Ben"),
+        ("Mr. Ben IV", "Mr. Ben"),
+        ("Mr. Smith Iv.", "Mr. Smith"),
         ("De La Cruz Ana", "De"),  # no title: the first word, as a tracker's name is read
         ("Dr.Rebecca Stone", "Rebecca"),  # typed with no space after the title
         ("Dra. Ana Lopez", "Ana"),  # Spanish titles
@@ -462,7 +480,10 @@ def test_a_first_name_is_a_word_without_the_punctuation_around_it(
         ("Mr. Ben C.", "Hi Ben,"),
         ("Mr. Al Hassan", "Hi Mr. Al Hassan,"),
         ("Mr. Al Hassan.", "Hi Mr. Al Hassan,"),
-        ("Mrs. Le Van.", "Hi Mrs. Le Van.,"),
+        ("Mrs. Le Van.", "Hi Mrs. Le Van,"),
+        ("Mr. Ch.", "Hi Mr. Ch.,"),
+        ("Mr. C.", "Hi Mr. C.,"),
+        ("Mr. Ben Iv.", "Hi Mr. Ben Iv,"),
     ],
 )
 def test_the_email_greets_an_agent_whose_surname_is_cut_short_by_the_first_name(

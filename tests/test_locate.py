@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import json
+from datetime import datetime
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from pathlib import Path
@@ -292,3 +293,71 @@ def test_the_searched_column_esp_adds_is_said(folder: Path) -> None:
     assert result.exit_code == 0, result.output
     col = openpyxl.utils.get_column_letter(len(factories.TRACKER_HEADERS) + 1)
     assert f"Added column ESP Tracker!{col} 'Searched by Course Number'." in result.stderr
+
+
+def test_as_of_judges_searched_by_course_number_on_that_day(folder: Path) -> None:
+    """The day of the search typed in Searched by Course Number: not searched yet on a day
+    replayed before it (the cell kept, nothing said of a day after today), searched from it
+    on; the e-mail is dated the day."""
+    wb = openpyxl.load_workbook(folder / "ESP Tracker.xlsx")
+    ws = wb.active
+    assert ws is not None and ws.cell(3, 2).value == "Brooks, Ethan"
+    ws.cell(3, SEARCHED_COL).value = datetime(2026, 11, 20)
+    wb.save(folder / "ESP Tracker.xlsx")
+    config = str(folder / "esp.toml")
+    shots = str(folder / "shots")
+
+    def searched_before(day: str) -> dict[str, bool]:
+        result = run("report", "locate", "--as-of", day, "--screenshots", shots, "--dry-run",
+                     "-c", config, "-f", "json")  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert "after today" not in result.stderr, result.stderr
+        # Ethan Brooks's search is recorded: no Yes goes over its day, whichever day.
+        assert "(Ethan Brooks, Searched by Course Number)" not in result.stderr, result.stderr
+        return {c["agent"]: c["searched_before"] for c in json.loads(result.stdout)["cases"]}
+
+    assert searched_before("2026-11-19")["Ethan Brooks"] is False
+    assert searched_before("2026-11-20")["Ethan Brooks"] is True
+    assert searched_before("2026-11-24")["Ethan Brooks"] is True
+    eml = folder / "locate.eml"
+    result = run("report", "locate", "--as-of", "2026-11-19", "--screenshots", shots,
+                 "--eml", str(eml), "-c", config)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    msg = email.message_from_bytes(eml.read_bytes(), policy=default_policy)
+    assert msg["Subject"] == "Cannot Locate TBT — Thu 11/19/2026"
+    assert searched(folder) == [datetime(2026, 11, 20), "Yes", None, None, None]
+
+
+def test_as_of_replays_the_cases_of_that_day(tmp_path: Path) -> None:
+    """On a day replayed, an agent complete after it is still a case, and a course noted
+    after it is not yet the course searched."""
+    headers = (*HEADERS, *factories.headers("call_cert_date", "tbt_complete_date"))
+    factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [
+            {"Class": "AET-1", "Agent Name": "Ethan Brooks", "Citrix TBT Access": CL,
+             "TBT Notes": "Dana W - 11/18/2026 - Cannot find TBT 'Appeals'.\n"
+                          "Dana W - 11/23/2026 - Cannot find TBT 'Grievances'.",
+             "Call Cert Complete?": "Yes", "All TBTs Complete?": "Yes",
+             headers[-2]: datetime(2026, 11, 17), headers[-1]: datetime(2026, 11, 23)},
+        ],
+        headers=headers,
+    )  # fmt: skip
+    (tmp_path / "esp.toml").write_text('[tracker]\npath = "ESP Tracker.xlsx"\n', "utf-8")
+    config = str(tmp_path / "esp.toml")
+
+    def cases(*args: str) -> list[Any]:
+        result = run("report", "locate", "-n", "-c", config, "-f", "json", *args)
+        assert result.exit_code == 0, result.output
+        return [(c["agent"], c["course"]) for c in json.loads(result.stdout)["cases"]]
+
+    assert cases() == []
+    assert cases("--as-of", "2026-11-20") == [("Ethan Brooks", "Appeals")]
+    assert cases("--as-of", "2026-11-23") == []
+
+
+def test_as_of_a_day_to_come_is_refused(folder: Path) -> None:
+    result = run("report", "locate", "--as-of", "2999-01-04", "-c", str(folder / "esp.toml"))
+    assert result.exit_code == 2, result.output
+    assert "--as-of" in result.stderr and "still to come" in result.stderr, result.stderr
+    assert searched(folder) == ["No", None, None, None, None]

@@ -13,6 +13,7 @@ from esp_cli.cli.base import command_group
 from esp_cli.cli.options import (
     DATE,
     DAY_FORMS,
+    AsOfOpt,
     ClassOpt,
     ConfigOpt,
     DayOpt,
@@ -217,19 +218,24 @@ def locate_command(
     dry_run: DryRunOpt = False,
     no_wait: NoWaitOpt = False,
     fmt: Annotated[Format, format_option(*LOCATE_FORMATS)] = Format.table,
+    as_of: AsOfOpt = None,
     tracker: TrackerOpt = None,
     verbose: VerboseOpt = False,
     config: ConfigOpt = None,
 ) -> None:
     """The Cannot Locate TBT cases compiled for the learning contacts ([people]
     learning_contacts): agent, class, course searched and screenshots; Searched by Course
-    Number set to Yes for each agent whose screenshots were found."""
+    Number set to Yes for each agent whose screenshots were found.
+
+    With --as-of, the cases of that day: a search whose day is typed in Searched by Course
+    Number after it is not made yet, and the e-mail is dated that day."""
     cfg, tracker_file = config_and_tracker(config, tracker)
     # The command's code loads while the tracker is read (config_and_tracker).
     from esp_cli.render import locate as lr
     from esp_cli.services.locate import locate_cases
     from esp_cli.services.mailing import prepare
 
+    day, _ = as_of_and_now(as_of, cfg)
     # The e-mail's settings are checked before Searched by Course Number is written: a
     # missing recipient must not leave the tracker changed and no e-mail made.
     mailing = prepare(
@@ -247,7 +253,7 @@ def locate_command(
     with waiting_allowed(no_wait):
         result = locate_cases(
             tracker_file, cfg, screenshots, dry_run=dry_run, mailing=mailing, compose=lr.letter,
-            again=again,
+            again=again, as_of=day,
         )  # fmt: skip
     lr.render(result, fmt, mail_asked=mailing is not None, verbose=verbose)
     exit_if_waiting(result.write)

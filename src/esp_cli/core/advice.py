@@ -402,6 +402,9 @@ _SURNAME_PARTICLES = frozenset(
 # 'VI': the degree, the generation), when one word would be left: the name is greeted
 # whole.
 _ALSO_NAMES = frozenset({"do", "v", "vi"})
+# The generations in Roman numerals: typed in capitals ('IV', 'IV.'); 'Iv.' after a first
+# name that begins a surname too ('Mr. Ben Iv.') is no generation (see first_name).
+_GENERATIONS = frozenset({"ii", "iii", "iv", "v", "vi"})
 
 
 def _particle(word: str) -> bool:
@@ -463,6 +466,21 @@ def _folded(word: str) -> str:
     return word.casefold().replace(".", "")
 
 
+def _shown(word: str, typed: str, last: bool) -> str:
+    """A word of a surname greeted (`word`, as _NAME_WORD found it in `typed`) with the
+    period typed after it kept where it is part of the name: a particle's before the rest
+    of the surname ('St. James'); the last word's when it is an initial or a word cut short
+    ('Mr. C.', 'Mr. Ch.', 'Mr. St.'). After a whole word it is a stray period, left out
+    ('Mrs. Le Van.', 'Mrs. Smith.')."""
+    if not typed[typed.find(word) + len(word) :].startswith("."):
+        return word
+    if not last:
+        return word + "." if _folded(word) in _PARTICLES else word
+    if len(word) == 1 or _cut_short(typed) or _folded(word) in _PARTICLES - _WHOLE_PARTICLES:
+        return word + "."
+    return word
+
+
 def first_name(name: str) -> str | None:
     """The first word of the name (first name first, as the tracker's are read) with a
     letter or digit in it, without the punctuation around it ('Bad: Name?' is 'Bad'), a
@@ -484,12 +502,16 @@ def first_name(name: str) -> str | None:
     if titles:
         # After a title, a surname alone: 'Mrs. Smith', 'Mrs. Smith Jr.', 'Ms. van Dyke',
         # 'Dr. De La Cruz' (a surname particle first: no first name there): greeted so.
-        # A particle's dot is kept as typed ('St. James').
-        surname = [
-            f[0] + "." if _folded(f[0]) in _PARTICLES and w[f.end() : f.end() + 1] == "." else f[0]
-            for w, f in words[titles:]
-        ]
+        # A particle's dot is kept as typed ('St. James'), an initial's as well (_shown).
+        surname = [f[0] for _, f in words[titles:]]
         typed = [w for w, _ in words[titles:]]
+
+        def greeted() -> str:
+            shown = [
+                _shown(word, typed[i], i == len(surname) - 1) for i, word in enumerate(surname)
+            ]
+            return f"{words[titles - 1][0]} {' '.join(shown)}"
+
         # A letter with a dot after it is an initial ('Ms. Ana V.'), no generation; so is a
         # surname or initial cut short ('Ms. Ana Do.', 'Ms. Mai Vi.'), no degree.
         while len(surname) > 1 and _folded(surname[-1]) in _SUFFIXES:
@@ -498,6 +520,14 @@ def first_name(name: str) -> str | None:
                 break
             if _folded(surname[-1]) in _ALSO_NAMES and _abbreviated(last) and not last.isupper():
                 break
+            if (
+                len(surname) == 2
+                and _folded(surname[0]) in _PARTICLES
+                and _folded(surname[-1]) in _GENERATIONS
+                and _abbreviated(last)
+                and not last.isupper()
+            ):
+                break  # 'Mr. Ben Iv.': not 'Mr. Ben' the fourth (_either: greeted whole)
             degree = len(last) > 1 and last.isupper()  # 'Dr. Smith DO', 'Mr. Smith VI'
             if (
                 len(surname) == 2
@@ -507,11 +537,11 @@ def first_name(name: str) -> str | None:
             ):
                 # A surname or an initial as well ('Ms. Ana Do', 'Ms. Ana V', 'Mr. Smith
                 # V'): no telling a first name from a surname left alone, greeted whole.
-                return f"{words[titles - 1][0]} {' '.join(surname)}"
+                return greeted()
             surname.pop()
         last = typed[len(surname) - 1]
         if len(surname) == 1 or _particle(found[0]) or _either(found[0], surname, last):
-            return f"{words[titles - 1][0]} {' '.join(surname)}"
+            return greeted()
     if "." in found[0] and word[found.end() : found.end() + 1] == ".":
         return found[0] + "."
     return found[0]

@@ -8,6 +8,12 @@ the agent by file name (every word of the agent's name in the file's name, in an
 to the column's Yes for each agent whose screenshots were found (the search is documented);
 an agent without a screenshot is listed, not changed. A file that names no case, or several,
 is listed too, never attached to a guess.
+
+A day replayed (`--as-of` before today) shows that day's cases: the completions dated after
+it not yet made, Citrix TBT Access and Searched by Course Number as they were then
+(services.replay), a day of the search typed after it not searched yet, the notes dated
+after it unwritten; the e-mail is dated that day. The Yes is written as the cell reads
+today: the screenshots found are a search documented now.
 """
 
 from __future__ import annotations
@@ -23,10 +29,12 @@ from esp_cli.core.columns import searched_on
 from esp_cli.core.model import CANNOT_LOCATE, Letter, MailReport, is_issue
 from esp_cli.core.names import name_tokens, name_words
 from esp_cli.core.notes import NoteKind, lines_of, parse_line
-from esp_cli.errors import EspError, ExitCode, InputFileError
+from esp_cli.core.rules import done_by
+from esp_cli.errors import EspError, ExitCode, InputFileError, UsageError
 from esp_cli.results.locate import LocateCase, LocateResult, UnmatchedFile
 from esp_cli.services.facts import COMPLETION_NEED, need_rule_columns
 from esp_cli.services.mailing import Mailing, deliver
+from esp_cli.services.replay import rows_as_of
 from esp_cli.system import is_system_file
 from esp_cli.workbook.session import write_session
 from esp_cli.workbook.tracker import Row, answer_kept, answer_over, searched_ahead
@@ -36,20 +44,26 @@ log = logging.getLogger("esp")
 TBT = NoteKind.TBT
 ACCESS_KEY = "citrix_access"
 SEARCHED = "searched_course"
-READ_KEYS = ("call_cert_complete", "tbts_complete", ACCESS_KEY, SEARCHED, TBT.column_key)
+READ_KEYS = (
+    "call_cert_complete", "call_cert_date", "tbts_complete", "tbt_complete_date", ACCESS_KEY,
+    SEARCHED, TBT.column_key,
+)  # fmt: skip
 SCREENSHOT_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".pdf")
 # The renderer's words for the cases' e-mail: (cases, day, greeting, sign-off) -> Letter.
 ComposeCases = Callable[[list[LocateCase], date, str | None, str | None], Letter]
 _QUOTED = re.compile(r"['\"‘“]([^'\"’”]{3,}?)['\"’”](?=\W|$)")
 
 
-def course_searched(tbt_notes: object) -> str | None:
-    """The newest quoted course name in the TBT Notes lines (newest last), or None."""
+def course_searched(tbt_notes: object, by: date | None = None) -> str | None:
+    """The newest quoted course name in the TBT Notes lines (newest last), or None; with
+    `by`, of the lines not dated after it (a day replayed knows no later note)."""
     if not isinstance(tbt_notes, str):
         return None
     found = None
     for text in lines_of(tbt_notes):
         line = parse_line(TBT, text)
+        if line is not None and by is not None and line.day > by:
+            continue
         for match in _QUOTED.finditer(line.text if line else text):
             found = match.group(1).strip()
     return found
@@ -95,12 +109,11 @@ def match_screenshots(
 
 
 def _sent_but_not_written(
-    exc: EspError, mailed: MailReport, cases: list[LocateCase], again: str
+    exc: EspError, mailed: MailReport, agents: list[str], again: str
 ) -> EspError:
     """The e-mail went, then the tracker could not be written (open in Excel, changed since
-    it was read): say so, and how to record Searched by Course Number without e-mailing the
-    learning contacts a second time."""
-    agents = [c.agent for c in cases if c.screenshots and not c.searched_before]
+    it was read): say so (`agents`: those whose Searched by Course Number was to be set), and
+    how to record it without e-mailing the learning contacts a second time."""
     who = f" for {', '.join(agents)}" if agents else ""
     when = "once the workbook is closed" if exc.exit_code is ExitCode.BUSY else "once that is fixed"
     return type(exc)(
@@ -121,45 +134,70 @@ def locate_cases(
     mailing: Mailing | None = None,
     compose: ComposeCases | None = None,
     again: str = "esp report locate",
+    as_of: date | None = None,
 ) -> LocateResult:
-    """The open Cannot Locate TBT cases; with `write` (not `dry_run`), Searched by Course
-    Number set to Yes for each agent whose screenshots were found.
+    """The open Cannot Locate TBT cases (on `as_of`, default today: a day replayed, see the
+    module's words; a day still to come is refused); with `write` (not `dry_run`),
+    Searched by Course Number set to Yes for each agent whose screenshots were found and
+    whose cell reads not searched today.
 
     With `mailing`, the cases go to the learning contacts as an e-mail (`compose`'s words,
     the screenshots attached) once they are known and before the tracker is written: an
     e-mail that cannot be saved or sent leaves the tracker unchanged, as its error says. An
     e-mail sent when the tracker then cannot be written is said, with `again` (the command
     that sets Searched by Course Number without sending it twice) in the fix."""
+    today = config.today()
+    day = today if as_of is None else as_of
+    if day > today:
+        raise UsageError(
+            f"--as-of {day:%m/%d/%Y} is a day still to come (today is {today:%m/%d/%Y}): its "
+            "Cannot Locate TBT cases are not known yet.",
+            fix="leave out --as-of for today's cases, or give a day up to today.",
+        )
     files = screenshot_files(screenshots) if screenshots is not None else []
     mailed: MailReport | None = None
     cases: list[LocateCase] = []
+    to_set: list[str] = []  # the agents whose Searched by Course Number is set
     try:
         with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, write=write) as s:
             need_rule_columns(s.table, config, COMPLETION_NEED)
+            rows = list(s.table.rows())
+            # A day replayed: Citrix TBT Access and Searched by Course Number as they were
+            # at its end (services.replay); the rows as they are now are the ones written.
+            then = rows_as_of(s.table, config, day, rows, today=today)
             found: list[tuple[Row, str]] = []
-            for row in s.table.rows():
-                if row.get("call_cert_complete") is True and row.get("tbts_complete") is True:
+            at: dict[tuple[str, int], Row] = {}  # the row as it is now, by where it is
+            for now_row, row in zip(rows, then, strict=True):
+                if done_by(row.get("call_cert_complete"), row.get("call_cert_date"), day) and (
+                    done_by(row.get("tbts_complete"), row.get("tbt_complete_date"), day)
+                ):
                     continue
                 if is_issue(row.get(ACCESS_KEY), CANNOT_LOCATE):
                     found.append((row, CANNOT_LOCATE))
+                    at[(row.sheet, row.row)] = now_row
             by_case, unmatched = match_screenshots(files, found)
             said: set[tuple[str, int, int]] = set()  # the cells kept, said once
-            today = config.today()
             for i, (row, _) in enumerate(found):
                 # The day of the search typed in place of Yes: searched from that day on.
-                searched = searched_on(row.get(SEARCHED), today) is True
-                ahead = searched_ahead(s.table.sheet(row.sheet), row, today)
+                searched = searched_on(row.get(SEARCHED), day) is True
+                now_row = at[(row.sheet, row.row)]
+                ahead = searched_ahead(s.table.sheet(row.sheet), now_row, today)
                 if ahead is not None:  # a day still to come: kept, said, not searched yet
                     log.warning("%s", ahead)
                 attached = tuple(by_case.get(i, []))
-                if attached and not searched and ahead is None:
-                    if answer_over(row, SEARCHED) is None:
-                        s.plan.set(row, SEARCHED, s.table.yes_no(row, SEARCHED, True))
+                # Written as the cell reads today: a search recorded since the day replayed
+                # (its day typed in place of Yes) is kept.
+                searched_now = searched_on(now_row.get(SEARCHED), today) is True
+                if attached and not searched_now and ahead is None:
+                    if answer_over(now_row, SEARCHED) is None:
+                        yes = s.table.yes_no(now_row, SEARCHED, True)
+                        s.plan.set(now_row, SEARCHED, yes)
+                        to_set.append(now_row.label())
                     else:
                         # The team's own word there (a note): kept, said, the
                         # other agents' set all the same.
                         sheet = s.table.sheet(row.sheet)
-                        log.warning("%s", answer_kept(sheet, row, SEARCHED))
+                        log.warning("%s", answer_kept(sheet, now_row, SEARCHED))
                         said.add((row.sheet, row.row, sheet.columns[SEARCHED]))
                 cases.append(
                     LocateCase(
@@ -167,7 +205,7 @@ def locate_cases(
                         cls=" ".join(row.cls.split()),
                         sheet=row.sheet,
                         row=row.row,
-                        course=course_searched(row.raw.get(TBT.column_key)),
+                        course=course_searched(row.raw.get(TBT.column_key), day),
                         searched_before=searched,
                         screenshots=attached,
                     )
@@ -176,14 +214,14 @@ def locate_cases(
                 mailed = deliver(
                     mailing,
                     config,
-                    lambda greeting, signoff: compose(cases, today, greeting, signoff),
+                    lambda greeting, signoff: compose(cases, day, greeting, signoff),
                     tracker_path,
                     [shot for case in cases for shot in case.screenshots],
                 )
     except EspError as exc:
         if mailed is None or not mailed.sent:
             raise
-        raise _sent_but_not_written(exc, mailed, cases, again) from exc
+        raise _sent_but_not_written(exc, mailed, to_set, again) from exc
     return LocateResult(
         cases=cases,
         unmatched_files=[UnmatchedFile(file, why) for file, why in unmatched],

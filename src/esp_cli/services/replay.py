@@ -6,8 +6,8 @@ change, from the operation log. A change made outside esp, never seen by esp, ca
 replayed: the value is then the current one.
 
 Every command that replays a day (`escalations --as-of`, `report eod --date`, `explain
---as-of`, `advise --as-of`, `report kpi --to`, `document` for a past day) evaluates the rows
-this returns, so the rules and the counts of one report agree.
+--as-of`, `advise --as-of`, `report kpi --to`, `report locate --as-of`, `document` for a past
+day) evaluates the rows this returns, so the rules and the counts of one report agree.
 """
 
 from __future__ import annotations
