@@ -285,11 +285,12 @@ def test_a_copy_of_another_agents_recorded_proof_is_rejected_naming_whose_it_is(
     data = json.loads(res.stdout)
     assert data["recorded"] == [] and data["changes"] == []
     assert data["already_recorded"] == []
-    assert [(r["file"], r["reason"]) for r in data["rejected"]] == [
+    assert [(r["file"], r["agent"], r["reason"], r["fix"]) for r in data["rejected"]] == [
         (
             "Kim Lee TBT.pdf",
-            "the same file was recorded for Devon Price on 11/23/2026: not Kim Lee's own "
-            "proof; ask Kim Lee for it",
+            "Kim Lee",
+            "the same file was recorded for Devon Price on 11/23/2026: not Kim Lee's own proof",
+            "ask Kim Lee for it",
         )
     ]
     assert (tracker.read_bytes(), sheet.read_bytes()) == written
@@ -316,11 +317,12 @@ def test_the_owners_own_file_is_theirs_when_a_copy_for_another_agent_sorts_first
     data = json.loads(res.stdout)
     assert data["recorded"] == [] and data["changes"] == []
     assert [p["file"] for p in data["already_recorded"]] == ["Devon Price TBT.pdf"]
-    assert [(r["file"], r["reason"]) for r in data["rejected"]] == [
+    assert [(r["file"], r["agent"], r["reason"], r["fix"]) for r in data["rejected"]] == [
         (
             "Ana Ruiz TBT.pdf",
-            "the same file was recorded for Devon Price on 11/23/2026: not Ana Ruiz's own "
-            "proof; ask Ana Ruiz for it",
+            "Ana Ruiz",  # as a recorded proof names her
+            "the same file was recorded for Devon Price on 11/23/2026: not Ana Ruiz's own proof",
+            "ask Ana Ruiz for it",
         )
     ]
     assert (tracker.read_bytes(), sheet.read_bytes()) == written
@@ -1906,11 +1908,13 @@ def test_a_copy_of_a_proof_recorded_on_another_sheet_of_the_workbook_is_rejected
     assert {c["agent"] for c in data["changes"]} == {"Devon Price"}
     assert tracker_cells(tracker)[2] == ["N", None]
     assert [p["file"] for p in data["already_recorded"]] == ["Devon Price TBT.pdf"]
-    assert [(r["file"], r["reason"]) for r in data["rejected"]] == [
+    assert [(r["file"], r["agent"], r["reason"], r["fix"]) for r in data["rejected"]] == [
         (
             "Kim Lee TBT.pdf",
+            "Kim Lee",
             f"the same file was recorded for Devon Price on 11/21/2026 (sheet {name}): not "
-            "Kim Lee's own proof; ask Kim Lee for it",
+            "Kim Lee's own proof",
+            "ask Kim Lee for it",
         )
     ]
     assert sheet.read_bytes() == before
@@ -2198,6 +2202,12 @@ def test_the_same_file_as_two_agents_transcripts_is_neither_agents(
     assert why["Kim Lee TBT.pdf"].startswith(
         "the same file as Ana Ruiz's (Ana Ruiz TBT.pdf): whose transcript is it?"
     ), why
+    for refused in data["rejected"]:
+        # Whose it is esp cannot tell: no agent named, the fix apart.
+        assert "agent" not in refused and "class" not in refused, refused
+        assert refused["fix"] == (
+            "ask them, and run esp tbt proofs again with only its own agent's file"
+        ), refused
     assert not (tracker.parent / "TBT Tracking Sheet.xlsx").exists()
     assert tracker_cells(tracker)[1:3] == [["N", None], ["N", None]]
     (both / "Ana Ruiz TBT.pdf").unlink()

@@ -455,7 +455,9 @@ def test_a_namesakes_copy_of_the_file_esp_saved_for_the_other_is_refused_naming_
     assert refused["reason"].startswith(
         "the same file was recorded for Kayla Brooks of class AET-1"
     ), refused
-    assert "Kayla Brooks of class AET-2" in refused["reason"], refused
+    assert refused["fix"] == "ask Kayla Brooks of class AET-2 for it", refused
+    # Whose proof is held back: the AET-2 Kayla Brooks's, her e-mail's.
+    assert (refused["agent"], refused["class"], refused["row"]) == ("Kayla Brooks", "AET-2", 5)
     assert all(c["cell"][1:] != "5" for c in data["changes"]), data
 
 

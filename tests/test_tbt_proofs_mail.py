@@ -220,8 +220,11 @@ def test_never_over_another_file_and_never_twice(tracker: Path, config: Path, in
     )
     assert why[("Devon Price TBT.pdf", "devon 3.eml")] == (
         "a different 'Devon Price TBT.pdf' came in devon 1.eml and is the one taken; esp "
-        "never saves over another file: compare the two, and if this one is the transcript, "
-        "record it by hand"
+        "never saves over another file"
+    )
+    fix = {(r["file"], r.get("from_email")): r.get("fix") for r in data["rejected"]}
+    assert fix[("Devon Price TBT.pdf", "devon 3.eml")] == (
+        "compare the two, and if this one is the transcript, record it by hand"
     )
     assert why[("Kim Lee TBT.pdf", "kim.eml")].startswith(
         "a different 'Kim Lee TBT.pdf' is already in the folder; esp never saves over"
@@ -834,9 +837,10 @@ def test_a_transcript_dated_before_an_esp_start_still_to_come_is_not_recorded(
     assert data["recorded"] == []
     (refused,) = data["rejected"]
     assert refused["reason"].endswith(
-        "Not recorded: today is before the start too, and no day before it is written; check "
-        "the transcript, and run esp tbt proofs again from 01/05/2099"
+        "Not recorded: today is before the start too, and no day before it is written"
     )
+    assert refused["fix"] == "check the transcript, and run esp tbt proofs again from 01/05/2099"
+    assert (refused["agent"], refused["class"], refused["row"]) == ("Ana Ruiz", "AET-1", 4)
     assert cells(tracker)[1] == ["No", None]
 
 
@@ -1026,9 +1030,12 @@ def test_two_different_copies_in_one_email_say_which_was_taken(
     assert rejected["reason"] == (
         "a different 'Ana Ruiz TBT.pdf' came in the same e-mail (attached by "
         "pat.sme@vendorcx.com; this one in the attached e-mail 'Transcript attached' from "
-        "ana.ruiz@vendorcx.com) and is the one taken; esp never saves over another file: "
+        "ana.ruiz@vendorcx.com) and is the one taken; esp never saves over another file"
+    )
+    assert rejected["fix"] == (
         "compare the two, and if this one is the transcript, record it by hand"
     )
+    assert (rejected["agent"], rejected["class"]) == ("Ana Ruiz", "AET-1")
 
 
 @pytest.mark.parametrize("names", [("FW My TBT transcript.eml", "My TBT transcript.eml"),
@@ -1647,7 +1654,8 @@ def test_a_recorded_row_is_an_agents_by_name_or_id_and_a_looser_name_only_in_her
         assert refused["reason"].startswith(
             f"the same file was recorded for {row[0]} on 11/20/2026: not {file}'s own proof"
         ), refused
-        assert f"({row[0]} of class {row[1]} could be another agent" in refused["reason"]
+        assert refused["fix"].startswith(f"ask {file} for it ({row[0]} of class {row[1]} could "
+                                         "be another agent"), refused  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -1735,5 +1743,8 @@ def test_an_agents_unnamed_copy_of_a_file_recorded_for_another_says_so_first(
     (refused,) = data["rejected"]
     assert refused["reason"].startswith(
         "the same file was recorded for Ana Ruiz on 11/20/2026: not Kim Lee's own proof; "
-        "ask Kim Lee for it; besides, badly named"
+        "besides, badly named"
     ), refused
+    assert refused["fix"] == "ask Kim Lee for it", refused
+    # Come in Kim's own e-mail: hers, held back.
+    assert (refused["agent"], refused["class"]) == ("Kim Lee", "AET-2"), refused

@@ -558,7 +558,10 @@ def test_a_tab_named_exactly_as_a_class_is_that_classs_beside_one_spelt_as_it(
 
 
 def rejected_of(data: dict[str, Any]) -> dict[str, str]:
-    return {r["file"]: " ".join(r["reason"].split()) for r in data["rejected"]}
+    """Each refused file's reason, then its fix (apart in the JSON), as one text."""
+    return {
+        r["file"]: " ".join(f"{r['reason']}; Fix: {r.get('fix')}".split()) for r in data["rejected"]
+    }
 
 
 def test_a_class_with_its_own_visible_tab_claims_no_hidden_tab(

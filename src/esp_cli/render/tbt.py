@@ -33,7 +33,7 @@ def render(result: ProofsResult, fmt: Format) -> None:
         rows += [{"status": "rejected", **r} for r in data["rejected"]]
         columns = ["status", "file", "agent", "class", "received", "reason"]
         # Added last, so that the columns before keep their places.
-        write_csv(rows, [*columns, "from_email", "sender_mismatch", "forwarded"])
+        write_csv(rows, [*columns, "from_email", "sender_mismatch", "forwarded", "fix"])
     else:
         verb = {"dry_run": "Would record", "waiting": "Waiting to record"}.get(
             result.tracking_sheet_status, "Recorded"
@@ -56,10 +56,19 @@ def render(result: ProofsResult, fmt: Format) -> None:
             ],
             empty="nothing new",
         )
+        # Whose proof each is, when esp knows any.
+        whose = any(r.agent is not None for r in result.rejected)
         print_table(
             f"Rejected ({len(result.rejected)}): nothing changed for these",
-            ["File", "Why"],
-            [(_shown(r.file, r.mail), r.reason) for r in result.rejected],
+            ["File", *(["Agent"] if whose else []), "Why"],
+            [
+                (
+                    _shown(r.file, r.mail),
+                    *([r.agent.name if r.agent is not None else ""] if whose else []),
+                    r.reason + (f"\nFix: {r.fix}" if r.fix else ""),
+                )
+                for r in result.rejected
+            ],
         )
         print_changes(
             f"{changed_verb(result.write)} "

@@ -37,11 +37,19 @@ class Proof:
 
 @dataclass(frozen=True)
 class Rejected:
+    """A file refused: what is wrong with it, and whose proof it is when esp knows."""
+
     file: str
-    reason: str
+    reason: str  # what is wrong
     expected: str | None = None  # the name the file should have, when esp can tell
     # The e-mail the file came attached to.
     mail: str | None = field(default=None, metadata=as_json(key="from_email", omit_none=True))
+    # What to do about it, when it is more than the reason says (None: the reason says it).
+    fix: str | None = field(default=None, metadata=as_json(omit_none=True, after="reason"))
+    # The agent esp matched the file to before refusing it (None: it cannot tell whose it
+    # is — a file it cannot read, a name no agent or several agents have): the same keys as
+    # a recorded proof's, agent, class, sheet, row.
+    agent: AgentRef | None = field(default=None, metadata=as_json(flat=True, after="file"))
 
 
 @dataclass

@@ -292,6 +292,7 @@ def _named(
             file_name,
             f"badly named ({misnaming(file_name, expected, row.name)}): rename it to '{expected}'",
             expected,
+            agent=row.ref(),
         )
     return row, None
 
@@ -790,10 +791,6 @@ class Unplaced(Exception):
         super().__init__(why)
         self.why, self.fix = why, fix
 
-    @property
-    def reason(self) -> str:
-        return f"{self.why}; {self.fix}"
-
 
 def _spelt_own(
     book: TrackingBook, cls: str, tabs: Sequence[TrackingSheet], seen: Sequence[TrackingSheet]
@@ -888,8 +885,7 @@ def _claimed_by_two(book: TrackingBook, tab: TrackingSheet, classes: Sequence[st
             "the sheet with --tracking-tab, with only that class's proofs in the folder"
         )
     return Unplaced(
-        f"class '{classes[0].strip()}': sheet '{tab.sheet}' is spelt as {listed} alike, so esp "
-        "cannot tell whose tab it is",
+        f"sheet '{tab.sheet}' is spelt as {listed} alike: esp cannot tell whose tab it is",
         _misspelt(book, classes) + fix,
     )
 
@@ -1198,7 +1194,7 @@ def _unread_day(book: TrackingBook, proof: Proof, dry_run: bool = False) -> Proo
     return replace(proof, date_warning=warning)
 
 
-def _recorded_for(sheet: TrackingBook, proof: Proof) -> str | None:
+def _recorded_for(sheet: TrackingBook, proof: Proof) -> tuple[str, str] | None:
     """Why the proof is not this agent's when the same file (SHA-256) is recorded for
     another agent — a copied or forwarded transcript, the wrong attachment saved under this
     name — or None."""
@@ -1244,10 +1240,10 @@ def _namesakes_row(book: TrackingBook, typed: str, cls: str, agent: AgentRef) ->
     )
 
 
-def _recorded_words(sheet: TrackingBook, digest: str, agent: AgentRef) -> str | None:
+def _recorded_words(sheet: TrackingBook, digest: str, agent: AgentRef) -> tuple[str, str] | None:
     """Why the file (SHA-256 `digest`) is not the proof of `agent` when it is recorded for
-    another agent, or None. The sheet it is on is named when the workbook has several; a
-    name that could be hers but is not taken so is said."""
+    another agent, and the fix, or None. The sheet it is on is named when the workbook has
+    several; a name that could be hers but is not taken so is said."""
     found = sheet.hashes.get(digest)
     if found is None:
         return None
@@ -1271,9 +1267,14 @@ def _recorded_words(sheet: TrackingBook, digest: str, agent: AgentRef) -> str | 
             "the tracker has it there and run esp tbt proofs again)"
         )
     return (
-        f"the same file was recorded for {who}{on}{where}: not {name}'s own proof; ask {ask} "
-        f"for it{maybe}"
+        f"the same file was recorded for {who}{on}{where}: not {name}'s own proof",
+        f"ask {ask} for it{maybe}",
     )
+
+
+def _joined(why: str, fix: str) -> str:
+    """A reason and its fix in one text, where a refusal says another's after it."""
+    return f"{why}; {fix}"
 
 
 def _record_values(proof: Proof, by: str) -> dict[str, Any]:
@@ -1841,15 +1842,17 @@ def dated(item: Incoming, row: Row, today: date | None) -> Incoming:
     return replace(item, date_warning=why)
 
 
-def held_before_start(item: Incoming, row: Row) -> str | None:
+def held_before_start(item: Incoming, row: Row) -> tuple[str, str] | None:
     """Why a proof `dated` could give no day on or after the agent's ESP Start Date (today
-    is before the start too) is not recorded, or None: no day before the start is written."""
+    is before the start too) is not recorded, and the fix, or None: no day before the start
+    is written."""
     start = _esp_start(row)
     if start is None or item.received >= start:
         return None
     return (
         f"{item.date_warning} Not recorded: today is before the start too, and no day before "
-        f"it is written; check the transcript, and run esp tbt proofs again from {fmt(start)}"
+        "it is written",
+        f"check the transcript, and run esp tbt proofs again from {fmt(start)}",
     )
 
 
@@ -1917,10 +1920,13 @@ def check_files(
             )
             whose = replace(_whose(agents, at), file=item.name, mail=item.mail)
             if elsewhere is not None:
-                whose = replace(whose, reason=elsewhere)
+                # Come as the claimant's, recorded for another: hers, refused so.
+                why, fix = elsewhere
+                whose = replace(whose, reason=why, fix=fix, agent=claimant.ref())
             own = misnamed.reason if misnamed is not None else None
             if own is None and found is not None:
-                own = held_before_start(dated(item, found, today), found)
+                held = held_before_start(dated(item, found, today), found)
+                own = _joined(*held) if held is not None else None
             besides = f"; besides, {own}" if own else ""
             rejected.append(replace(whose, reason=whose.reason + besides))
             continue
@@ -1933,27 +1939,36 @@ def check_files(
             )
             if others is not None:
                 # Recorded for another: renamed as told, it would be refused for that.
+                assert claimant is not None  # others is said of her
+                why, fix = others
                 rejected.append(
-                    Rejected(item.name, f"{others}; besides, {misnamed.reason}", mail=item.mail)
+                    Rejected(
+                        item.name,
+                        f"{why}; besides, {misnamed.reason}",
+                        mail=item.mail,
+                        fix=fix,
+                        agent=claimant.ref(),
+                    )
                 )
             elif digest in seen and not recorded:
                 # A copy of the proof taken in this run, under another name (or none): the
                 # same file, not one to rename.
                 same = f"the same file as {seen[digest]}"
-                rejected.append(Rejected(item.name, same, mail=item.mail))
+                rejected.append(replace(misnamed, reason=same, expected=None, mail=item.mail))
             else:
                 rejected.append(replace(misnamed, mail=item.mail))
             continue
         assert found is not None  # _named gives one or the other
         if digest in seen:
-            why = _recorded_words(sheet, digest, found.ref()) if sheet is not None else None
+            words = _recorded_words(sheet, digest, found.ref()) if sheet is not None else None
+            why, fix = words if words is not None else (f"the same file as {seen[digest]}", "")
             rejected.append(
-                Rejected(item.name, why or f"the same file as {seen[digest]}", mail=item.mail)
+                Rejected(item.name, why, mail=item.mail, fix=fix or None, agent=found.ref())
             )
             continue
         if not item.saved and item.name in to_save:
-            why = _other_copy(item, to_save[item.name])
-            rejected.append(Rejected(item.name, why, mail=item.mail))
+            why, fix = _other_copy(item, to_save[item.name])
+            rejected.append(Rejected(item.name, why, mail=item.mail, fix=fix, agent=found.ref()))
             continue
         theirs = own_copies.get((digest, _row_key(found)))
         mine = owner is not None and _row_key(owner) == _row_key(found)
@@ -1966,7 +1981,8 @@ def check_files(
         item = dated(item, found, today)
         held = held_before_start(item, found)
         if held is not None:
-            rejected.append(Rejected(item.name, held, mail=item.mail))
+            why, fix = held
+            rejected.append(Rejected(item.name, why, mail=item.mail, fix=fix, agent=found.ref()))
             continue
         seen[digest] = item.name + (f" (in {item.mail})" if item.mail else "")
         check = (
@@ -2243,23 +2259,23 @@ def _whose(agents: Sequence[tuple[Row, Incoming]], i: int | None) -> Rejected:
         f"{a.label()}'s ({_shown(other)})" for j, (a, other) in enumerate(agents) if j != i
     )
     which = "either" if len(agents) == 2 and i is not None else "any of them"
-    why = (
-        f"the same file as {others}: whose transcript is it? Nothing is recorded for {which}; "
-        f"ask them, and run esp tbt proofs again with only its own agent's file"
-    )
-    return Rejected(item.name, why, mail=item.mail)
+    why = f"the same file as {others}: whose transcript is it? Nothing is recorded for {which}"
+    fix = "ask them, and run esp tbt proofs again with only its own agent's file"
+    return Rejected(item.name, why, mail=item.mail, fix=fix)
 
 
-def _other_copy(item: Incoming, taken: Incoming) -> str:
+def _other_copy(item: Incoming, taken: Incoming) -> tuple[str, str]:
     """Why an attachment is refused when another file of its name, with other bytes, was
-    taken from an e-mail of this run: which copy each is, and that the other was taken."""
+    taken from an e-mail of this run: which copy each is, and that the other was taken;
+    and the fix."""
     if taken.mail != item.mail:
         where = f"came in {taken.mail}"
     else:  # the SME's copy and the agent's own e-mail's, in one e-mail: which is which
         where = f"came in the same e-mail ({_copy_place(taken)}; this one {_copy_place(item)})"
     return (
         f"a different '{item.name}' {where} and is the one taken; esp never saves over "
-        "another file: compare the two, and if this one is the transcript, record it by hand"
+        "another file",
+        "compare the two, and if this one is the transcript, record it by hand",
     )
 
 
@@ -2395,7 +2411,9 @@ def _placed(
         try:
             placed.append((proof, named or tracking_tab(book, proof.agent.cls)))
         except Unplaced as exc:
-            rejected.append(Rejected(proof.file, exc.reason, mail=proof.mail))
+            rejected.append(
+                Rejected(proof.file, exc.why, mail=proof.mail, fix=exc.fix, agent=proof.agent)
+            )
             if proof.mail is not None:
                 to_save.pop(proof.file, None)
     rejected.sort(key=lambda r: (r.mail or r.file).casefold())
@@ -2409,11 +2427,12 @@ def _not_others(
     (in place, in `rejected`'s order), their attachments not saved, nothing flagged."""
     kept: list[Proof] = []
     for proof in good:
-        why = _recorded_for(sheet, proof)
-        if why is None:
+        words = _recorded_for(sheet, proof)
+        if words is None:
             kept.append(proof)
             continue
-        rejected.append(Rejected(proof.file, why, mail=proof.mail))
+        why, fix = words
+        rejected.append(Rejected(proof.file, why, mail=proof.mail, fix=fix, agent=proof.agent))
         if proof.mail is not None:
             to_save.pop(proof.file, None)
     rejected.sort(key=lambda r: (r.mail or r.file).casefold())
