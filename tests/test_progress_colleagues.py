@@ -232,23 +232,34 @@ def _message(
     return msg
 
 
-def _forward_attaching(inner: EmailMessage, layout: str, typed: str = "") -> tuple[str, bytes]:
-    """Xavier's forward of `inner` as an attachment, `typed` in it: attached as a message
-    (.eml), embedded in an Outlook message (.msg), or attached as a saved .msg file."""
+def _forward_attaching(
+    inner: EmailMessage, layout: str, typed: str = "", *more: EmailMessage, pdf: bool = False
+) -> tuple[str, bytes]:
+    """Xavier's forward of `inner` (and of `more`) as attachments, `typed` in it, a PDF of
+    his before them when `pdf`: attached as messages (.eml), embedded in an Outlook message
+    (.msg), or attached as saved .msg files."""
     fw = _mail(f"FW: {inner['Subject']}", typed)
+    if pdf:
+        fw.add_attachment(
+            b"%PDF-1.4\n", maintype="application", subtype="pdf", filename="TBT 5 cert.pdf"
+        )
+    mails = (inner, *more)
     if layout == "eml":
-        fw.add_attachment(inner)
+        for one in mails:
+            fw.add_attachment(one)
         return "fw.eml", fw.as_bytes()
     if layout == "msg":
         outer = MapiMessage.from_email_message(fw)
-        outer.add_embedded_message_attachment(
-            MapiMessage.from_email_message(inner), filename=str(inner["Subject"])
-        )
+        for one in mails:
+            outer.add_embedded_message_attachment(
+                MapiMessage.from_email_message(one), filename=str(one["Subject"])
+            )
         return "fw.msg", outer.to_bytes()
-    fw.add_attachment(
-        MapiMessage.from_email_message(inner).to_bytes(),
-        maintype="application", subtype="vnd.ms-outlook", filename="notice.msg",
-    )  # fmt: skip
+    for i, one in enumerate(mails):
+        fw.add_attachment(
+            MapiMessage.from_email_message(one).to_bytes(),
+            maintype="application", subtype="vnd.ms-outlook", filename=f"notice{i or ''}.msg",
+        )  # fmt: skip
     return "fw.eml", fw.as_bytes()
 
 
@@ -311,6 +322,71 @@ def test_a_courtesy_word_above_an_attached_notice_is_no_note(
     got = run(tracker, folder)
     assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]
     assert len(got["problems"]) == 1
+
+
+# A PDF attached beside what it forwards, said as esp says it of any message.
+PDF_SAID = (
+    "no text of its own, and TBT 5 cert.pdf attached: esp reads only a message's text; if the "
+    "report is in the attachment, add it with esp note add"
+)
+
+
+def test_a_pdf_beside_a_notice_forwarded_inline_is_said(tracker: Path, folder: Path) -> None:
+    """The words an attached notice's forward is held to (below)."""
+    mail = _mail("FW: Your ticket", _notice("SPOC Team <spoc.team@x.com>", CLOSED))
+    mail.add_attachment(
+        b"%PDF-1.4\n", maintype="application", subtype="pdf", filename="TBT 5 cert.pdf"
+    )
+    (folder / "fw.eml").write_bytes(mail.as_bytes())
+    got = run(tracker, folder)
+    assert [p["problem"] for p in got["problems"]] == [
+        f"{PDF_SAID}; nothing of her own is typed above the e-mail it forwards, one SPOC Team "
+        f"(spoc.team@x.com) sent {NOTICE_SENT}: read as her report of the day; if more of hers "
+        "is in that e-mail, add it with esp note add"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("more", "said"),
+    [
+        ((), "the e-mail it forwards attached, one SPOC Team (spoc.team@x.com) sent on "
+         "11/24/2026: read as her report of the day; if more of hers is in that e-mail"),
+        # A second notice is named too.
+        ((("Learning Hub <noreply@learninghub.x.com>", "TBT 5 done", "Completed."),),
+         "the e-mails it forwards attached, one SPOC Team (spoc.team@x.com) sent on 11/24/2026 "
+         "and one Learning Hub (noreply@learninghub.x.com) sent on 11/24/2026: read as her "
+         "report of the day; if more of hers is in those e-mails"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_pdf_beside_attached_notices_is_said_as_inline(
+    tracker: Path, folder: Path, layout: str, more: tuple[tuple[str, str, str], ...], said: str
+) -> None:
+    """The attached notice is her report; the PDF beside it, which esp does not read, is
+    said as beside a notice forwarded inline."""
+    inner = _message("SPOC Team <spoc.team@x.com>", "Your ticket", CLOSED)
+    others = [_message(*m) for m in more]
+    name, data = _forward_attaching(inner, layout, "", *others, pdf=True)
+    (folder / name).write_bytes(data)
+    got = run(tracker, folder)
+    assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]
+    assert [p["problem"] for p in got["problems"]] == [
+        f"{PDF_SAID}; nothing of her own is typed in it, only {said}, add it with esp note add"
+    ]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_pdf_beside_her_own_attached_report_is_said(
+    tracker: Path, folder: Path, layout: str
+) -> None:
+    """Her own report attached is the report; the PDF beside it is said, as beside a
+    notice."""
+    inner = _message(XAVIER, "ESP progress", "6/8 done", to=JORDAN)
+    name, data = _forward_attaching(inner, layout, pdf=True)
+    (folder / name).write_bytes(data)
+    got = run(tracker, folder)
+    assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - 6/8 done"]
+    assert [p["problem"] for p in got["problems"]] == [PDF_SAID]
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
@@ -413,6 +489,18 @@ def test_without_the_trackers_agents_the_reader_tells_by_the_domain() -> None:
     known = KnownAgents.of([("Brook, Kayla", "kayla.brook@x.com"), ("Xavier Dunn", "")])
     told = read_mail(mail.as_bytes(), "mail.eml", agents=known)
     assert told.refused.startswith("a forward by Xavier Dunn with nothing typed in it")
+
+
+@pytest.mark.parametrize("to", [(), (("Support", "support@vendor.example"),)])
+def test_with_her_own_address_unknown_an_outside_sender_is_no_notice(
+    to: tuple[tuple[str, str], ...],
+) -> None:
+    """An Exchange sender whose .msg keeps no SMTP address: her domain unknown, the quoted
+    sender may be of her own company, whatever the domain of the one she writes to."""
+    from esp_cli.mail.selfreports import ANOTHERS, Quoted, whose_quote
+
+    quoted = Quoted(("Cathy Grimonet", "commercial@arcenciel.example"), "", "", separated=True)
+    assert whose_quote(quoted, ("Myriam Vareme", ""), to, forward=True) == ANOTHERS
 
 
 def test_her_own_report_from_her_personal_address_forwarded_from_work_is_hers(
@@ -1144,9 +1232,56 @@ def test_a_wrapped_to_naming_another_agent_only_is_still_refused(
 def test_a_quoted_to_reads_outlooks_one_off_address_and_a_group(
     value: str, people: tuple[tuple[str, str], ...]
 ) -> None:
-    from esp_cli.mail.selfreports import _quoted_people
+    from esp_cli.mail.selfreports import display_people
 
-    assert _quoted_people(value) == people
+    assert display_people(value) == people
+
+
+# ------------- one reading of a list of people: `;` parts Outlook's, commas part addresses
+
+# Commas and semicolons in one list: each part with addresses split at its commas, a part
+# without keeping its comma (`Dunn, Xavier`), a `;` inside quotes no separator.
+MIXED_LISTS = [
+    (
+        "rebecca.stone@x.com, xavier.dunn@x.com; esp.agents@x.com",
+        (("", "rebecca.stone@x.com"), ("", "xavier.dunn@x.com"), ("", "esp.agents@x.com")),
+    ),
+    (
+        "Dunn, Xavier; Stone, Rebecca <rebecca.stone@x.com>",
+        (("Dunn, Xavier", ""), ("Stone, Rebecca", "rebecca.stone@x.com")),
+    ),
+    (
+        '"AET-1; Agents" <aet1@x.com>, Dunn, Xavier <xavier.dunn@x.com>',
+        (("AET-1; Agents", "aet1@x.com"), ("Dunn, Xavier", "xavier.dunn@x.com")),
+    ),
+]
+
+
+@pytest.mark.parametrize(("value", "people"), MIXED_LISTS)
+def test_a_list_of_commas_and_semicolons_is_read_alike_quoted_and_in_a_header(
+    value: str, people: tuple[tuple[str, str], ...]
+) -> None:
+    from esp_cli.mail.selfreports import address_header, display_people, read_message
+
+    assert display_people(value) == people
+    msg = read_message(f"From: a@x.com\r\nTo: {value}\r\n\r\nx\r\n".encode())
+    assert address_header(msg, "to") == people
+
+
+@pytest.mark.parametrize("to", [value for value, _ in MIXED_LISTS[:2]])
+def test_a_notice_to_her_in_a_list_of_commas_and_semicolons_is_hers(
+    tracker: Path, folder: Path, to: str
+) -> None:
+    """She is in its To beside another agent: a notice sent to her, quoted or attached."""
+    quoted = _notice("Learning Hub <noreply@learninghub.x.com>", CLOSED, to)
+    inline = _import(tracker, folder, _mail("FW: Your ticket", quoted))
+    assert [i["note"] for i in inline["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]
+    (folder / "mail.eml").unlink()
+    raw = _raw_notice("Learning Hub <noreply@learninghub.x.com>", to)
+    name, data = _attaching_raw(raw, "eml")
+    (folder / name).write_bytes(data)
+    got = run(tracker, folder)
+    assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]
 
 
 def test_an_attached_to_reads_outlooks_one_off_address() -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from aspose.email_foss.msg import MapiMessage
 
-from esp_cli.mail.selfreports import clean_body, html_to_text
+from esp_cli.mail.selfreports import address_header, clean_body, html_to_text
 from tests import factories
 from tests.test_progress_forwards import AGENTS, FORWARDED, run
 
@@ -231,6 +231,59 @@ def test_a_reply_to_the_coordinator_under_any_prefix_is_hers(
         f"nothing is typed above the e-mail it answers, the one Jordan Reyes sent {SENT}: if "
         "Xavier Dunn answered inside it, add the report with esp note add"
     ]
+
+
+# The coordinator at the client's domain, not the agents': her directory spells him with
+# his company, the e-mails he sends without it.
+CLIENT_COORDINATOR = '"Reyes, Jordan (Aetna)" <jordan.reyes@aetna.com>'
+CLIENT_REMINDER = REMINDER.replace("jordan.reyes@x.com", "jordan.reyes@aetna.com")
+
+
+def _import_as_outlook_saves(tracker: Path, folder: Path, msg: EmailMessage, as_msg: bool) -> Any:
+    """The import of `msg`, as an .eml or as the .msg Outlook saves: its display To holds
+    the names alone, as the directory spells them (the addresses are in its recipient
+    table)."""
+    if not as_msg:
+        return _import(tracker, folder, msg)
+    saved = MapiMessage.from_email_message(msg)
+    shown = "; ".join(n for n, _ in address_header(msg, "to"))
+    saved.set_property(0x0E04, 0x001F, shown)  # PidTagDisplayTo
+    (folder / "mail.msg").write_bytes(saved.to_bytes())
+    return run(tracker, folder)
+
+
+@pytest.mark.parametrize("as_msg", [False, True])
+def test_her_reply_pointing_below_at_a_coordinator_of_another_domain_is_said(
+    tracker: Path, folder: Path, as_msg: bool
+) -> None:
+    """He is the one she writes to, by the address she sent it to: his reminder is the
+    e-mail she answers, her answers perhaps inside it, whatever name Outlook shows."""
+    mail = _mail("RE: ESP progress - please reply by EOD", "See below" + CLIENT_REMINDER)
+    mail.replace_header("To", CLIENT_COORDINATOR)
+    data = _import_as_outlook_saves(tracker, folder, mail, as_msg)
+    assert _notes(data) == ["See below"]
+    assert _problems(data) == [
+        f"her words 'See below' point into the e-mail she answers, the one Jordan Reyes sent "
+        f"{SENT}: her answers may be typed inside it; open it, and add them with esp note add"
+    ]
+
+
+@pytest.mark.parametrize("as_msg", [False, True])
+def test_her_forward_of_a_person_at_the_domain_she_writes_to_is_no_notice(
+    tracker: Path, folder: Path, as_msg: bool
+) -> None:
+    """An e-mail from the domain of the coordinator she forwards it to is a person's, not a
+    notice sent to her, whatever name Outlook shows for him."""
+    quoted = _notice("Dana Whitfield <dana.whitfield@aetna.com>", "ESP", "Your progress: 6/8")
+    mail = _mail("FW: ESP", quoted)
+    mail.replace_header("To", CLIENT_COORDINATOR)
+    data = _import_as_outlook_saves(tracker, folder, mail, as_msg)
+    assert data["imported"] == []
+    ((reason,),) = [(u["reason"],) for u in data["unmatched"]]
+    assert reason.startswith(
+        "a forward by Xavier Dunn with nothing typed in it, of another person's report: it "
+        "quotes a report Dana Whitfield (dana.whitfield@aetna.com) sent "
+    ), reason
 
 
 @pytest.mark.parametrize("reply", [True, False])

@@ -30,10 +30,11 @@ MAX_ADDRESS = 254
 _NAME_THEN_ADDRESS = re.compile(r"^(?P<name>[^<>\"@]*?)\s*<(?P<addr>[^<>]+)>$")
 
 
-def split_addresses(text: str) -> list[str]:
-    """The recipients in `text`, split at `,` and `;` outside quotes and angle brackets;
-    blank pieces (a trailing `;`) left out. A comma in a name before its `<address>`
-    (`Hughes, Torrey <t@example.com>`, as Outlook's To box shows it) is part of the name."""
+def split_addresses(text: str, at: str = ",;") -> list[str]:
+    """The recipients in `text`, split at `,` and `;` (those of `at`) outside quotes and
+    angle brackets; blank pieces (a trailing `;`) left out. A comma in a name before its
+    `<address>` (`Hughes, Torrey <t@example.com>`, as Outlook's To box shows it) is part of
+    the name."""
     pieces: list[str] = []
     separators: list[str] = []
     current: list[str] = []
@@ -51,7 +52,7 @@ def split_addresses(text: str) -> list[str]:
             angle = True
         elif ch == ">" and not quoted:
             angle = False
-        elif ch in ",;" and not quoted and not angle:
+        elif ch in at and not quoted and not angle:
             pieces.append("".join(current))
             separators.append(ch)
             current = []

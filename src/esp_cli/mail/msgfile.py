@@ -43,7 +43,6 @@ from esp_cli.mail.selfreports import (
     automatic,
     decode_text,
     display_people,
-    display_recipients,
     forwarded_report,
     html_to_text,
     is_forward,
@@ -105,7 +104,7 @@ DISPLAY_NAME = 0x3001
 ADDRTYPE = 0x3002
 EMAIL_ADDRESS = 0x3003
 SMTP_ADDRESS = 0x39FE
-_BLIND_COPY = 3
+_TO, _COPY = 1, 2  # its To, its Cc (3: a blind copy)
 ATTACHMENT_DATA = "__substg1.0_37010102"  # PidTagAttachDataBinary
 # Message classes whose content is an encrypted (or opaque-signed) MIME blob, or
 # rights-protected.
@@ -270,21 +269,24 @@ def _storage_properties(reader: Any, storage: int, header: int) -> _Properties |
     return _Properties(entries, streams, recipients=recipients)
 
 
-def _sent_to(props: _Properties) -> tuple[tuple[str, str], ...]:
-    """Who a message was sent to, To and Cc, each (display name, address): its recipient
-    table's names and SMTP addresses (what a display To leaves out: `Dunn, Xavier J.`
-    finds her by her address), else its display To and Cc (names only, as Outlook shows
-    them)."""
+def _sent_to(props: _Properties, *, cc: bool = True) -> tuple[tuple[str, str], ...]:
+    """Who a message was sent to, To and Cc (To alone when not `cc`), each (display name,
+    address): its recipient table's names and SMTP addresses (what a display To leaves out:
+    `Dunn, Xavier J.` finds her by her address, a coordinator at another domain is the one
+    she writes to), else, the message having no recipient table, its display To and Cc
+    (names only, as Outlook shows them)."""
     for row in props.recipients:
         row.codepage = props.codepage  # a row's 8-bit strings are in its message's
-    table = tuple(
-        _person(r, DISPLAY_NAME, SMTP_ADDRESS, ADDRTYPE, EMAIL_ADDRESS)
-        for r in props.recipients
-        if r.long(RECIPIENT_TYPE) != _BLIND_COPY
-    )
-    if any(a for _, a in table):
+    kinds = (_TO, _COPY) if cc else (_TO,)
+    if props.recipients:
+        table = (
+            _person(r, DISPLAY_NAME, SMTP_ADDRESS, ADDRTYPE, EMAIL_ADDRESS)
+            for r in props.recipients
+            if (r.long(RECIPIENT_TYPE) or _TO) in kinds
+        )
         return tuple(p for p in table if any(p))
-    return tuple(p for pid in (DISPLAY_TO, DISPLAY_CC) for p in display_people(props.text(pid)))
+    shown = (DISPLAY_TO, DISPLAY_CC) if cc else (DISPLAY_TO,)
+    return tuple(p for pid in shown for p in display_people(props.text(pid)))
 
 
 def _entries(table: bytes, header: int) -> dict[int, tuple[int, bytes]]:
@@ -448,14 +450,15 @@ def _report(
     source: str,
     tz: tzinfo | None,
     attached: Callable[[datetime], tuple[list[SelfReport], list[str]]],
-    names: Callable[[], list[str]],
+    names: Callable[[bool], list[str]],
     forwarded: datetime | None = None,
     *,
     agents: KnownAgents | None = None,
 ) -> SelfReport:
     """The report of a message (parse_msg), or of one embedded in it: `attached`, the
     reports of the e-mails attached to it (forwarded_report) and those it cannot read,
-    given its time; `names` those of its files (for a message with no text of its own).
+    given its time; `names` those of its files (for a message with no text of its own), with
+    the e-mails attached or (given False) without.
     One embedded with no time is of the time of the message it is in (`forwarded`), said."""
     skipped = _not_a_report(props)
     if skipped is not None:
@@ -474,6 +477,7 @@ def _report(
         raise UnreadableMail("no date", "no sent or received time")
     body = _body(props)
     own = own_text(body, name, addr)
+    files, named = ([], []) if own.text else (names(False), names(True))
     report = SelfReport(
         local_day(when, tz),
         name,
@@ -482,7 +486,7 @@ def _report(
         source,
         sender_name=by_name,
         sender_email=by_addr.lower(),
-        warning="; ".join(w for w in (undated, warnings(own, [] if own.text else names())) if w),
+        warning="; ".join(w for w in (undated, warnings(own, named)) if w),
         sent=local_time(when, tz),
         to=_sent_to(props),
     )
@@ -497,8 +501,9 @@ def _report(
         forward=is_forward(props.text(SUBJECT)),
         set_aside=own.set_aside,
         reply=is_reply(props.text(SUBJECT)),
-        recipients=display_recipients(props.text(DISPLAY_TO)),
+        recipients=_sent_to(props, cc=False),
         agents=agents,
+        besides="; ".join(w for w in (undated, warnings(own, files)) if w),
     )
 
 
@@ -584,20 +589,35 @@ def _reports_in(
                 )
                 return found, missed
 
-            out.append(_report(props, source, tz, deeper, list, sent, agents=agents))
+            out.append(_report(props, source, tz, deeper, _no_names, sent, agents=agents))
         except UnreadableMail as exc:
             unread.append(f"{name!r}: {exc}" if name else str(exc))
     return out
 
 
-def _attached_names(data: bytes) -> list[str]:
-    """The names of the files and e-mails attached to a message (not a signature's)."""
+def _no_names(emails: bool) -> list[str]:
+    """The files an embedded message's report names: none (its files are its carrier's)."""
+    return []
+
+
+def _attached_names(data: bytes, emails: bool = True) -> list[str]:
+    """The names of the files attached to a message (not a signature's), and of the e-mails
+    attached to it (embedded, or saved files) when `emails`."""
     try:
         found = msg_files(data)
     except UnreadableMail:  # its text was read: damaged attachments are no matter here
         return []
-    names = [f.name for f in found.files if not f.name.lower().endswith(SIGNATURE_FILES)]
-    return names + list(found.emails)
+    names = [
+        f.name
+        for f in found.files
+        if not f.name.lower().endswith(SIGNATURE_FILES) and (emails or not _an_email(f))
+    ]
+    return names + list(found.emails if emails else ())
+
+
+def _an_email(file: Attached) -> bool:
+    """Whether an attached file is an e-mail (a saved .eml or .msg, by its name or type)."""
+    return file.name.lower().endswith(MAIL_FILES) or file.kind in MAIL_KINDS
 
 
 # -- the files attached ----------------------------------------------------------------------

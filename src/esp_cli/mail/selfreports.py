@@ -1170,15 +1170,13 @@ def address_header(msg: Message, *names: str) -> tuple[tuple[str, str], ...]:
     """The people a message's address headers name (`names`: "to", "cc"; each header as
     often as it is written), each (display name, address): read from the header as written,
     never through the email package's own parser (which raises on a group it cannot read,
-    `Undisclosed recipients:; <a@x.com>`). Split at `,` and `;` outside quotes and angle
-    brackets; a group's name (`Undisclosed recipients:`, `ESP Team:`) is no one, so a group
-    with no members names no one (a blind copy); each person read as sender_of reads From.
-    A header none of that can read is scanned for its addresses alone."""
+    `Undisclosed recipients:; <a@x.com>`): split as _people_in splits a list (a group with
+    no members names no one: a blind copy), each person read as sender_of reads From."""
     charset = _charset_of(msg)
     found: list[tuple[str, str]] = []
     for key, value in msg.raw_items():
         if key.lower() in names:
-            found += _people_in(" ".join(_eight_bit(str(value), charset).split()))
+            found += _people_in(" ".join(_eight_bit(str(value), charset).split()), _mailbox)
     return tuple(found)
 
 
@@ -1188,15 +1186,21 @@ _GROUP_NAME = re.compile(r'^[^"<>@:;,]*:')
 _ANY_ADDRESS = re.compile(r"[^\s<>\"(),;:\[\]@]+@[^\s<>\"(),;:\[\]@]+")
 
 
-def _people_in(text: str) -> list[tuple[str, str]]:
-    """The people one address header's text names (address_header)."""
+def _people_in(text: str, person: Callable[[str], tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """The people a list of them names — an address header's (address_header), a quoted
+    header block's To or Cc line, a .msg's display To (display_people) —, each read by
+    `person`: split at `;` outside quotes and angle brackets (Outlook's `Dunn, Xavier;
+    Stone, Rebecca`), then a part holding an address at its commas too (split_addresses:
+    `a@x.com, b@x.com`, a comma in a name before its `<address>` kept); a part with no
+    address keeps its commas (`Dunn, Xavier`). A group's name (`Undisclosed recipients:`,
+    `ESP Team:`) is no one. A list none of that can read is scanned for its addresses."""
     try:
-        pieces = split_addresses(text) if "@" in text else text.split(";")
-        people = [_mailbox(_GROUP_NAME.sub("", p, count=1).strip()) for p in pieces]
+        parts = split_addresses(text, at=";")
+        pieces = [p for part in parts for p in (split_addresses(part) if "@" in part else [part])]
+        people = [person(_GROUP_NAME.sub("", p, count=1).strip()) for p in pieces]
     except (HeaderParseError, ValueError, IndexError, AttributeError, TypeError):
-        # A header no parser reads: its addresses alone.
-        return [("", a) for a in _ANY_ADDRESS.findall(text)]
-    return [(n, a) for n, a in people if n or a]
+        return tuple(("", a) for a in _ANY_ADDRESS.findall(text))
+    return tuple((n, a) for n, a in people if n or a)
 
 
 # An Exchange user's directory name written as an address (`IMCEAEX-_O=…@….outlook.com`).
@@ -1297,6 +1301,7 @@ def _report_of(
     body = _body(msg)
     own = own_text(body, name, addr)
     by_name, by_addr = on_behalf(msg, (name, addr))
+    files = [] if own.text else _attached_names(msg, emails=False)
     report = SelfReport(
         local_day(when, tz),
         name.strip(),
@@ -1322,6 +1327,7 @@ def _report_of(
         reply=is_reply(subject),
         recipients=recipients_of(msg),
         agents=agents,
+        besides="; ".join(w for w in (undated, warnings(own, files)) if w),
     )
 
 
@@ -1453,6 +1459,7 @@ def forwarded_report(
     reply: bool = False,
     recipients: Sequence[tuple[str, str]] = (),
     agents: KnownAgents | None = None,
+    besides: str = "",
 ) -> SelfReport:
     """The report of an e-mail that forwards another: an agent's forward of her own report
     with nothing typed in it is that report (its words, its day), read from the e-mail
@@ -1479,7 +1486,10 @@ def forwarded_report(
     text (its subject's), said; with her words typed, they are the report. Her attached
     report imported, what else the forward carries is said (a colleague's report, an e-mail
     esp cannot read), and so are the lines taken for her signature (`set_aside`); her words
-    typed above her attached report are the report, the attached one said."""
+    typed above her attached report are the report, the attached one said. An attached
+    e-mail read as her report (her own, or a notice sent to her), what is said of the forward
+    itself stays said (`besides`: its warning with the files attached beside the e-mails
+    named, not the e-mails: a PDF esp does not read), as for a notice forwarded inline."""
     mine = (report.name, report.email)
     first = quoted_message(body)
     forward = forward or bool(_FORWARD_LINE.search(first.above if first else body))
@@ -1498,7 +1508,7 @@ def forwarded_report(
     carries = _carries(others, addressed)
     if not typed and len(own) == 1:
         found = replace(own[0], source=report.source)
-        said = [found.warning]
+        said = [besides, found.warning]
         if found.day > report.day:  # no e-mail is forwarded before it was sent
             said.append(
                 f"the attached report is dated {fmt(found.day)}, after the forward carrying it "
@@ -1506,7 +1516,7 @@ def forwarded_report(
                 "forward's day"
             )
             found = replace(found, day=report.day, sent=report.sent)
-        if set_aside:
+        if set_aside and f"{set_aside!r}" not in besides:  # said once
             said.append(
                 f"the lines {set_aside!r} above it were taken for her signature: if they are "
                 "her report, add it with esp note add"
@@ -1520,7 +1530,8 @@ def forwarded_report(
         return replace(found, warning="; ".join(w for w in said if w))
     who = display_name(report.name) if report.name else report.email
     if not typed and not own and not others and notices:
-        return _attached_notice(replace(report, text=untyped or report.text), notices, unread)
+        found = replace(report, text=untyped or report.text, warning=besides)
+        return _attached_notice(found, notices, unread)
     if not typed and own:
         days = ", ".join(fmt(r.day) for r in own)
         return replace(
@@ -1594,23 +1605,26 @@ def _attached_notice(
 ) -> SelfReport:
     """Her forward of notices sent to her (whose_quote's NOTICE) as attached e-mails, with
     nothing of her own typed: her report of the day, said as the same notice forwarded
-    inline is; an attached e-mail esp cannot read said too."""
+    inline is, after what the report already says (a file attached beside them); an
+    attached e-mail esp cannot read said too."""
     shown = " and ".join(
-        f"{display_name(r.name) if r.name else r.email}"
+        f"one {display_name(r.name) if r.name else r.email}"
         f"{f' ({r.email})' if r.name and r.email else ''} sent on {fmt(r.day)}"
         for r in notices
     )
+    mails, those = ("e-mails", "those e-mails") if len(notices) > 1 else ("e-mail", "that e-mail")
     said = [
-        f"nothing of her own is typed in it, only the e-mail it forwards attached, one {shown}: "
-        "read as her report of the day; if more of hers is in that e-mail, add it with esp "
-        "note add"
+        report.warning,
+        f"nothing of her own is typed in it, only the {mails} it forwards attached, {shown}: "
+        f"read as her report of the day; if more of hers is in {those}, add it with esp note "
+        "add",
     ]
     if unread:
         said.append(
             f"it also carries an attached e-mail esp cannot read ({', '.join(unread)}): "
             "open it, and import it or add the report with esp note add"
         )
-    return replace(report, warning="; ".join(said))
+    return replace(report, warning="; ".join(w for w in said if w))
 
 
 # Words typed above a forwarded e-mail that say nothing of her own, one after another
@@ -1977,14 +1991,17 @@ _NO_REPLY = re.compile(
 def _notice(sender: tuple[str, str], mine: str, recipients: Sequence[tuple[str, str]]) -> bool:
     """Whether a quoted e-mail is a notice, not a person's report: sent from a no-reply
     mailbox, or from an address outside the domains of the agent and of those she writes
-    to. A name with no address (an Exchange user) is a person of her own company."""
+    to. A name with no address (an Exchange user) is a person of her own company; so may be
+    any sender when her own address is unknown (an Exchange sender with no SMTP address)."""
     local, _, domain = sender[1].casefold().rpartition("@")
     if not local:
         return False
     if _NO_REPLY.match(local):
         return True
+    if "@" not in mine:
+        return False
     ours = {a.casefold().rpartition("@")[2] for a in (mine, *(r[1] for r in recipients))}
-    return domain not in ours - {""} and bool(ours - {""})
+    return domain not in ours - {""}
 
 
 def _warned(report: SelfReport, words: str) -> SelfReport:
@@ -2083,7 +2100,7 @@ def quoted_message(body: str) -> Quoted | None:
             continue
         heads = _header_lines(raw, at + 1)
         to = [_header_value(x) for x in heads if _TO_HEADER.match(x) or _CC_HEADER.match(x)]
-        people = tuple(p for x in to for p in _quoted_people(x))
+        people = tuple(p for x in to for p in display_people(x))
         return Quoted(_quoted_person(value), sent, "\n".join(raw[:at]), separated, people)
     return None
 
@@ -2143,23 +2160,9 @@ _CC_HEADER = re.compile(rf"^(cc|kopia|kopi|kopie|dw|bilgi|копия|копія|
 
 
 def display_people(value: str) -> tuple[tuple[str, str], ...]:
-    """The people a To or Cc list names as Outlook shows it (a .msg's display To and Cc):
-    _quoted_people."""
-    return _quoted_people(value)
-
-
-def _quoted_people(value: str) -> tuple[tuple[str, str], ...]:
-    """The people a quoted To line names: Outlook's list parted by `;` (`Dunn, Xavier;
-    Stone, Rebecca`), addresses parted by commas, or one name. A group's name
-    (`undisclosed-recipients:;`) is no one, as in an address header (address_header)."""
-    if ";" in value:
-        pieces = value.split(";")
-    elif "@" in value:
-        pieces = split_addresses(value)
-    else:
-        pieces = [value]
-    people = (_quoted_person(_GROUP_NAME.sub("", x, count=1)) for x in pieces if x.strip())
-    return tuple(p for p in people if p[0] or p[1])
+    """The people a To or Cc list names as Outlook shows it (a quoted header block's To
+    line, a .msg's display To and Cc), each as _quoted_person reads it (_people_in)."""
+    return _people_in(value, _quoted_person)
 
 
 def _header_value(line: str) -> str:
@@ -2168,12 +2171,6 @@ def _header_value(line: str) -> str:
 
 # Outlook's `Reyes, Jordan [mailto:jordan.reyes@x.com]`.
 _MAILTO = re.compile(r"^(?P<name>.*?)\s*\[mailto:(?P<addr>[^\]\s]+@[^\]\s]+)\]$", re.I)
-
-
-def display_recipients(text: str) -> list[tuple[str, str]]:
-    """The people an Outlook message's display list names (`Reyes, Jordan; Amira Hassan`),
-    each as _quoted_person reads it."""
-    return [_quoted_person(x) for x in text.split(";") if x.strip()]
 
 
 def _quoted_person(value: str) -> tuple[str, str]:
@@ -2205,9 +2202,9 @@ _SIGNATURE_TYPES = ("application/pkcs7-signature", "application/x-pkcs7-signatur
                     "application/pgp-signature")  # fmt: skip
 
 
-def _attached_names(msg: EmailMessage) -> list[str]:
+def _attached_names(msg: EmailMessage, *, emails: bool = True) -> list[str]:
     """The names of the files attached to a message (not the pictures of its HTML, not a
-    signature)."""
+    signature); the e-mails attached as saved files too when `emails`."""
     names = []
     for part in msg.walk():
         if part.is_multipart() or not part.is_attachment():
@@ -2215,8 +2212,14 @@ def _attached_names(msg: EmailMessage) -> list[str]:
         name = file_name(part)
         signature = part.get_content_type() in _SIGNATURE_TYPES
         if not signature and not name.lower().endswith(SIGNATURE_FILES):
-            names.append(name)
+            names += [name] if emails or not _an_email(part) else []
     return names
+
+
+def _an_email(part: Message) -> bool:
+    """Whether an attached file is an e-mail (a saved .eml or .msg, by its name or type)."""
+    kind = part.get_content_type()
+    return kind in MAIL_KINDS or file_name(part).lower().endswith(MAIL_FILES)
 
 
 # ------------------------------------------------------------------------- report sheets
