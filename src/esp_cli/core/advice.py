@@ -456,9 +456,7 @@ _NO_DECOMPOSITION = str.maketrans(
 def _base_letters(folded: str) -> str:
     """A folded word's letters without their accents ('lê' is 'le', 'đỗ' is 'do'), so that
     an accented vowel is a vowel."""
-    bare = "".join(
-        c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c)
-    )
+    bare = "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c))
     return bare.translate(_NO_DECOMPOSITION)
 
 
@@ -499,7 +497,8 @@ def _shown(word: str, typed: str, last: bool) -> str:
         return word
     if not last:
         return word + "." if _folded(word) in _PARTICLES else word
-    if (len(word) == 1 and not _caseless(word)) or _cut_short(typed) or _folded(word) in _PARTICLES - _WHOLE_PARTICLES:
+    initial = len(word) == 1 and not _caseless(word)  # 'Mr. C.', not 'Mr. 王.'
+    if initial or _cut_short(typed) or _folded(word) in _PARTICLES - _WHOLE_PARTICLES:
         return word + "."
     return word
 
