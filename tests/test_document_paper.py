@@ -465,6 +465,29 @@ def test_the_email_says_what_is_not_complete_as_the_document_does(
         ("Dra. Ana Lopez", "Ana"),  # Spanish titles
         ("Sr. Juan Perez", "Juan"),
         ("Srta.Lucia Gomez", "Lucia"),
+        # A vowel with an accent is a vowel ('Lê', 'Võ', 'Đỗ'): a short surname with a
+        # stray period, as 'Mr. Le.' is; a letter alone stays an initial ('Mr. Ž.').
+        ("Ms. Lê.", "Ms. Lê"),
+        ("Mr. Sá.", "Mr. Sá"),
+        ("Ms. Võ.", "Ms. Võ"),
+        ("Mr. Hồ.", "Mr. Hồ"),
+        ("Mr. Lý.", "Mr. Lý"),
+        ("Mr. Đỗ.", "Mr. Đỗ"),
+        ("Ms. Ñú.", "Ms. Ñú"),
+        ("Mr. Øst.", "Mr. Øst"),
+        ("Mr. Ben Lê.", "Mr. Ben Lê"),
+        ("Mr. Al Sá.", "Mr. Al Sá"),
+        ("Mr. Ben Đỗ.", "Mr. Ben Đỗ"),
+        ("Mr. Ž.", "Mr. Ž."),
+        ("Mr. Ben Ž.", "Ben"),
+        ("Mr. Ben Đ.", "Ben"),
+        ("Mr. Ben Čh.", "Ben"),  # no vowel, accents aside: cut short
+        # A word of a script with no capitals and no vowels is a whole word, never an
+        # initial: its period is a stray one.
+        ("Mr. 王.", "Mr. 王"),
+        ("Mr. 王", "Mr. 王"),
+        ("Mr. Ben 王.", "Mr. Ben 王"),
+        ("Ms. 李娜.", "Ms. 李娜"),
     ],
 )
 def test_a_first_name_is_a_word_without_the_punctuation_around_it(
@@ -484,6 +507,8 @@ def test_a_first_name_is_a_word_without_the_punctuation_around_it(
         ("Mr. Ch.", "Hi Mr. Ch.,"),
         ("Mr. C.", "Hi Mr. C.,"),
         ("Mr. Ben Iv.", "Hi Mr. Ben Iv,"),
+        ("Ms. Lê.", "Hi Ms. Lê,"),
+        ("Mr. 王.", "Hi Mr. 王,"),
     ],
 )
 def test_the_email_greets_an_agent_whose_surname_is_cut_short_by_the_first_name(

@@ -356,6 +356,47 @@ def test_as_of_replays_the_cases_of_that_day(tmp_path: Path) -> None:
     assert cases("--as-of", "2026-11-23") == []
 
 
+def test_as_of_writes_no_yes_for_an_agent_no_longer_a_case_today(tmp_path: Path) -> None:
+    """On a day replayed, an agent who was a case then but is none today (complete since,
+    or her Citrix TBT Access changed since) is listed for that day with her screenshots, but
+    Searched by Course Number is not set for her, and one line says so; a case still open
+    today gets her Yes."""
+    headers = (*HEADERS, *factories.headers("call_cert_date", "tbt_complete_date"))
+    factories.tracker(
+        tmp_path / "ESP Tracker.xlsx",
+        [
+            {"Class": "AET-1", "Agent Name": "Ethan Brooks", "Citrix TBT Access": CL,
+             "Call Cert Complete?": "Yes", "All TBTs Complete?": "Yes",
+             headers[-2]: datetime(2026, 11, 17), headers[-1]: datetime(2026, 11, 23)},
+            {"Class": "AET-1", "Agent Name": "Amira Hassan", "Citrix TBT Access": CL},
+            {"Class": "AET-2", "Agent Name": "Tamara Wells", "Citrix TBT Access": CL},
+        ],
+        headers=headers,
+    )  # fmt: skip
+    (tmp_path / "esp.toml").write_text('[tracker]\npath = "ESP Tracker.xlsx"\n', "utf-8")
+    config = str(tmp_path / "esp.toml")
+    shots = tmp_path / "shots"
+    shots.mkdir()
+    for name in ("Ethan Brooks.png", "Amira Hassan.png", "Tamara Wells.png"):
+        (shots / name).write_bytes(b"\x89PNG " + name.encode())
+    moved = run("access", "set", "Tamara Wells", "Password Reset", "--date", "2026-11-22",
+                "--by", "Dana W", "-c", config)  # fmt: skip
+    assert moved.exit_code == 0, moved.output
+    result = run("report", "locate", "--as-of", "2026-11-20", "--screenshots", str(shots),
+                 "-c", config, "-f", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    cases = {c["agent"]: len(c["screenshots"]) for c in json.loads(result.stdout)["cases"]}
+    assert cases == {"Ethan Brooks": 1, "Amira Hassan": 1, "Tamara Wells": 1}
+    ws = openpyxl.load_workbook(tmp_path / "ESP Tracker.xlsx").active
+    assert ws is not None
+    assert [ws.cell(r, SEARCHED_COL).value for r in range(3, 6)] == [None, "Yes", None]
+    for agent in ("Ethan Brooks", "Tamara Wells"):
+        (line,) = [x for x in result.stderr.splitlines() if f"({agent}, Searched" in x]
+        assert "not set: a Cannot Locate TBT case on 11/20/2026, no longer one today" in line
+    assert "(Amira Hassan, Searched by Course Number): — → Yes" in result.stderr, result.stderr
+    assert result.stderr.count("no longer one today") == 2, result.stderr
+
+
 def test_as_of_a_day_to_come_is_refused(folder: Path) -> None:
     result = run("report", "locate", "--as-of", "2999-01-04", "-c", str(folder / "esp.toml"))
     assert result.exit_code == 2, result.output

@@ -378,6 +378,29 @@ def test_a_file_recorded_for_one_namesake_is_not_the_others(
     assert data["changes"] == []
 
 
+def test_a_copy_of_a_disputed_recorded_file_that_names_no_agent_is_nobodys(
+    tmp_path: Path, config: Path, inbox: Path
+) -> None:
+    """The file is recorded for 'Kayla Brooks' with no Class (either namesake's), both send
+    it, and Devon sends it too as `transcript.pdf` from his own address: his copy is refused
+    as Kayla Brooks's file, naming no agent of its own (it is not Devon's proof)."""
+    tracker = namesakes(tmp_path)
+    same = pdf("Kayla one")
+    _recorded(tracker, ["Kayla Brooks", "", "Kayla Brooks TBT.pdf", date(2026, 11, 20),
+                        "Jo", hashlib.sha256(same).hexdigest()])  # fmt: skip
+    save(inbox, "one.eml", message(f"Kayla Brooks <{KAYLA_1[3]}>", ("Kayla Brooks TBT.pdf", same)))
+    save(inbox, "two.eml", message(f"Kayla Brooks <{KAYLA_2[3]}>", ("Kayla Brooks TBT.pdf", same)))
+    save(inbox, "dev.eml", message(f"Devon Price <{DEVON[3]}>", ("transcript.pdf", same)))
+    data = dry_run(tracker, config, inbox)
+    assert data["recorded"] == [], data
+    (devon,) = [r for r in data["rejected"] if r["from_email"] == "dev.eml"]
+    assert devon["reason"].startswith(
+        "the same file was recorded for Kayla Brooks on 11/20/2026: not Devon Price's own proof"
+    ), devon
+    assert devon["fix"] == "ask Devon Price for it", devon
+    assert not {"agent", "class", "sheet", "row"} & set(devon), devon
+
+
 def test_a_hand_row_of_one_namesakes_class_is_not_the_others_proof(
     tmp_path: Path, config: Path, inbox: Path
 ) -> None:

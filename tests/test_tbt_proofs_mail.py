@@ -1746,5 +1746,46 @@ def test_an_agents_unnamed_copy_of_a_file_recorded_for_another_says_so_first(
         "besides, badly named"
     ), refused
     assert refused["fix"] == "ask Kim Lee for it", refused
-    # Come in Kim's own e-mail: hers, held back.
-    assert (refused["agent"], refused["class"]) == ("Kim Lee", "AET-2"), refused
+    # Ana's file, come in Kim's e-mail under a name that names no one: not Kim's proof, so
+    # it names no agent (the reason says whose it came as).
+    assert not {"agent", "class", "sheet", "row"} & set(refused), refused
+
+
+@pytest.mark.parametrize(
+    ("sender", "file"),
+    [
+        ("Omar Haddad <omar@gmail.com>", "scan.pdf"),  # an address no agent has: a name alone
+        ("Omar Haddad <omar@gmail.com>", "omar.pdf"),
+        ("Kim Lee <kim.lee@vendorcx.com>", "Transcript.pdf"),
+    ],
+)
+def test_a_file_recorded_for_another_that_names_no_agent_is_nobodys(
+    tracker: Path, config: Path, inbox: Path, sender: str, file: str
+) -> None:
+    """Ana's recorded transcript comes again under a name that names no agent: refused as
+    Ana's, with no agent of its own in JSON or CSV (never the sender's, whoever she is)."""
+    same = pdf("Ana Ruiz")
+    _recorded(tracker, ["Ana Ruiz", "AET-1", "Ana Ruiz TBT.pdf", date(2026, 11, 20), "Jo",
+                        hashlib.sha256(same).hexdigest()])  # fmt: skip
+    save(inbox, "B.eml", message(sender, (file, same), date=FORWARDED))
+    (refused,) = _dry_run(tracker, config, inbox)["rejected"]
+    assert refused["reason"].startswith(
+        "the same file was recorded for Ana Ruiz on 11/20/2026: not "
+    ), refused
+    assert not {"agent", "class", "sheet", "row"} & set(refused), refused
+    res = proofs(tracker, config, inbox, "--dry-run", "-f", "csv")
+    (row,) = [r for r in csv.DictReader(io.StringIO(res.stdout)) if r["status"] == "rejected"]
+    assert (row["agent"], row["class"]) == ("", ""), row
+
+
+def test_an_agents_own_named_copy_of_a_file_recorded_for_another_is_hers(
+    tracker: Path, config: Path, inbox: Path
+) -> None:
+    """Ana's recorded transcript, sent again named for Kim: refused, held back as Kim's."""
+    same = pdf("Ana Ruiz")
+    _recorded(tracker, ["Ana Ruiz", "AET-1", "Ana Ruiz TBT.pdf", date(2026, 11, 20), "Jo",
+                        hashlib.sha256(same).hexdigest()])  # fmt: skip
+    save(inbox, "B.eml", message("Omar Haddad <omar@gmail.com>", ("kim_lee_tbt.pdf", same)))
+    (refused,) = _dry_run(tracker, config, inbox)["rejected"]
+    assert refused["reason"].startswith("the same file was recorded for Ana Ruiz"), refused
+    assert (refused["agent"], refused["class"], refused["row"]) == ("Kim Lee", "AET-2", 5)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -424,7 +425,7 @@ def _either(word: str, rest: list[str], last: str) -> bool:
     return (
         len(rest) == 2
         and _folded(word) in _PARTICLES
-        and len(_folded(rest[1])) > 1
+        and (len(_folded(rest[1])) > 1 or _caseless(rest[1]))
         and not (_cut_short(last) and _folded(last) not in _WHOLE_PARTICLES)
     )
 
@@ -440,9 +441,29 @@ def _cut_short(typed: str) -> bool:
     stem = _folded(typed)
     return (
         _abbreviated(typed)
-        and not any(c in "aeiouy" for c in stem)
+        and not _caseless(stem)
+        and not any(c in "aeiouy" for c in _base_letters(stem))
         and stem not in _VOWELLESS_SURNAMES
     )
+
+
+# The letters with no decomposition into a base letter and marks, folded by hand.
+_NO_DECOMPOSITION = str.maketrans(
+    {"đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "ı": "i", "ð": "d", "þ": "th"}
+)
+
+
+def _base_letters(folded: str) -> str:
+    """A folded word's letters without their accents ('lê' is 'le', 'đỗ' is 'do'), so that
+    an accented vowel is a vowel."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c))
+    return bare.translate(_NO_DECOMPOSITION)
+
+
+def _caseless(word: str) -> bool:
+    """Whether a word is written in a script with no capitals (Chinese, Japanese, Korean,
+    Arabic...): a whole word, never an initial or a word cut short ('Mr. 王.')."""
+    return not any(c.isupper() or c.islower() for c in word)
 
 
 # The most letters a word cut short keeps ('Ch.', 'Chr.'): a longer word with a period
@@ -476,7 +497,8 @@ def _shown(word: str, typed: str, last: bool) -> str:
         return word
     if not last:
         return word + "." if _folded(word) in _PARTICLES else word
-    if len(word) == 1 or _cut_short(typed) or _folded(word) in _PARTICLES - _WHOLE_PARTICLES:
+    initial = len(word) == 1 and not _caseless(word)  # 'Mr. C.', not 'Mr. 王.'
+    if initial or _cut_short(typed) or _folded(word) in _PARTICLES - _WHOLE_PARTICLES:
         return word + "."
     return word
 

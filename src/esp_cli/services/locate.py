@@ -13,7 +13,9 @@ A day replayed (`--as-of` before today) shows that day's cases: the completions 
 it not yet made, Citrix TBT Access and Searched by Course Number as they were then
 (services.replay), a day of the search typed after it not searched yet, the notes dated
 after it unwritten; the e-mail is dated that day. The Yes is written as the cell reads
-today: the screenshots found are a search documented now.
+today: the screenshots found are a search documented now. It is written only for a case
+still open today: an agent complete since, or whose Citrix TBT Access changed since, is
+listed for that day, her cell left alone and said.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from esp_cli.core.columns import searched_on
 from esp_cli.core.model import CANNOT_LOCATE, Letter, MailReport, is_issue
 from esp_cli.core.names import name_tokens, name_words
 from esp_cli.core.notes import NoteKind, lines_of, parse_line
+from esp_cli.core.refs import address
 from esp_cli.core.rules import done_by
 from esp_cli.errors import EspError, ExitCode, InputFileError, UsageError
 from esp_cli.results.locate import LocateCase, LocateResult, UnmatchedFile
@@ -37,7 +40,7 @@ from esp_cli.services.mailing import Mailing, deliver
 from esp_cli.services.replay import rows_as_of
 from esp_cli.system import is_system_file
 from esp_cli.workbook.session import write_session
-from esp_cli.workbook.tracker import Row, answer_kept, answer_over, searched_ahead
+from esp_cli.workbook.tracker import Row, Sheet, answer_kept, answer_over, searched_ahead
 
 log = logging.getLogger("esp")
 
@@ -124,6 +127,27 @@ def _sent_but_not_written(
     )
 
 
+def _open_today(row: Row, today: date) -> bool:
+    """Whether an agent's row, as it is today, is an open Cannot Locate TBT case."""
+    complete = done_by(row.get("call_cert_complete"), row.get("call_cert_date"), today) and (
+        done_by(row.get("tbts_complete"), row.get("tbt_complete_date"), today)
+    )
+    return not complete and is_issue(row.get(ACCESS_KEY), CANNOT_LOCATE)
+
+
+def _closed_since(sheet: Sheet, row: Row, day: date) -> str:
+    """What is said of a case of a day replayed that is none today (complete since, or her
+    Citrix TBT Access changed): listed for that day, Searched by Course Number not set."""
+    col = sheet.columns.get(SEARCHED)
+    cell = f"{address(sheet.name, row.row, col)} " if col is not None else ""
+    header = sheet.headers[col] if col is not None else "Searched by Course Number"
+    return (
+        f"{cell}({row.label()}, {header}) not set: a Cannot Locate TBT case on "
+        f"{day:%m/%d/%Y}, no longer one today (complete, or Citrix TBT Access changed "
+        "since); the screenshots are listed for that day only."
+    )
+
+
 def locate_cases(
     tracker_path: Path,
     config: Config,
@@ -188,7 +212,11 @@ def locate_cases(
                 # Written as the cell reads today: a search recorded since the day replayed
                 # (its day typed in place of Yes) is kept.
                 searched_now = searched_on(now_row.get(SEARCHED), today) is True
-                if attached and not searched_now and ahead is None:
+                closed = day < today and not _open_today(now_row, today)
+                if attached and closed:
+                    # A case then, none today: listed for that day, her cell left alone.
+                    log.warning("%s", _closed_since(s.table.sheet(row.sheet), now_row, day))
+                elif attached and not searched_now and ahead is None:
                     if answer_over(now_row, SEARCHED) is None:
                         yes = s.table.yes_no(now_row, SEARCHED, True)
                         s.plan.set(now_row, SEARCHED, yes)

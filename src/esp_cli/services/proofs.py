@@ -1920,9 +1920,11 @@ def check_files(
             )
             whose = replace(_whose(agents, at), file=item.name, mail=item.mail)
             if elsewhere is not None:
-                # Come as the claimant's, recorded for another: hers, refused so.
+                # Come as the claimant's, recorded for another: refused so; hers only when
+                # its name names her (come in her e-mail alone, it is the other's file).
                 why, fix = elsewhere
-                whose = replace(whose, reason=why, fix=fix, agent=claimant.ref())
+                hers = claimant.ref() if _names_her(found, claimant) else None
+                whose = replace(whose, reason=why, fix=fix, agent=hers)
             own = misnamed.reason if misnamed is not None else None
             if own is None and found is not None:
                 held = held_before_start(dated(item, found, today), found)
@@ -1938,7 +1940,9 @@ def check_files(
                 else None
             )
             if others is not None:
-                # Recorded for another: renamed as told, it would be refused for that.
+                # Recorded for another: renamed as told, it would be refused for that. The
+                # claimant's only when its name names her: a file that names no agent, come
+                # in her e-mail (or a display name's), is the other agent's file.
                 assert claimant is not None  # others is said of her
                 why, fix = others
                 rejected.append(
@@ -1947,7 +1951,7 @@ def check_files(
                         f"{why}; besides, {misnamed.reason}",
                         mail=item.mail,
                         fix=fix,
-                        agent=claimant.ref(),
+                        agent=claimant.ref() if _names_her(found, claimant) else None,
                     )
                 )
             elif digest in seen and not recorded:
@@ -2243,6 +2247,12 @@ def _disputed(
 
 def _row_key(row: Row) -> tuple[str, int]:
     return row.sheet, row.row
+
+
+def _names_her(found: Row | None, claimant: Row) -> bool:
+    """Whether the agent a file's name names (`found`) is the one it came as: a refused file
+    carries its agent only then when it is a copy of another agent's recorded file."""
+    return found is not None and _row_key(found) == _row_key(claimant)
 
 
 def _shown(item: Incoming) -> str:
