@@ -31,6 +31,12 @@ def run(*args: str) -> Any:
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
+    return make_folder(tmp_path)
+
+
+def make_folder(tmp_path: Path) -> Path:
+    """The tracker (three open cases, one closed, one agent of another issue), the
+    screenshots and esp.toml."""
     factories.tracker(
         tmp_path / "ESP Tracker.xlsx",
         [

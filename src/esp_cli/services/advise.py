@@ -55,7 +55,7 @@ from esp_cli.core.model import AgentRef, Letter
 from esp_cli.core.names import file_stem, proof_file_key, proof_file_name
 from esp_cli.core.notes import NoteKind, format_line
 from esp_cli.core.refs import address
-from esp_cli.core.rules import TARGET_CLOCK_DAY, evaluate, why_missing
+from esp_cli.core.rules import TARGET_CLOCK_DAY, Evaluation, evaluate, why_missing
 from esp_cli.errors import (
     ConfigError,
     EspError,
@@ -66,7 +66,14 @@ from esp_cli.errors import (
 from esp_cli.mail import outgoing as mail
 from esp_cli.results.advise import Advice, AdviseResult, Delivery, SharedFileName, Skipped
 from esp_cli.results.smes import sme_key
-from esp_cli.services.agents import LOOKUP_KEYS, TrackerNow, agents_for, class_key, find_agent
+from esp_cli.services.agents import (
+    LOOKUP_KEYS,
+    TrackerNow,
+    agents_for,
+    class_key,
+    find_agent,
+    refuse_agents_twice,
+)
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row, need_rule_columns
 from esp_cli.services.locate import course_searched
 from esp_cli.services.notes import plan_note
@@ -622,14 +629,19 @@ def advise_due(
         need_rule_columns(s.table, config, rows=rows if cls or sme else None)
         # a past day: the access columns as they were then (services.replay)
         then = {(r.sheet, r.row): r for r in rows_as_of(s.table, config, as_of, rows)}
+        calls: list[tuple[Row, Evaluation, list[AdviceKind]]] = []
         for row in rows:
             if not row.has_identity:
                 continue
             facts = facts_from_row(then[(row.sheet, row.row)])
             ev = evaluate(facts, as_of, now, cal, spoc_phone=config.spoc_phone)
             kinds = [k for k in situations(facts, ev, as_of) if k in DUE_KINDS]
-            if not kinds:
-                continue
+            if kinds:
+                calls.append((row, ev, kinds))
+        # An agent due on two sheets (a copy of the tab) would be advised twice: refused,
+        # as for one agent, before any message is made.
+        refuse_agents_twice((row for row, _ev, _k in calls), s.table.path.name, "esp advise --due")
+        for row, ev, kinds in calls:
             notes = row.raw.get(NOTES.column_key)
             todo = []
             for kind in kinds:

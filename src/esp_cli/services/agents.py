@@ -25,7 +25,7 @@ from esp_cli.core.names import name_tokens as name_tokens
 from esp_cli.core.names import same_person as same_person
 from esp_cli.core.values import email_key, id_key
 from esp_cli.core.words import listed
-from esp_cli.errors import AgentNotFoundError, EspError, UsageError
+from esp_cli.errors import AgentNotFoundError, EspError, InputFileError, UsageError
 from esp_cli.system import shell_quote
 from esp_cli.workbook.finder import RowFinder as RowFinder
 from esp_cli.workbook.finder import class_key as class_key
@@ -254,6 +254,94 @@ def agents_in_class(table: Table, cls: str | None) -> list[Row]:
             fix="pass --class with one of those.",
         )
     return found
+
+
+# What names one agent, as pick_agent looks (_by_id): one of these alike on two rows is one
+# agent twice; a name alike is, in one class, when none of these tells the two apart.
+_SAME_AGENT: tuple[tuple[str, str, Callable[[str], str]], ...] = (
+    ("agent_id", "Agent ID", id_key),
+    ("n_number", "N Number", id_key),
+    ("email", "e-mail", email_key),
+)
+
+
+def _identities(row: Row) -> list[tuple[str, str, str]]:
+    """(key, label, value as compared) of each of _SAME_AGENT the row holds."""
+    out = []
+    for key, label, norm in _SAME_AGENT:
+        text = row.text(key).strip() if key not in row.unreadable else ""
+        if text and norm(text):
+            out.append((key, label, norm(text)))
+    return out
+
+
+def _told_apart(a: Row, b: Row) -> bool:
+    """Whether an Agent ID, N Number or e-mail both rows hold differs."""
+    theirs = {key: value for key, _label, value in _identities(b)}
+    return any(key in theirs and theirs[key] != value for key, _label, value in _identities(a))
+
+
+def agents_twice(rows: Iterable[Row]) -> list[tuple[Row, Row, str]]:
+    """The rows of `rows` that are an agent of an earlier row on another sheet (a copy of
+    the tab made in Excel puts every agent on two): (the earlier row, the row again, what
+    they share, e.g. "Agent ID E10409"), as the commands for one agent would find both —
+    by Agent ID, N Number or e-mail, else by a name in one class nothing tells apart. Rows
+    of one sheet are left alone (a re-hire's rows, esp doctor's ESP005)."""
+    seen: dict[tuple[str, ...], Row] = {}
+    found: list[tuple[Row, Row, str]] = []
+    for row in rows:
+        keys: list[tuple[str, ...]] = []
+        shared = ""
+        first: Row | None = None
+        for key, label, value in _identities(row):
+            keys.append((key, value))
+            other = seen.get((key, value))
+            if first is None and other is not None and other.sheet != row.sheet:
+                first, shared = other, f"{label} {row.text(key).strip()}"
+        if row.name and name_key(row.name):
+            named = ("name", class_key(row.cls), name_key(row.name))
+            other = seen.get(named)
+            if (
+                first is None
+                and other is not None
+                and other.sheet != row.sheet
+                and not _told_apart(other, row)
+            ):
+                first, shared = other, "name and class"
+            keys.append(named)
+        for said in keys:
+            seen.setdefault(said, row)
+        if first is not None:
+            found.append((first, row, shared))
+    return found
+
+
+def _sheet_ref(sheet: str, row: int) -> str:
+    return f"'{sheet}'!row {row}"
+
+
+def refuse_agents_twice(rows: Iterable[Row], where: str, command: str) -> None:
+    """Refuse, as the commands for one agent do ("matches 2 agents"), when an agent of
+    `rows` (those `command` acts on at once) is on two sheets of the tracker `where`: one
+    line naming both rows and the fix — the copy of a tab deleted, or hidden (esp reads the
+    visible sheets only). Before anything is written, e-mailed or made."""
+    twice = agents_twice(rows)
+    if not twice:
+        return
+    first, again, shared = twice[0]
+    more = len(twice) - 1
+    copies = list(dict.fromkeys(f"'{r.sheet}'" for _f, r, _s in twice))
+    others = f", and {more} more agent(s) of these are too" if more else ""
+    it = "them" if len(copies) > 1 else "it"
+    raise InputFileError(
+        f"{where}: {first.label()} is on two sheets, {_sheet_ref(first.sheet, first.row)} "
+        f"and {_sheet_ref(again.sheet, again.row)} (the same {shared}){others}; {command} "
+        "would take each of them twice.",
+        fix=f"if {listed(copies)} {'are copies' if len(copies) > 1 else 'is a copy'} of "
+        f"another tab, delete {listed(copies)} or hide {it} (esp reads the visible sheets "
+        "only: in Excel, right-click its tab > Hide); otherwise keep one row per agent (esp "
+        "doctor lists such rows: ESP005). Then run the command again.",
+    )
 
 
 SME_KEY = "tbt_sme"

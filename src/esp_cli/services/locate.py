@@ -35,6 +35,7 @@ from esp_cli.core.refs import address
 from esp_cli.core.rules import done_by
 from esp_cli.errors import EspError, ExitCode, InputFileError, UsageError
 from esp_cli.results.locate import LocateCase, LocateResult, UnmatchedFile
+from esp_cli.services.agents import refuse_agents_twice
 from esp_cli.services.facts import COMPLETION_NEED, need_rule_columns
 from esp_cli.services.mailing import Mailing, deliver
 from esp_cli.services.replay import rows_as_of
@@ -199,6 +200,12 @@ def locate_cases(
                 if is_issue(row.get(ACCESS_KEY), CANNOT_LOCATE):
                     found.append((row, CANNOT_LOCATE))
                     at[(row.sheet, row.row)] = now_row
+            if mailing is not None or files:
+                # An agent on two sheets (a copy of the tab) would be a case twice in the
+                # e-mail and matched to no screenshot: refused, as for one agent.
+                refuse_agents_twice(
+                    (row for row, _ in found), s.table.path.name, "esp report locate"
+                )
             by_case, unmatched = match_screenshots(files, found)
             said: set[tuple[str, int, int]] = set()  # the cells kept, said once
             for i, (row, _) in enumerate(found):

@@ -72,6 +72,7 @@ from esp_cli.services.agents import (
     RowFinder,
     agents_for,
     moved_by_waiting,
+    refuse_agents_twice,
     rows_of_sme,
     same_person,
     say_held_for_sme,
@@ -985,6 +986,9 @@ def start_round(
     need_rule_columns(table, config, rows=scope)
     chosen = select_agents(table, cls, sme, signer, past, overlay)
     rows = chosen.rows
+    # An agent on two sheets (a copy of the tab) would be asked about twice, each answer
+    # written to one of the rows: refused, as for one agent.
+    refuse_agents_twice(rows, table.path.name, "esp round")
     if overlay.ops:
         overlay.revert()
         add_details(table, rows)

@@ -31,7 +31,13 @@ from esp_cli.results.smes import (
     SmeLoad,
     sme_key,
 )
-from esp_cli.services.agents import agents_in_class, class_key, say_held_for_sme, sme_names
+from esp_cli.services.agents import (
+    agents_in_class,
+    class_key,
+    refuse_agents_twice,
+    say_held_for_sme,
+    sme_names,
+)
 from esp_cli.services.facts import COMPLETION_NEED, need_rule_columns
 from esp_cli.workbook.session import write_session
 from esp_cli.workbook.tracker import Row
@@ -159,6 +165,8 @@ def assign_smes(
             if is_no_class(cls):
                 raise _no_class() from None
             raise UsageError(exc.message, fix="give one of those as CLASS.") from None
+        # A copy of the tab would have the class split across it: refused, as for one agent.
+        refuse_agents_twice(rows, s.table.path.name, "esp sme assign")
         known = known_smes(s.table.rows(), config)
         smes, new = named_smes(given, known)
         current = [None if SME in r.unreadable else r.text(SME) for r in rows]

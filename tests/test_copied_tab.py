@@ -1,0 +1,207 @@
+"""A copy of the tracker's tab (Excel's Move or Copy > Create a copy: 'ESP Tracker (2)') puts
+every agent on two sheets. A command that acts on one agent refuses ("matches 2 agents");
+one that acts on many at once (a class, every agent due) refuses the same way, naming both
+rows, rather than take each agent twice: split a class across the copy, ask a round's
+questions twice, draft two e-mails to one agent."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.errors import ExitCode
+from tests import factories
+from tests import test_advise as advise
+
+HEADERS = factories.headers(
+    "class", "agent_name", "agent_id", "email", "tbt_sme", "call_cert_complete", "tbts_complete"
+)
+CLASS = "AET-1116"
+
+
+def agents(count: int, sme: str | None = "Keisha Grant") -> list[list[Any]]:
+    return [
+        [CLASS, f"Agent {i}", f"E104{i:02}", f"agent{i}@example.com", sme, "No", "No"]
+        for i in range(count)
+    ]
+
+
+def copied(path: Path, rows: list[list[Any]], copy: list[list[Any]] | None = None) -> Path:
+    """The tracker's tab and a copy of it made in Excel (`copy`: its rows, default the
+    same)."""
+    sheets = {
+        "ESP Tracker": [list(HEADERS), *rows],
+        "ESP Tracker (2)": [list(HEADERS), *(rows if copy is None else copy)],
+    }
+    return factories.make_workbook(path, sheets)
+
+
+def run(*args: str, stdin: str | None = None) -> Any:
+    return CliRunner().invoke(app, list(args), input=stdin)
+
+
+def smes(path: Path, sheet: str) -> list[Any]:
+    ws = openpyxl.load_workbook(path)[sheet]
+    return [ws.cell(r, 5).value for r in range(2, ws.max_row + 1)]
+
+
+def said_once(stderr: str) -> str:
+    """The refusal: one line (its fix after it on the same line)."""
+    lines = [line for line in stderr.splitlines() if "two sheets" in line]
+    assert len(lines) == 1, stderr
+    return lines[0]
+
+
+def test_sme_assign_refuses_a_class_whose_agents_are_on_a_copy_of_the_tab(tmp_path: Path) -> None:
+    tracker = copied(tmp_path / "ESP Tracker.xlsx", agents(4))
+    before = tracker.read_bytes()
+    res = run("sme", "assign", CLASS, "--sme", "Keisha Grant", "--sme", "Marcus Bell",
+              "--tracker", str(tracker))  # fmt: skip
+    assert res.exit_code == ExitCode.BAD_INPUT, res.output
+    line = said_once(res.stderr)
+    assert "Agent 0 is on two sheets" in line
+    assert "'ESP Tracker'!row 2 and 'ESP Tracker (2)'!row 2" in line
+    assert "Agent ID E10400" in line
+    assert "3 more" in line
+    assert "delete 'ESP Tracker (2)' or hide it" in line
+    assert "right-click its tab > Hide" in line
+    assert tracker.read_bytes() == before  # nothing written, on either sheet
+    assert not (tmp_path / "esp-backups").exists()
+
+
+def test_sme_assign_splits_two_sheets_of_different_agents_as_before(tmp_path: Path) -> None:
+    """Namesakes on two sheets whose Agent IDs and e-mails differ are two people, and a
+    class kept on two sheets is split across both as one class."""
+    rows = agents(2)
+    others = [[CLASS, r[1], r[2] + "9", "x" + r[3], r[4], "No", "No"] for r in rows]
+    tracker = copied(tmp_path / "ESP Tracker.xlsx", rows, others)
+    res = run("sme", "assign", CLASS, "--sme", "Keisha Grant", "--sme", "Marcus Bell",
+              "--tracker", str(tracker))  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert smes(tracker, "ESP Tracker") == ["Keisha Grant", "Keisha Grant"]
+    assert smes(tracker, "ESP Tracker (2)") == ["Marcus Bell", "Marcus Bell"]
+
+
+@pytest.mark.parametrize("same", ["agent_id", "email", "name"])
+def test_the_same_agent_is_known_by_any_of_what_names_one(tmp_path: Path, same: str) -> None:
+    """As the commands for one agent find them: by Agent ID, else e-mail, else a name
+    nothing else tells apart."""
+    rows = agents(1, sme=None)
+    copy = [list(rows[0])]
+    keep = {"agent_id": 2, "email": 3}.get(same)
+    for col in (2, 3):
+        if col != keep:
+            copy[0][col] = None if same == "name" else f"other{col}"
+    tracker = copied(tmp_path / "ESP Tracker.xlsx", rows, copy)
+    res = run("sme", "assign", CLASS, "--sme", "Keisha Grant", "--tracker", str(tracker))
+    assert res.exit_code == ExitCode.BAD_INPUT, res.output
+    assert "'ESP Tracker'!row 2 and 'ESP Tracker (2)'!row 2" in said_once(res.stderr)
+
+
+def test_round_refuses_a_class_whose_agents_are_on_a_copy_of_the_tab(
+    tmp_path: Path, today: date
+) -> None:
+    headers = factories.TRACKER_HEADERS
+    cells = [
+        {"class": CLASS, "agent_name": f"Agent {i}", "agent_id": f"E104{i:02}",
+         "esp_start": today, "call_cert_complete": "No"}
+        for i in range(2)
+    ]  # fmt: skip
+    rows = [[agent.get(key) for key in factories.TRACKER_KEYS] for agent in cells]
+    tracker = factories.make_workbook(
+        tmp_path / "ESP Tracker.xlsx",
+        {"ESP Tracker": [list(headers), *rows], "ESP Tracker (2)": [list(headers), *rows]},
+    )
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    before = tracker.read_bytes()
+    res = run("round", "--class", CLASS, "--tracker", str(tracker),
+              "-c", str(tmp_path / "esp.toml"), stdin="First\nSecond\nThird\nq\ny\n")  # fmt: skip
+    assert res.exit_code == ExitCode.BAD_INPUT, res.output
+    assert "'ESP Tracker'!row 2 and 'ESP Tracker (2)'!row 2" in said_once(res.stderr)
+    assert "[1/" not in res.stderr  # no agent asked about
+    assert tracker.read_bytes() == before
+
+
+def test_advise_due_refuses_rather_than_advise_an_agent_twice(tmp_path: Path) -> None:
+    rows = [[a.get(h) for h in advise.HEADERS] for a in advise.AGENTS]
+    factories.make_workbook(
+        tmp_path / "ESP Tracker.xlsx",
+        {"ESP Tracker": [list(advise.HEADERS), *rows], "Copy": [list(advise.HEADERS), *rows]},
+    )
+    config = advise.write_config(tmp_path)
+    out = tmp_path / "drafts"
+    before = (tmp_path / "ESP Tracker.xlsx").read_bytes()
+    res = run("advise", "--due", "--as-of", advise.DAY.isoformat(), "--out", str(out),
+              "-c", str(config))  # fmt: skip
+    assert res.exit_code == ExitCode.BAD_INPUT, res.output
+    line = said_once(res.stderr)
+    assert "Ana Lopez is on two sheets" in line and "'Copy'!row 2" in line
+    assert not out.exists() or not any(out.iterdir())  # no e-mail drafted
+    assert (tmp_path / "ESP Tracker.xlsx").read_bytes() == before
+
+
+def test_advise_due_is_not_held_up_by_an_old_row_it_does_not_advise(tmp_path: Path) -> None:
+    """A re-hire's old row on another class's sheet (complete, so advised nothing) is no
+    reason to refuse the agents due."""
+    rows = [[a.get(h) for h in advise.HEADERS] for a in advise.AGENTS]
+    old = [list(rows[0])]
+    done = {"call_cert_complete": "Yes", "tbts_complete": "Yes", "citrix_access": "No Issues"}
+    for key, value in done.items():
+        old[0][advise.HEADERS.index(factories.headers(key)[0])] = value
+    factories.make_workbook(
+        tmp_path / "ESP Tracker.xlsx",
+        {"ESP Tracker": [list(advise.HEADERS), *rows], "Old": [list(advise.HEADERS), *old]},
+    )
+    config = advise.write_config(tmp_path)
+    res = run("advise", "--due", "--as-of", advise.DAY.isoformat(), "--out",
+              str(tmp_path / "drafts"), "-c", str(config))  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert any(f.name.startswith(f"{advise.DAY.isoformat()} Ana Lopez") or "Ana Lopez" in f.name
+               for f in (tmp_path / "drafts").iterdir())  # fmt: skip
+
+
+def test_document_due_refuses_rather_than_make_two_documents_for_one_agent(
+    tmp_path: Path,
+) -> None:
+    from tests import test_document as document
+
+    head = list(document.H.values())
+    rows = [[a.get(h) for h in head] for a in document.AGENTS]
+    book = factories.make_workbook(
+        tmp_path / "ESP Tracker.xlsx",
+        {"ESP Tracker": [head, *rows], "ESP Tracker (2)": [head, *rows]},
+    )
+    config = document.write_config(tmp_path)
+    out = tmp_path / "out"
+    res = document.run(book, config, "--due", "--as-of", "2026-11-25", "--out", str(out))
+    assert res.exit_code == ExitCode.BAD_INPUT, res.output
+    assert "Kayla Brooks is on two sheets" in said_once(res.stderr)
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_report_locate_refuses_rather_than_send_a_case_twice(tmp_path: Path) -> None:
+    from tests import test_locate as locate
+
+    folder = locate.make_folder(tmp_path)
+    tracker = folder / "ESP Tracker.xlsx"
+    ws = openpyxl.load_workbook(tracker).active
+    assert ws is not None
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    factories.make_workbook(tracker, {"ESP Tracker": rows, "ESP Tracker (2)": rows})
+    before = tracker.read_bytes()
+    eml = folder / "locate.eml"
+    res = run("report", "locate", "--screenshots", str(folder / "shots"), "--eml", str(eml),
+              "-c", str(folder / "esp.toml"))  # fmt: skip
+    assert res.exit_code == ExitCode.BAD_INPUT, res.output
+    assert "Ethan Brooks is on two sheets" in said_once(res.stderr)
+    assert "(the same name and class)" in said_once(res.stderr)
+    assert not eml.exists()
+    assert tracker.read_bytes() == before
+    # Without screenshots or an e-mail, the cases are only shown, as every report shows them.
+    assert run("report", "locate", "-c", str(folder / "esp.toml")).exit_code == 0
