@@ -205,3 +205,133 @@ def test_report_locate_refuses_rather_than_send_a_case_twice(tmp_path: Path) -> 
     assert tracker.read_bytes() == before
     # Without screenshots or an e-mail, the cases are only shown, as every report shows them.
     assert run("report", "locate", "-c", str(folder / "esp.toml")).exit_code == 0
+
+
+# -- the reports: an agent on two sheets counted once, said once on stderr ---------------------
+
+REPORT_KEYS = (*factories.TRACKER_KEYS, "tbt_sme", "citrix_access")
+
+
+def report_tracker(path: Path, today: date, copy_ids: bool = True) -> Path:
+    """Three agents of one class, open, a Cannot Locate TBT case each, on the tracker's tab
+    and a copy of it (`copy_ids`: else the copy holds three other agents of the same
+    names, told apart by their Agent IDs)."""
+    cells = [
+        {"class": CLASS, "agent_name": f"Agent {i}", "agent_id": f"E104{i:02}",
+         "tbt_sme": "Keisha Grant", "esp_start": today, "call_cert_complete": "No",
+         "citrix_access": "Cannot Locate TBT"}
+        for i in range(3)
+    ]  # fmt: skip
+    rows = [[agent.get(key) for key in REPORT_KEYS] for agent in cells]
+    copy = [list(r) for r in rows]
+    if not copy_ids:
+        for r in copy:
+            r[REPORT_KEYS.index("agent_id")] += "9"
+    head = list(factories.headers(*REPORT_KEYS))
+    return factories.make_workbook(
+        path, {"ESP Tracker": [head, *rows], "ESP Tracker (2)": [head, *copy]}
+    )
+
+
+def warned_once(stderr: str) -> str:
+    """The warning: one line, naming both rows, saying the agents are counted once and the
+    fix (the refusal's)."""
+    line = said_once(stderr)
+    assert line.startswith("warning: "), stderr
+    assert "Agent 0 is on two sheets" in line
+    assert "'ESP Tracker'!row 2 and 'ESP Tracker (2)'!row 2" in line
+    assert "(the same Agent ID E10400), and 2 more agent(s)" in line
+    assert "counts each of them once (the row on the first sheet)" in line
+    assert "Fix: if 'ESP Tracker (2)' is a copy of another tab, delete" in line
+    return line
+
+
+REPORTS: dict[str, tuple[list[str], Any]] = {
+    "report eod": (
+        ["report", "eod"],
+        lambda out: (out["totals"]["agents"], out["totals"]["access_issues"]["Cannot Locate TBT"]),
+    ),
+    "report kpi": (
+        ["report", "kpi"],
+        lambda out: (out["overall"]["agents"], out["classes"][0]["agents"]),
+    ),
+    "sme list": (
+        ["sme", "list"],
+        lambda out: (out["classes"][0]["agents"], out["classes"][0]["smes"][0]["agents"]),
+    ),
+    "escalations": (
+        ["escalations"],
+        lambda out: (len(out), len({(a["sheet"], a["agent"]) for a in out})),
+    ),
+    "progress missing": (
+        ["progress", "missing"],
+        lambda out: (out["incomplete"], len(out["missing"])),
+    ),
+    "report locate": (
+        ["report", "locate"],
+        lambda out: (len(out["cases"]), len({c["agent"] for c in out["cases"]})),
+    ),
+}
+
+
+@pytest.mark.parametrize("report", list(REPORTS))
+def test_a_report_counts_an_agent_on_two_sheets_once_and_says_so(
+    tmp_path: Path, today: date, report: str
+) -> None:
+    import json
+
+    args, counts = REPORTS[report]
+    tracker = report_tracker(tmp_path / "ESP Tracker.xlsx", today)
+    before = tracker.read_bytes()
+    res = run(*args, "--format", "json", "--tracker", str(tracker))
+    assert res.exit_code == 0, res.output
+    warned_once(res.stderr)
+    assert "two sheets" not in res.stdout  # the data stays data
+    assert counts(json.loads(res.stdout)) == (3, 3)
+    if report == "escalations":  # the row kept: the first sheet's, in tab order
+        assert {a["sheet"] for a in json.loads(res.stdout)} == {"ESP Tracker"}
+    assert tracker.read_bytes() == before
+    # In words (the default format) too, the warning once on stderr only.
+    res = run(*args, "--tracker", str(tracker))
+    assert res.exit_code == 0, res.output
+    warned_once(res.stderr)
+    assert "two sheets" not in res.stdout
+
+
+@pytest.mark.parametrize("report", list(REPORTS))
+def test_a_report_counts_namesakes_on_two_sheets_as_two_agents(
+    tmp_path: Path, today: date, report: str
+) -> None:
+    import json
+
+    args, counts = REPORTS[report]
+    tracker = report_tracker(tmp_path / "ESP Tracker.xlsx", today, copy_ids=False)
+    res = run(*args, "--format", "json", "--tracker", str(tracker))
+    assert res.exit_code == 0, res.output
+    assert "two sheets" not in res.stderr
+    assert counts(json.loads(res.stdout))[0] == 6
+
+
+def test_the_evening_email_counts_an_agent_on_two_sheets_once(tmp_path: Path, today: date) -> None:
+    tracker = report_tracker(tmp_path / "ESP Tracker.xlsx", today)
+    config = tmp_path / "esp.toml"
+    config.write_text(
+        '[report]\nto = ["lead@example.com"]\nfrom = "Jordan Reyes <jordan@example.com>"\n',
+        encoding="utf-8",
+    )
+    eml = tmp_path / "eod.eml"
+    res = run("report", "eod", "--eml", str(eml), "--tracker", str(tracker), "-c", str(config))
+    assert res.exit_code == 0, res.output
+    warned_once(res.stderr)
+    import email
+    from email.message import EmailMessage
+    from email.policy import default
+
+    msg = email.message_from_bytes(eml.read_bytes(), policy=default)
+    assert isinstance(msg, EmailMessage)
+    body = msg.get_body(preferencelist=("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert "0 of 3 agents fully complete (0%); 3 outstanding" in text
+    assert "(0 of the 3 agents who have started)" in text  # the KPI section too
+    assert "two sheets" not in text

@@ -320,6 +320,28 @@ def _sheet_ref(sheet: str, row: int) -> str:
     return f"'{sheet}'!row {row}"
 
 
+def _twice_words(twice: list[tuple[Row, Row, str]], where: str) -> tuple[str, str]:
+    """What refuse_agents_twice and count_agents_once say of the agents `twice` found on two
+    sheets of the tracker `where`: (what is so, naming the first agent's two rows; the fix,
+    the copy of a tab deleted or hidden)."""
+    first, again, shared = twice[0]
+    more = len(twice) - 1
+    copies = list(dict.fromkeys(f"'{r.sheet}'" for _f, r, _s in twice))
+    others = f", and {more} more agent(s) of these are too" if more else ""
+    it = "them" if len(copies) > 1 else "it"
+    said = (
+        f"{where}: {first.label()} is on two sheets, {_sheet_ref(first.sheet, first.row)} "
+        f"and {_sheet_ref(again.sheet, again.row)} (the same {shared}){others}"
+    )
+    fix = (
+        f"if {listed(copies)} {'are copies' if len(copies) > 1 else 'is a copy'} of "
+        f"another tab, delete {listed(copies)} or hide {it} (esp reads the visible sheets "
+        "only: in Excel, right-click its tab > Hide); otherwise keep one row per agent (esp "
+        "doctor lists such rows: ESP005)."
+    )
+    return said, fix
+
+
 def refuse_agents_twice(rows: Iterable[Row], where: str, command: str) -> None:
     """Refuse, as the commands for one agent do ("matches 2 agents"), when an agent of
     `rows` (those `command` acts on at once) is on two sheets of the tracker `where`: one
@@ -328,20 +350,28 @@ def refuse_agents_twice(rows: Iterable[Row], where: str, command: str) -> None:
     twice = agents_twice(rows)
     if not twice:
         return
-    first, again, shared = twice[0]
-    more = len(twice) - 1
-    copies = list(dict.fromkeys(f"'{r.sheet}'" for _f, r, _s in twice))
-    others = f", and {more} more agent(s) of these are too" if more else ""
-    it = "them" if len(copies) > 1 else "it"
+    said, fix = _twice_words(twice, where)
     raise InputFileError(
-        f"{where}: {first.label()} is on two sheets, {_sheet_ref(first.sheet, first.row)} "
-        f"and {_sheet_ref(again.sheet, again.row)} (the same {shared}){others}; {command} "
-        "would take each of them twice.",
-        fix=f"if {listed(copies)} {'are copies' if len(copies) > 1 else 'is a copy'} of "
-        f"another tab, delete {listed(copies)} or hide {it} (esp reads the visible sheets "
-        "only: in Excel, right-click its tab > Hide); otherwise keep one row per agent (esp "
-        "doctor lists such rows: ESP005). Then run the command again.",
+        f"{said}; {command} would take each of them twice.",
+        fix=f"{fix} Then run the command again.",
     )
+
+
+def count_agents_once(rows: Iterable[Row], where: str, command: str) -> list[Row]:
+    """`rows` (those a report counts or lists) without an agent's row again on another
+    sheet of the tracker `where` (agents_twice: a copy of the tab): each agent counted once,
+    on the first sheet in tab order, the team's own. Said once on stderr, one line naming
+    both rows and the fix, as refuse_agents_twice says it."""
+    rows = list(rows)
+    twice = agents_twice(rows)
+    if not twice:
+        return rows
+    said, fix = _twice_words(twice, where)
+    log.warning(
+        "%s; %s counts each of them once (the row on the first sheet). Fix: %s", said, command, fix
+    )
+    again = {(r.sheet, r.row) for _f, r, _s in twice}
+    return [r for r in rows if (r.sheet, r.row) not in again]
 
 
 SME_KEY = "tbt_sme"

@@ -54,7 +54,13 @@ from esp_cli.results.eod import (
 )
 from esp_cli.results.escalations import AgentStatus
 from esp_cli.results.kpi import KpiReport
-from esp_cli.services.agents import agents_for, class_key, class_label, scope_words
+from esp_cli.services.agents import (
+    agents_for,
+    class_key,
+    class_label,
+    count_agents_once,
+    scope_words,
+)
 from esp_cli.services.escalations import (
     READ_KEYS as ESCALATION_KEYS,
 )
@@ -142,9 +148,11 @@ def eod_report(
     table, counted = read_counting_waiting(Workbook.open(tracker_path), config, READ_KEYS)
     chosen = agents_for(table, cls, sme, counted)
     need_rule_columns(table, config, rows=chosen.rows if cls or sme else None)
+    # An agent on two sheets (a copy of the tab) is one agent: counted once, said.
+    once = count_agents_once(chosen.rows, table.path.name, "esp report eod")
     # Access issues and the SPOC columns as they were at the end of the day (services.replay):
     # the rules and the access tally read the same values.
-    rows = rows_as_of(table, config, day, chosen.rows)
+    rows = rows_as_of(table, config, day, once)
     # An agent who starts after the day is not in certification yet: neither complete nor
     # outstanding (as for the KPIs and the self-reports), listed apart.
     # So is one without a readable ESP Start Date: no clock, no count (the KPIs' rule).

@@ -40,7 +40,7 @@ from esp_cli.core.rules import (
 )
 from esp_cli.errors import EspError, UsageError
 from esp_cli.results.escalations import AgentStatus, ComputedCells, EscalationsResult, TodoItem
-from esp_cli.services.agents import SME_KEY, agents_for
+from esp_cli.services.agents import SME_KEY, agents_for, count_agents_once
 from esp_cli.services.facts import (
     EARLY_NOTES_KEY,
     FACT_KEYS,
@@ -400,7 +400,12 @@ def run_escalations(
         chosen = agents_for(s.table, cls, sme, s.counted)
         need_rule_columns(s.table, config, rows=chosen.rows if cls or sme else None)
         # a past day: the access columns as they were then (services.replay)
-        rows = rows_as_of(s.table, config, as_of, chosen.rows)
+        rows = chosen.rows
+        if not write:
+            # An agent on two sheets (a copy of the tab) is one agent: listed once, said.
+            # Written, each row gets its own computed columns.
+            rows = count_agents_once(rows, s.table.path.name, "esp escalations")
+        rows = rows_as_of(s.table, config, as_of, rows)
         evaluated = evaluate_rows(
             rows, as_of, now, cal, config.spoc_phone, s.counted, read_on=config.today()
         )

@@ -16,7 +16,13 @@ from esp_cli.core.calendar import BusinessCalendar
 from esp_cli.core.kpi import OVERALL, KpiAgent, Kpis, default_period, kpis
 from esp_cli.core.model import class_in_data, class_shown
 from esp_cli.results.kpi import KpiReport
-from esp_cli.services.agents import SME_KEY, agents_for, class_label, scope_words
+from esp_cli.services.agents import (
+    SME_KEY,
+    agents_for,
+    class_label,
+    count_agents_once,
+    scope_words,
+)
 from esp_cli.services.facts import (
     FACT_KEYS,
     calendar_from,
@@ -74,7 +80,9 @@ def kpi_report(
     need_rule_columns(table, config, rows=chosen.rows if cls or sme else None)
     # A past `end`: the access columns as they were then (services.replay), as the evening
     # report's KPI section reads them.
-    rows = rows_as_of(table, config, end, chosen.rows)
+    # An agent on two sheets (a copy of the tab) is one agent: counted once, said.
+    once = count_agents_once(chosen.rows, table.path.name, "esp report kpi")
+    rows = rows_as_of(table, config, end, once)
     figures = kpis_of(table, rows, config, cal, start, end)
     waiting = chosen.counted_in(counted, rows)
     return KpiReport.of(

@@ -35,7 +35,7 @@ from esp_cli.core.refs import address
 from esp_cli.core.rules import done_by
 from esp_cli.errors import EspError, ExitCode, InputFileError, UsageError
 from esp_cli.results.locate import LocateCase, LocateResult, UnmatchedFile
-from esp_cli.services.agents import refuse_agents_twice
+from esp_cli.services.agents import count_agents_once, refuse_agents_twice
 from esp_cli.services.facts import COMPLETION_NEED, need_rule_columns
 from esp_cli.services.mailing import Mailing, deliver
 from esp_cli.services.replay import rows_as_of
@@ -206,6 +206,13 @@ def locate_cases(
                 refuse_agents_twice(
                     (row for row, _ in found), s.table.path.name, "esp report locate"
                 )
+            else:
+                # Only shown: an agent on two sheets is one case, listed once, said.
+                once = count_agents_once(
+                    (row for row, _ in found), s.table.path.name, "esp report locate"
+                )
+                kept = {(row.sheet, row.row) for row in once}
+                found = [(row, why) for row, why in found if (row.sheet, row.row) in kept]
             by_case, unmatched = match_screenshots(files, found)
             said: set[tuple[str, int, int]] = set()  # the cells kept, said once
             for i, (row, _) in enumerate(found):

@@ -70,6 +70,7 @@ from esp_cli.services.agents import (
     class_key,
     closest,
     closest_in,
+    count_agents_once,
     describe,
     filled_in_by,
     name_tokens,
@@ -1064,8 +1065,10 @@ def missing_reports(
     table, counted = read_counting_waiting(wb, config, MISSING_KEYS)
     chosen = agents_for(table, cls, sme, counted)
     need_rule_columns(table, config, rows=chosen.rows if cls or sme else None)
+    # An agent on two sheets (a copy of the tab) is one agent: counted once, said.
+    once = count_agents_once(chosen.rows, table.path.name, "esp progress missing")
     return replace(
-        missing_in(table, on, chosen.rows),
+        missing_in(table, on, once),
         cls=cls,
         sme=chosen.sme,
         waiting=chosen.counted_in(counted),

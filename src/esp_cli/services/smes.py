@@ -34,6 +34,7 @@ from esp_cli.results.smes import (
 from esp_cli.services.agents import (
     agents_in_class,
     class_key,
+    count_agents_once,
     refuse_agents_twice,
     say_held_for_sme,
     sme_names,
@@ -241,7 +242,8 @@ def list_smes(tracker_path: Path, config: Config, cls: str | None = None) -> Sme
     table, waits = read_counting_waiting(wb, config, READ_KEYS)
     rows = agents_in_class(table, cls)
     need_rule_columns(table, config, COMPLETION_NEED, rows=rows if cls else None)
-    loads = sme_loads(rows, waits)
+    # An agent on two sheets (a copy of the tab) is one agent: counted once, said.
+    loads = sme_loads(count_agents_once(rows, table.path.name, "esp sme list"), waits)
     say_held_for_sme(rows, None, waits)
     found = {op for c in loads for s in [*c.smes, c.unassigned] for op in s.waiting}
     waiting = [op.op for op in waits.ops if op.op in found]
