@@ -212,10 +212,13 @@ def test_report_locate_refuses_rather_than_send_a_case_twice(tmp_path: Path) -> 
 REPORT_KEYS = (*factories.TRACKER_KEYS, "tbt_sme", "citrix_access")
 
 
-def report_tracker(path: Path, today: date, copy_ids: bool = True) -> Path:
+def report_tracker(
+    path: Path, today: date, copy_ids: bool = True, copy_class: str | None = None
+) -> Path:
     """Three agents of one class, open, a Cannot Locate TBT case each, on the tracker's tab
     and a copy of it (`copy_ids`: else the copy holds three other agents of the same
-    names, told apart by their Agent IDs)."""
+    names, told apart by their Agent IDs; `copy_class`: the copy's rows in that class, as
+    a re-hire's second class is kept on a sheet of its own)."""
     cells = [
         {"class": CLASS, "agent_name": f"Agent {i}", "agent_id": f"E104{i:02}",
          "tbt_sme": "Keisha Grant", "esp_start": today, "call_cert_complete": "No",
@@ -224,9 +227,11 @@ def report_tracker(path: Path, today: date, copy_ids: bool = True) -> Path:
     ]  # fmt: skip
     rows = [[agent.get(key) for key in REPORT_KEYS] for agent in cells]
     copy = [list(r) for r in rows]
-    if not copy_ids:
-        for r in copy:
+    for r in copy:
+        if not copy_ids:
             r[REPORT_KEYS.index("agent_id")] += "9"
+        if copy_class is not None:
+            r[REPORT_KEYS.index("class")] = copy_class
     head = list(factories.headers(*REPORT_KEYS))
     return factories.make_workbook(
         path, {"ESP Tracker": [head, *rows], "ESP Tracker (2)": [head, *copy]}
@@ -310,6 +315,26 @@ def test_a_report_counts_namesakes_on_two_sheets_as_two_agents(
     assert res.exit_code == 0, res.output
     assert "two sheets" not in res.stderr
     assert counts(json.loads(res.stdout))[0] == 6
+
+
+@pytest.mark.parametrize("report", list(REPORTS))
+def test_a_report_counts_an_agent_in_two_classes_on_two_sheets_twice(
+    tmp_path: Path, today: date, report: str
+) -> None:
+    """A re-hire: her Agent ID on a second sheet, in another class, is no copy of the tab:
+    each class counts her, and nothing is said."""
+    import json
+
+    args, counts = REPORTS[report]
+    tracker = report_tracker(tmp_path / "ESP Tracker.xlsx", today, copy_class="AET-1230")
+    res = run(*args, "--format", "json", "--tracker", str(tracker))
+    assert res.exit_code == 0, res.output
+    assert "two sheets" not in res.stderr
+    out = json.loads(res.stdout)
+    if report == "sme list":  # one load per class
+        assert [c["agents"] for c in out["classes"]] == [3, 3]
+    else:
+        assert counts(out)[0] == 6
 
 
 def test_the_evening_email_counts_an_agent_on_two_sheets_once(tmp_path: Path, today: date) -> None:

@@ -282,24 +282,26 @@ def _told_apart(a: Row, b: Row) -> bool:
 
 
 def agents_twice(rows: Iterable[Row]) -> list[tuple[Row, Row, str]]:
-    """The rows of `rows` that are an agent of an earlier row on another sheet (a copy of
-    the tab made in Excel puts every agent on two): (the earlier row, the row again, what
-    they share, e.g. "Agent ID E10409"), as the commands for one agent would find both —
-    by Agent ID, N Number or e-mail, else by a name in one class nothing tells apart. Rows
-    of one sheet are left alone (a re-hire's rows, esp doctor's ESP005)."""
+    """The rows of `rows` that are an agent of an earlier row of the same class on another
+    sheet (a copy of the tab made in Excel puts every agent on two): (the earlier row, the
+    row again, what they share, e.g. "Agent ID E10409"), as the commands for one agent
+    would find both — by Agent ID, N Number or e-mail, else by a name nothing tells apart.
+    Rows of one sheet are left alone (a re-hire's rows, esp doctor's ESP005), and so are
+    rows of two classes (a re-hire's second class kept on a sheet of its own)."""
     seen: dict[tuple[str, ...], Row] = {}
     found: list[tuple[Row, Row, str]] = []
     for row in rows:
         keys: list[tuple[str, ...]] = []
         shared = ""
         first: Row | None = None
+        cls = class_key(row.cls)
         for key, label, value in _identities(row):
-            keys.append((key, value))
-            other = seen.get((key, value))
+            keys.append((key, cls, value))
+            other = seen.get((key, cls, value))
             if first is None and other is not None and other.sheet != row.sheet:
                 first, shared = other, f"{label} {row.text(key).strip()}"
         if row.name and name_key(row.name):
-            named = ("name", class_key(row.cls), name_key(row.name))
+            named = ("name", cls, name_key(row.name))
             other = seen.get(named)
             if (
                 first is None
