@@ -88,20 +88,34 @@ def test_sme_assign_splits_two_sheets_of_different_agents_as_before(tmp_path: Pa
     assert smes(tracker, "ESP Tracker (2)") == ["Marcus Bell", "Marcus Bell"]
 
 
-@pytest.mark.parametrize("same", ["agent_id", "email", "name"])
-def test_the_same_agent_is_known_by_any_of_what_names_one(tmp_path: Path, same: str) -> None:
-    """As the commands for one agent find them: by Agent ID, else e-mail, else a name
-    nothing else tells apart."""
+@pytest.mark.parametrize("blank", [(), (2,), (3,), (2, 3)])
+def test_a_copy_is_the_same_name_in_the_class_nothing_tells_apart(
+    tmp_path: Path, blank: tuple[int, ...]
+) -> None:
+    """A copy: the same name in the same class on another sheet, and no Agent ID or e-mail
+    both rows hold differs (a cell left empty on one row tells nothing)."""
     rows = agents(1, sme=None)
     copy = [list(rows[0])]
-    keep = {"agent_id": 2, "email": 3}.get(same)
-    for col in (2, 3):
-        if col != keep:
-            copy[0][col] = None if same == "name" else f"other{col}"
+    for col in blank:
+        copy[0][col] = None
     tracker = copied(tmp_path / "ESP Tracker.xlsx", rows, copy)
     res = run("sme", "assign", CLASS, "--sme", "Keisha Grant", "--tracker", str(tracker))
     assert res.exit_code == ExitCode.BAD_INPUT, res.output
     assert "'ESP Tracker'!row 2 and 'ESP Tracker (2)'!row 2" in said_once(res.stderr)
+
+
+@pytest.mark.parametrize("differs", [2, 3])
+def test_the_same_name_told_apart_by_an_id_is_two_agents(tmp_path: Path, differs: int) -> None:
+    """The same name in one class on two sheets with different Agent IDs (or e-mails) is
+    two people, even when the other cell is alike: never refused, each written."""
+    rows = agents(1, sme=None)
+    copy = [list(rows[0])]
+    copy[0][differs] = f"other{differs}"
+    tracker = copied(tmp_path / "ESP Tracker.xlsx", rows, copy)
+    res = run("sme", "assign", CLASS, "--sme", "Keisha Grant", "--tracker", str(tracker))
+    assert res.exit_code == 0, res.output
+    assert "two sheets" not in res.stderr
+    assert smes(tracker, "ESP Tracker") == smes(tracker, "ESP Tracker (2)") == ["Keisha Grant"]
 
 
 def test_round_refuses_a_class_whose_agents_are_on_a_copy_of_the_tab(
@@ -246,7 +260,7 @@ def warned_once(stderr: str) -> str:
     assert "Agent 0 is on two sheets" in line
     assert "'ESP Tracker'!row 2 and 'ESP Tracker (2)'!row 2" in line
     assert "(the same Agent ID E10400), and 2 more agent(s)" in line
-    assert "counts each of them once (the row on the first sheet)" in line
+    assert "counts each of them once (the row on the team's own tab)" in line
     assert "Fix: if 'ESP Tracker (2)' is a copy of another tab, delete" in line
     return line
 
@@ -360,3 +374,76 @@ def test_the_evening_email_counts_an_agent_on_two_sheets_once(tmp_path: Path, to
     assert "0 of 3 agents fully complete (0%); 3 outstanding" in text
     assert "(0 of the 3 agents who have started)" in text  # the KPI section too
     assert "two sheets" not in text
+
+
+@pytest.mark.parametrize("report", list(REPORTS))
+@pytest.mark.parametrize(
+    ("key", "placeholder"), [("n_number", "Pending"), ("agent_id", "TBD"), ("email", "n/a")]
+)
+def test_agents_of_one_class_on_two_sheets_sharing_a_placeholder_are_all_counted(
+    tmp_path: Path, today: date, report: str, key: str, placeholder: str
+) -> None:
+    """A class kept on two sheets (one per SME), its new hires' N Number 'Pending' (or
+    Agent ID 'TBD', e-mail 'n/a') alike: different people, none of them a copy."""
+    import json
+
+    keys = (*REPORT_KEYS, "n_number") if "n_number" not in REPORT_KEYS else REPORT_KEYS
+    head = list(factories.headers(*keys))
+
+    def sheet(first: int, sme: str) -> list[list[Any]]:
+        cells = [
+            {"class": CLASS, "agent_name": f"Agent {i}", "agent_id": f"E104{i:02}",
+             "email": f"agent{i}@example.com", "tbt_sme": sme, "esp_start": today,
+             "call_cert_complete": "No", "citrix_access": "Cannot Locate TBT", key: placeholder}
+            for i in range(first, first + 3)
+        ]  # fmt: skip
+        return [head, *([agent.get(k) for k in keys] for agent in cells)]
+
+    tracker = factories.make_workbook(
+        tmp_path / "ESP Tracker.xlsx",
+        {"Keisha": sheet(0, "Keisha Grant"), "Marcus": sheet(3, "Marcus Bell")},
+    )
+    args, counts = REPORTS[report]
+    res = run(*args, "--format", "json", "--tracker", str(tracker))
+    assert res.exit_code == 0, res.output
+    assert "two sheets" not in res.stderr
+    out = json.loads(res.stdout)
+    if report == "sme list":
+        assert sorted(s["agents"] for s in out["classes"][0]["smes"]) == [3, 3]
+    else:
+        assert counts(out)[0] == 6
+    if report == "report eod":  # a class-wide write is not refused either
+        res = run("sme", "assign", CLASS, "--sme", "Keisha Grant", "--sme", "Marcus Bell",
+                  "--dry-run", "--tracker", str(tracker))  # fmt: skip
+        assert res.exit_code == 0, res.output
+
+
+def test_a_copy_before_the_original_is_the_row_left_out(tmp_path: Path, today: date) -> None:
+    """Excel's Move or Copy puts the copy where it is asked, often first: the row counted is
+    the original's ('ESP Tracker', not 'ESP Tracker (2)'), whatever the tab order, and the
+    fix names the copy."""
+    import json
+
+    cells = [
+        {"class": CLASS, "agent_name": f"Agent {i}", "agent_id": f"E104{i:02}",
+         "tbt_sme": "Keisha Grant", "esp_start": today, "call_cert_complete": "No",
+         "citrix_access": "Cannot Locate TBT"}
+        for i in range(3)
+    ]  # fmt: skip
+    stale = [[agent.get(key) for key in REPORT_KEYS] for agent in cells]
+    cells[0]["citrix_access"] = "Yes"  # recorded since the copy was made, on the original
+    rows = [[agent.get(key) for key in REPORT_KEYS] for agent in cells]
+    head = list(factories.headers(*REPORT_KEYS))
+    tracker = factories.make_workbook(
+        tmp_path / "ESP Tracker.xlsx",
+        {"ESP Tracker (2)": [head, *stale], "ESP Tracker": [head, *rows]},
+    )
+    res = run("report", "locate", "--format", "json", "--tracker", str(tracker))
+    assert res.exit_code == 0, res.output
+    cases = json.loads(res.stdout)["cases"]
+    assert [(c["sheet"], c["agent"]) for c in cases] == [
+        ("ESP Tracker", "Agent 1"), ("ESP Tracker", "Agent 2")
+    ]  # fmt: skip
+    line = said_once(res.stderr)
+    assert "'ESP Tracker'!row 2 and 'ESP Tracker (2)'!row 2" in line
+    assert "delete 'ESP Tracker (2)' or hide it" in line

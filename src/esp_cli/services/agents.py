@@ -11,6 +11,7 @@ their sheet, row and class — esp never picks one of several on a person's beha
 
 from __future__ import annotations
 
+import collections
 import difflib
 import logging
 import re
@@ -282,40 +283,56 @@ def _told_apart(a: Row, b: Row) -> bool:
 
 
 def agents_twice(rows: Iterable[Row]) -> list[tuple[Row, Row, str]]:
-    """The rows of `rows` that are an agent of an earlier row of the same class on another
-    sheet (a copy of the tab made in Excel puts every agent on two): (the earlier row, the
-    row again, what they share, e.g. "Agent ID E10409"), as the commands for one agent
-    would find both — by Agent ID, N Number or e-mail, else by a name nothing tells apart.
-    Rows of one sheet are left alone (a re-hire's rows, esp doctor's ESP005), and so are
-    rows of two classes (a re-hire's second class kept on a sheet of its own)."""
-    seen: dict[tuple[str, ...], Row] = {}
+    """The rows of `rows` that are a copy of an agent's row on another sheet (Excel's Move
+    or Copy of the tab puts every agent on two): (the original row, the copy, what they
+    share, e.g. "Agent ID E10409").
+
+    A copy is the same agent: the same name in the same class, on another sheet, and none
+    of Agent ID, N Number or e-mail that both rows hold differs. Nothing less makes one:
+    different names are different people, so are two classes (a re-hire's second class kept
+    on a sheet of its own), and rows of one sheet are left alone (a re-hire's rows, esp
+    doctor's ESP005) — a real agent is never dropped or refused for another's sake. What
+    they share is said by a value only one row of its sheet holds (`Pending`, `TBD`, `n/a`
+    typed for every new hire are no Agent ID).
+
+    The original is the row on the sheet the other's name copies (`ESP Tracker` for
+    `ESP Tracker (2)`, as Excel names a copy, wherever the copy was put), else on the
+    sheet first in tab order."""
+    rows = list(rows)
+    on_sheet = collections.Counter(
+        (row.sheet, key, value) for row in rows for key, _label, value in _identities(row)
+    )
+    seen: dict[tuple[str, str], list[Row]] = {}
     found: list[tuple[Row, Row, str]] = []
     for row in rows:
-        keys: list[tuple[str, ...]] = []
-        shared = ""
-        first: Row | None = None
-        cls = class_key(row.cls)
-        for key, label, value in _identities(row):
-            keys.append((key, cls, value))
-            other = seen.get((key, cls, value))
-            if first is None and other is not None and other.sheet != row.sheet:
-                first, shared = other, f"{label} {row.text(key).strip()}"
-        if row.name and name_key(row.name):
-            named = ("name", cls, name_key(row.name))
-            other = seen.get(named)
-            if (
-                first is None
-                and other is not None
-                and other.sheet != row.sheet
-                and not _told_apart(other, row)
-            ):
-                first, shared = other, "name and class"
-            keys.append(named)
-        for said in keys:
-            seen.setdefault(said, row)
-        if first is not None:
-            found.append((first, row, shared))
+        if not row.name or not name_key(row.name):
+            continue
+        named = (class_key(row.cls), name_key(row.name))
+        earlier = seen.setdefault(named, [])
+        other = next((r for r in earlier if r.sheet != row.sheet and not _told_apart(r, row)), None)
+        earlier.append(row)
+        if other is None:
+            continue
+        theirs = {key: value for key, _label, value in _identities(other)}
+        shared = next(
+            (
+                f"{label} {row.text(key).strip()}"
+                for key, label, value in _identities(row)
+                if theirs.get(key) == value
+                and on_sheet[(row.sheet, key, value)] == 1
+                and on_sheet[(other.sheet, key, value)] == 1
+            ),
+            "name and class",
+        )
+        original, copy = (row, other) if _copy_of(other.sheet, row.sheet) else (other, row)
+        found.append((original, copy, shared))
     return found
+
+
+def _copy_of(sheet: str, original: str) -> bool:
+    """Whether `sheet` is named as Excel names a copy of the sheet `original`
+    ('ESP Tracker (2)')."""
+    return re.fullmatch(re.escape(original) + r" \(\d+\)", sheet) is not None
 
 
 def _sheet_ref(sheet: str, row: int) -> str:
@@ -344,12 +361,32 @@ def _twice_words(twice: list[tuple[Row, Row, str]], where: str) -> tuple[str, st
     return said, fix
 
 
-def refuse_agents_twice(rows: Iterable[Row], where: str, command: str) -> None:
+def _twice_among(rows: list[Row], among: Iterable[Row] | None) -> list[tuple[Row, Row, str]]:
+    """agents_twice of `among` (default `rows`: the agents a command acts on, `among` all it
+    read them from) where both rows are of `rows`, or the copy is and the sheet it is on is
+    named as Excel names a copy of the original's (`ESP Tracker (2)`): a stale copy whose
+    agent is no case on the team's own tab (completed there since) is the copy all the same.
+    A row of `rows` whose other row is not, on sheets not so named, is acted on: no telling
+    the team's row from the other, and a real case is never dropped for it."""
+    if among is None:
+        return agents_twice(rows)
+    acted = {(r.sheet, r.row) for r in rows}
+    return [
+        (a, b, shared)
+        for a, b, shared in agents_twice(among)
+        if (b.sheet, b.row) in acted and ((a.sheet, a.row) in acted or _copy_of(b.sheet, a.sheet))
+    ]
+
+
+def refuse_agents_twice(
+    rows: Iterable[Row], where: str, command: str, among: Iterable[Row] | None = None
+) -> None:
     """Refuse, as the commands for one agent do ("matches 2 agents"), when an agent of
-    `rows` (those `command` acts on at once) is on two sheets of the tracker `where`: one
-    line naming both rows and the fix — the copy of a tab deleted, or hidden (esp reads the
-    visible sheets only). Before anything is written, e-mailed or made."""
-    twice = agents_twice(rows)
+    `rows` (those `command` acts on at once, chosen from `among`) is on two sheets of the
+    tracker `where`: one line naming both rows and the fix — the copy of a tab deleted, or
+    hidden (esp reads the visible sheets only). Before anything is written, e-mailed or
+    made."""
+    twice = _twice_among(list(rows), among)
     if not twice:
         return
     said, fix = _twice_words(twice, where)
@@ -359,18 +396,23 @@ def refuse_agents_twice(rows: Iterable[Row], where: str, command: str) -> None:
     )
 
 
-def count_agents_once(rows: Iterable[Row], where: str, command: str) -> list[Row]:
-    """`rows` (those a report counts or lists) without an agent's row again on another
-    sheet of the tracker `where` (agents_twice: a copy of the tab): each agent counted once,
-    on the first sheet in tab order, the team's own. Said once on stderr, one line naming
+def count_agents_once(
+    rows: Iterable[Row], where: str, command: str, among: Iterable[Row] | None = None
+) -> list[Row]:
+    """`rows` (those a report counts or lists, chosen from `among`) without the copy of an
+    agent's row on another sheet of the tracker `where` (agents_twice: a copy of the tab):
+    each agent counted once, on the team's own tab. Said once on stderr, one line naming
     both rows and the fix, as refuse_agents_twice says it."""
     rows = list(rows)
-    twice = agents_twice(rows)
+    twice = _twice_among(rows, among)
     if not twice:
         return rows
     said, fix = _twice_words(twice, where)
     log.warning(
-        "%s; %s counts each of them once (the row on the first sheet). Fix: %s", said, command, fix
+        "%s; %s counts each of them once (the row on the team's own tab). Fix: %s",
+        said,
+        command,
+        fix,
     )
     again = {(r.sheet, r.row) for _f, r, _s in twice}
     return [r for r in rows if (r.sheet, r.row) not in again]
