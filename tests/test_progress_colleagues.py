@@ -1062,6 +1062,87 @@ def test_an_attached_msgs_recipients_are_read_by_their_addresses(
     assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]
 
 
+EX_STONE = "/o=ExchangeLabs/ou=Exchange Administrative Group/cn=Recipients/cn=abc-stone"
+REBECCA_ROW = ("Stone, Rebecca", "SMTP", "rebecca.stone@x.com", "rebecca.stone@x.com")
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # A resend: the To row's type carries a flag beside To (MS-OXOMSG), either one.
+        [(0x10000001, *REBECCA_ROW)],
+        [(0x80000001 - (1 << 32), *REBECCA_ROW)],
+        [(0x80000002 - (1 << 32), *REBECCA_ROW)],
+        # Rows no one can be told by (no name, an Exchange X.500 address alone): the display
+        # To says who.
+        [(1, "", "EX", EX_STONE, None)],
+        # A blind copy alone in the table (the sender's own copy): the display To says who.
+        [(3, "Dunn, Xavier", "SMTP", "xavier.dunn@x.com", "xavier.dunn@x.com")],
+    ],
+)
+@pytest.mark.parametrize("layout", ["msg", "saved msg"])
+def test_a_colleagues_notice_is_never_hers_whatever_its_recipient_table_holds(
+    tracker: Path,
+    folder: Path,
+    rows: list[tuple[int, str, str, str, str | None]],
+    layout: str,
+) -> None:
+    """Rebecca's notice, forwarded by Xavier with nothing typed: its recipient table, odd
+    as a resend or another program writes it, still says it was sent to her, else its
+    display To does."""
+    name, data = _forward_with_rows(rows, "Stone, Rebecca", layout)
+    (folder / name).write_bytes(data)
+    reason = _refused(run(tracker, folder))
+    assert "addressed to Rebecca Stone" in reason, reason
+    assert "another agent of the tracker, not to Xavier Dunn" in reason, reason
+
+
+@pytest.mark.parametrize("layout", ["msg", "saved msg"])
+def test_a_row_no_one_can_be_told_by_is_read_from_the_display_to(
+    tracker: Path, folder: Path, layout: str
+) -> None:
+    """Rebecca's row has her address, Xavier's an X.500 address alone: the display To,
+    which names him too, says the notice was sent to him as well."""
+    rows = [(1, *REBECCA_ROW), (1, "", "EX", EX_STONE.replace("stone", "dunn"), None)]
+    name, data = _forward_with_rows(rows, "Stone, Rebecca; Dunn, Xavier", layout)
+    (folder / name).write_bytes(data)
+    got = run(tracker, folder)
+    assert got["unmatched"] == [], got["unmatched"]
+    assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]
+
+
+def _forward_with_rows(
+    rows: list[tuple[int, str, str, str, str | None]], shown_to: str, layout: str
+) -> tuple[str, bytes]:
+    """Xavier's forward, nothing typed, of a SPOC Team notice whose recipient table holds
+    `rows` (type, name, address type, address, SMTP address) and whose display To is
+    `shown_to`: embedded in his .msg, or attached to his .eml as a saved .msg."""
+    from aspose.email_foss.msg import MapiRecipient
+
+    inner = MapiMessage.from_email_message(
+        _message("SPOC Team <spoc.team@x.com>", "Your ticket", CLOSED, to=REBECCA)
+    )
+    inner.recipients.clear()
+    for kind, name, addrtype, address, smtp in rows:
+        row = MapiRecipient(
+            display_name=name, email_address=address, recipient_type=kind, address_type=addrtype
+        )
+        if smtp is not None:
+            row.set_property(0x39FE, 0x001F, smtp)  # PidTagSmtpAddress
+        inner.recipients.append(row)
+    inner.preserve_declared_header_counts = False
+    inner.set_property(0x0E04, 0x001F, shown_to)  # PidTagDisplayTo
+    fw = _mail("FW: Your ticket", "")
+    if layout == "msg":
+        outer = MapiMessage.from_email_message(fw)
+        outer.add_embedded_message_attachment(inner, filename="Your ticket")
+        return "fw.msg", outer.to_bytes()
+    fw.add_attachment(
+        inner.to_bytes(), maintype="application", subtype="vnd.ms-outlook", filename="notice.msg"
+    )
+    return "fw.eml", fw.as_bytes()
+
+
 # ------------------- a notice is another's only when its To or Cc names another agent
 
 NOTICE_SENDERS = [

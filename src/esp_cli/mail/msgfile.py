@@ -105,6 +105,7 @@ ADDRTYPE = 0x3002
 EMAIL_ADDRESS = 0x3003
 SMTP_ADDRESS = 0x39FE
 _TO, _COPY = 1, 2  # its To, its Cc (3: a blind copy)
+_TYPE_BITS = 0x0F  # a recipient type's own bits, a resend's flags (0x10000000...) apart
 ATTACHMENT_DATA = "__substg1.0_37010102"  # PidTagAttachDataBinary
 # Message classes whose content is an encrypted (or opaque-signed) MIME blob, or
 # rights-protected.
@@ -273,20 +274,25 @@ def _sent_to(props: _Properties, *, cc: bool = True) -> tuple[tuple[str, str], .
     """Who a message was sent to, To and Cc (To alone when not `cc`), each (display name,
     address): its recipient table's names and SMTP addresses (what a display To leaves out:
     `Dunn, Xavier J.` finds her by her address, a coordinator at another domain is the one
-    she writes to), else, the message having no recipient table, its display To and Cc
-    (names only, as Outlook shows them)."""
+    she writes to); the names of its display To and Cc (as Outlook shows them) besides,
+    for the rows with neither a name nor an SMTP address (an Exchange X.500 address alone),
+    and in place of a table naming none of them (no rows, blind copies alone). A row's type
+    is read without the flags a resend adds to it (MS-OXOMSG: 0x10000000, 0x80000000)."""
     for row in props.recipients:
         row.codepage = props.codepage  # a row's 8-bit strings are in its message's
     kinds = (_TO, _COPY) if cc else (_TO,)
-    if props.recipients:
-        table = (
-            _person(r, DISPLAY_NAME, SMTP_ADDRESS, ADDRTYPE, EMAIL_ADDRESS)
-            for r in props.recipients
-            if (r.long(RECIPIENT_TYPE) or _TO) in kinds
-        )
-        return tuple(p for p in table if any(p))
+    table = tuple(
+        _person(r, DISPLAY_NAME, SMTP_ADDRESS, ADDRTYPE, EMAIL_ADDRESS)
+        for r in props.recipients
+        if ((r.long(RECIPIENT_TYPE) or 0) & _TYPE_BITS or _TO) in kinds
+    )
+    named = tuple(p for p in table if any(p))
+    if named and len(named) == len(table):
+        return named
     shown = (DISPLAY_TO, DISPLAY_CC) if cc else (DISPLAY_TO,)
-    return tuple(p for pid in shown for p in display_people(props.text(pid)))
+    displayed = tuple(p for pid in shown for p in display_people(props.text(pid)))
+    # A row no one can be told by is one of the names shown that the table does not give.
+    return named + tuple(p for p in displayed if p[0] not in {n for n, _ in named})
 
 
 def _entries(table: bytes, header: int) -> dict[int, tuple[int, bytes]]:
