@@ -1336,6 +1336,47 @@ MIXED_LISTS = [
         (("AET-1; Agents", "aet1@x.com"), ("Dunn, Xavier", "xavier.dunn@x.com")),
     ),
 ]
+# Outlook's older quoted To, `Name [mailto:address]`: the comma in the name kept, as before
+# `<address>`.
+MAILTO_LISTS = [
+    (
+        "Stone, Rebecca [mailto:rebecca.stone@x.com]; Dunn, Xavier [mailto:xavier.dunn@x.com]",
+        (("Stone, Rebecca", "rebecca.stone@x.com"), ("Dunn, Xavier", "xavier.dunn@x.com")),
+    ),
+    (
+        "Stone, Rebecca [mailto:rebecca.stone@x.com]",
+        (("Stone, Rebecca", "rebecca.stone@x.com"),),
+    ),
+    (
+        "aet1@x.com, Stone, Rebecca [mailto:rebecca.stone@x.com]",
+        (("", "aet1@x.com"), ("Stone, Rebecca", "rebecca.stone@x.com")),
+    ),
+]
+
+
+@pytest.mark.parametrize(("value", "people"), MAILTO_LISTS)
+def test_a_quoted_to_of_names_with_mailto_keeps_each_name_whole(
+    value: str, people: tuple[tuple[str, str], ...]
+) -> None:
+    from esp_cli.mail.selfreports import display_people
+
+    assert display_people(value) == people
+
+
+def test_a_notice_to_a_colleague_named_with_mailto_names_her_whole(
+    tracker: Path, folder: Path
+) -> None:
+    to = "Stone, Rebecca [mailto:rebecca.stone@x.com]; AET-1 Agents [mailto:aet1@x.com]"
+    reason = _refused(
+        _import(
+            tracker,
+            folder,
+            _mail("FW: Your ticket", _notice("SPOC Team <spoc.team@x.com>", CLOSED, to)),
+        )
+    )
+    assert "addressed to Rebecca Stone (rebecca.stone@x.com), another agent of the tracker" in (
+        reason
+    ), reason
 
 
 @pytest.mark.parametrize(("value", "people"), MIXED_LISTS)
