@@ -389,6 +389,98 @@ def test_a_pdf_beside_her_own_attached_report_is_said(
     assert [p["problem"] for p in got["problems"]] == [PDF_SAID]
 
 
+TRANSCRIPT = b"%PDF-1.4 transcript\n"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
+
+
+def _own_report_with_transcript() -> EmailMessage:
+    """Her report with text, and the transcript it covers attached to it."""
+    inner = _message(XAVIER, "ESP progress", "8/8 TBTs done, call cert booked Friday.", to=JORDAN)
+    inner.add_attachment(
+        TRANSCRIPT, maintype="application", subtype="pdf", filename="transcript.pdf"
+    )
+    return inner
+
+
+@pytest.mark.parametrize("pdf", [False, True])
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_the_files_inside_her_attached_report_are_not_said_beside_it(
+    tracker: Path, folder: Path, layout: str, pdf: bool
+) -> None:
+    """Her report, read from its text, came with the transcript it covers: that file is
+    inside the attached e-mail, not beside it, and is not said; a PDF of the forward's own,
+    beside it, is said alone."""
+    name, data = _forward_attaching(_own_report_with_transcript(), layout, pdf=pdf)
+    (folder / name).write_bytes(data)
+    got = run(tracker, folder)
+    assert [i["note"] for i in got["imported"]] == [
+        "11/24/2026 - Xavier Dunn - 8/8 TBTs done, call cert booked Friday."
+    ]
+    assert [p["problem"] for p in got["problems"]] == ([PDF_SAID] if pdf else [])
+
+
+def _html_notice() -> EmailMessage:
+    """A SPOC Team notice in HTML, its logo a picture of its text (cid:)."""
+    inner = _message("SPOC Team <spoc.team@x.com>", "Your ticket", CLOSED)
+    inner.add_alternative(f'<p>{CLOSED}</p><img src="cid:logo1">', subtype="html")
+    html = inner.get_payload()[1]
+    html.add_related(PNG, maintype="image", subtype="png", cid="<logo1>", filename="image001.png")
+    return inner
+
+
+NOTICE_SAID = (
+    "nothing of her own is typed in it, only the e-mail it forwards attached, one SPOC Team "
+    "(spoc.team@x.com) sent on 11/24/2026: read as her report of the day; if more of hers is in "
+    "that e-mail, add it with esp note add"
+)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_the_logo_of_an_attached_notice_is_not_said_beside_it(
+    tracker: Path, folder: Path, layout: str
+) -> None:
+    name, data = _forward_attaching(_html_notice(), layout)
+    (folder / name).write_bytes(data)
+    got = run(tracker, folder)
+    assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]
+    assert [p["problem"] for p in got["problems"]] == [NOTICE_SAID]
+
+
+def _with_hidden_logo(message: Any, referenced: bool, text: str) -> None:
+    """An Outlook message's picture of its HTML (`text` its words), as Outlook keeps it: a
+    hidden attachment (PidTagAttachmentHidden), or one its HTML names by its content id
+    (PidTagAttachContentId)."""
+    logo = message.add_attachment("image001.png", PNG, mime_type="image/png")
+    logo.set_property(0x3712, 0x001F, "logo1@01DB")
+    if referenced:
+        html = f'<html><body><p>{text}</p><img src="cid:logo1@01DB"></body></html>'
+        message.set_property(0x1013, 0x0102, html.encode())  # PidTagHtml
+    else:
+        logo.set_property(0x7FFE, 0x000B, True)
+
+
+@pytest.mark.parametrize("referenced", [False, True])
+@pytest.mark.parametrize("where", ["in the notice", "in the forward"])
+def test_a_hidden_picture_of_an_outlook_message_is_no_file_beside_the_notice(
+    tracker: Path, folder: Path, where: str, referenced: bool
+) -> None:
+    """The logo of the attached notice, or of the forward's own signature, is a picture of
+    its text, not a file attached: not said, as in an .eml."""
+    inner = MapiMessage.from_email_message(
+        _message("SPOC Team <spoc.team@x.com>", "Your ticket", CLOSED)
+    )
+    outer = MapiMessage.from_email_message(_mail("FW: Your ticket", ""))
+    if where == "in the notice":
+        _with_hidden_logo(inner, referenced, CLOSED)
+    else:
+        _with_hidden_logo(outer, referenced, "")
+    outer.add_embedded_message_attachment(inner, filename="Your ticket")
+    (folder / "fw.msg").write_bytes(outer.to_bytes())
+    got = run(tracker, folder)
+    assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]
+    assert [p["problem"] for p in got["problems"]] == [NOTICE_SAID]
+
+
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_her_words_above_an_attached_notice_are_her_report_and_nothing_is_carried(
     tracker: Path, folder: Path, layout: str

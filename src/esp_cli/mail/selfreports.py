@@ -16,7 +16,7 @@ import email
 import email.policy
 import quopri
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 from email.errors import HeaderParseError, MissingHeaderBodySeparatorDefect
@@ -2204,16 +2204,32 @@ _SIGNATURE_TYPES = ("application/pkcs7-signature", "application/x-pkcs7-signatur
 
 def _attached_names(msg: EmailMessage, *, emails: bool = True) -> list[str]:
     """The names of the files attached to a message (not the pictures of its HTML, not a
-    signature); the e-mails attached as saved files too when `emails`."""
+    signature); with `emails`, those inside the e-mails attached to it and the e-mails
+    attached as saved files too, else its own files alone, beside the e-mails it carries."""
+    parts = list(msg.walk() if emails else _own_parts(msg))
+    html = [p.get_payload(decode=True) for p in parts if p.get_content_type() == "text/html"]
+    shown = " ".join(b.decode("latin-1").casefold() for b in html if isinstance(b, bytes))
     names = []
-    for part in msg.walk():
+    for part in parts:
         if part.is_multipart() or not part.is_attachment():
+            continue
+        cid = str(part.get("Content-ID", "")).strip().strip("<>").casefold()
+        if cid and f"cid:{cid}" in shown:  # a picture of its text
             continue
         name = file_name(part)
         signature = part.get_content_type() in _SIGNATURE_TYPES
         if not signature and not name.lower().endswith(SIGNATURE_FILES):
             names += [name] if emails or not _an_email(part) else []
     return names
+
+
+def _own_parts(part: Message) -> Iterator[Message]:
+    """A message's parts, not those of the messages attached to it (message/rfc822)."""
+    yield part
+    if part.get_content_type() != "message/rfc822" and part.is_multipart():
+        for sub in part.get_payload():
+            if isinstance(sub, Message):
+                yield from _own_parts(sub)
 
 
 def _an_email(part: Message) -> bool:
