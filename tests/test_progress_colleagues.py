@@ -595,6 +595,47 @@ def test_with_her_own_address_unknown_an_outside_sender_is_no_notice(
     assert whose_quote(quoted, ("Myriam Vareme", ""), to, forward=True) == ANOTHERS
 
 
+def test_her_own_address_unknown_the_trackers_address_for_her_tells_a_notice() -> None:
+    """An Exchange sender whose .msg keeps no SMTP address, whom the tracker's one agent of
+    her name gives an address: her domain is that address's."""
+    from esp_cli.core.reports import KnownAgents
+    from esp_cli.mail.selfreports import ANOTHERS, NOTICE, Quoted, whose_quote
+
+    quoted = Quoted(("Cornerstone LMS", "lms@csod.com"), "", "", separated=True)
+    jordan = (("Reyes, Jordan", "jordan.reyes@x.com"),)
+    known = KnownAgents.of([("Xavier Dunn", "xavier.dunn@x.com"), ("Rebecca Stone", "")])
+    assert whose_quote(quoted, ("Dunn, Xavier", ""), jordan, known, forward=True) == NOTICE
+    # No address in the tracker, or two agents of her name: her domain stays unknown.
+    unknown = KnownAgents.of([("Xavier Dunn", "")])
+    assert whose_quote(quoted, ("Xavier Dunn", ""), jordan, unknown, forward=True) == ANOTHERS
+    two = KnownAgents.of([("Xavier Dunn", "xavier.dunn@x.com"), ("Xavier Dunn", "xd@y.com")])
+    assert whose_quote(quoted, ("Xavier Dunn", ""), jordan, two, forward=True) == ANOTHERS
+
+
+def test_an_exchange_senders_forward_of_an_outside_notice_is_hers_by_the_trackers_address(
+    tmp_path: Path, folder: Path
+) -> None:
+    """Xavier's .msg keeps only his X.500 address; the tracker gives him his SMTP one: the
+    LMS's notice sent to him, forwarded with nothing typed, is his report of the day."""
+    tracker = factories.tracker(tmp_path / "ESP Tracker.xlsx", COLLEAGUES)
+    block = (
+        "\n\n________________________________\nFrom: Cornerstone LMS <lms@csod.com>\n"
+        f"Sent: {NOTICE_SENT}\nTo: Dunn, Xavier\nSubject: Your ticket\n\n{CLOSED}\n"
+    )
+    fw = MapiMessage.from_email_message(_mail("FW: Your ticket", block))
+    dn = "/o=ExchangeLabs/ou=Exchange Administrative Group/cn=Recipients/cn=abc-dunn"
+    for name, kind, address in ((0x0C1A, 0x0C1E, 0x0C1F), (0x0042, 0x0064, 0x0065)):
+        fw.set_property(name, 0x001F, "Xavier Dunn")  # PidTagSenderName, SentRepresenting
+        fw.set_property(kind, 0x001F, "EX")
+        fw.set_property(address, 0x001F, dn)
+    for smtp in (0x5D01, 0x5D02):
+        fw.set_property(smtp, 0x001F, "")
+    (folder / "fw.msg").write_bytes(fw.to_bytes())
+    got = run(tracker, folder)
+    assert got["unmatched"] == [], got["unmatched"]
+    assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]
+
+
 def test_her_own_report_from_her_personal_address_forwarded_from_work_is_hers(
     tmp_path: Path, folder: Path
 ) -> None:
