@@ -389,6 +389,98 @@ def test_a_pdf_beside_her_own_attached_report_is_said(
     assert [p["problem"] for p in got["problems"]] == [PDF_SAID]
 
 
+TRANSCRIPT = b"%PDF-1.4 transcript\n"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
+
+
+def _own_report_with_transcript() -> EmailMessage:
+    """Her report with text, and the transcript it covers attached to it."""
+    inner = _message(XAVIER, "ESP progress", "8/8 TBTs done, call cert booked Friday.", to=JORDAN)
+    inner.add_attachment(
+        TRANSCRIPT, maintype="application", subtype="pdf", filename="transcript.pdf"
+    )
+    return inner
+
+
+@pytest.mark.parametrize("pdf", [False, True])
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_the_files_inside_her_attached_report_are_not_said_beside_it(
+    tracker: Path, folder: Path, layout: str, pdf: bool
+) -> None:
+    """Her report, read from its text, came with the transcript it covers: that file is
+    inside the attached e-mail, not beside it, and is not said; a PDF of the forward's own,
+    beside it, is said alone."""
+    name, data = _forward_attaching(_own_report_with_transcript(), layout, pdf=pdf)
+    (folder / name).write_bytes(data)
+    got = run(tracker, folder)
+    assert [i["note"] for i in got["imported"]] == [
+        "11/24/2026 - Xavier Dunn - 8/8 TBTs done, call cert booked Friday."
+    ]
+    assert [p["problem"] for p in got["problems"]] == ([PDF_SAID] if pdf else [])
+
+
+def _html_notice() -> EmailMessage:
+    """A SPOC Team notice in HTML, its logo a picture of its text (cid:)."""
+    inner = _message("SPOC Team <spoc.team@x.com>", "Your ticket", CLOSED)
+    inner.add_alternative(f'<p>{CLOSED}</p><img src="cid:logo1">', subtype="html")
+    html = inner.get_payload()[1]
+    html.add_related(PNG, maintype="image", subtype="png", cid="<logo1>", filename="image001.png")
+    return inner
+
+
+NOTICE_SAID = (
+    "nothing of her own is typed in it, only the e-mail it forwards attached, one SPOC Team "
+    "(spoc.team@x.com) sent on 11/24/2026: read as her report of the day; if more of hers is in "
+    "that e-mail, add it with esp note add"
+)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_the_logo_of_an_attached_notice_is_not_said_beside_it(
+    tracker: Path, folder: Path, layout: str
+) -> None:
+    name, data = _forward_attaching(_html_notice(), layout)
+    (folder / name).write_bytes(data)
+    got = run(tracker, folder)
+    assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]
+    assert [p["problem"] for p in got["problems"]] == [NOTICE_SAID]
+
+
+def _with_hidden_logo(message: Any, referenced: bool, text: str) -> None:
+    """An Outlook message's picture of its HTML (`text` its words), as Outlook keeps it: a
+    hidden attachment (PidTagAttachmentHidden), or one its HTML names by its content id
+    (PidTagAttachContentId)."""
+    logo = message.add_attachment("image001.png", PNG, mime_type="image/png")
+    logo.set_property(0x3712, 0x001F, "logo1@01DB")
+    if referenced:
+        html = f'<html><body><p>{text}</p><img src="cid:logo1@01DB"></body></html>'
+        message.set_property(0x1013, 0x0102, html.encode())  # PidTagHtml
+    else:
+        logo.set_property(0x7FFE, 0x000B, True)
+
+
+@pytest.mark.parametrize("referenced", [False, True])
+@pytest.mark.parametrize("where", ["in the notice", "in the forward"])
+def test_a_hidden_picture_of_an_outlook_message_is_no_file_beside_the_notice(
+    tracker: Path, folder: Path, where: str, referenced: bool
+) -> None:
+    """The logo of the attached notice, or of the forward's own signature, is a picture of
+    its text, not a file attached: not said, as in an .eml."""
+    inner = MapiMessage.from_email_message(
+        _message("SPOC Team <spoc.team@x.com>", "Your ticket", CLOSED)
+    )
+    outer = MapiMessage.from_email_message(_mail("FW: Your ticket", ""))
+    if where == "in the notice":
+        _with_hidden_logo(inner, referenced, CLOSED)
+    else:
+        _with_hidden_logo(outer, referenced, "")
+    outer.add_embedded_message_attachment(inner, filename="Your ticket")
+    (folder / "fw.msg").write_bytes(outer.to_bytes())
+    got = run(tracker, folder)
+    assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]
+    assert [p["problem"] for p in got["problems"]] == [NOTICE_SAID]
+
+
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_her_words_above_an_attached_notice_are_her_report_and_nothing_is_carried(
     tracker: Path, folder: Path, layout: str
@@ -501,6 +593,47 @@ def test_with_her_own_address_unknown_an_outside_sender_is_no_notice(
 
     quoted = Quoted(("Cathy Grimonet", "commercial@arcenciel.example"), "", "", separated=True)
     assert whose_quote(quoted, ("Myriam Vareme", ""), to, forward=True) == ANOTHERS
+
+
+def test_her_own_address_unknown_the_trackers_address_for_her_tells_a_notice() -> None:
+    """An Exchange sender whose .msg keeps no SMTP address, whom the tracker's one agent of
+    her name gives an address: her domain is that address's."""
+    from esp_cli.core.reports import KnownAgents
+    from esp_cli.mail.selfreports import ANOTHERS, NOTICE, Quoted, whose_quote
+
+    quoted = Quoted(("Cornerstone LMS", "lms@csod.com"), "", "", separated=True)
+    jordan = (("Reyes, Jordan", "jordan.reyes@x.com"),)
+    known = KnownAgents.of([("Xavier Dunn", "xavier.dunn@x.com"), ("Rebecca Stone", "")])
+    assert whose_quote(quoted, ("Dunn, Xavier", ""), jordan, known, forward=True) == NOTICE
+    # No address in the tracker, or two agents of her name: her domain stays unknown.
+    unknown = KnownAgents.of([("Xavier Dunn", "")])
+    assert whose_quote(quoted, ("Xavier Dunn", ""), jordan, unknown, forward=True) == ANOTHERS
+    two = KnownAgents.of([("Xavier Dunn", "xavier.dunn@x.com"), ("Xavier Dunn", "xd@y.com")])
+    assert whose_quote(quoted, ("Xavier Dunn", ""), jordan, two, forward=True) == ANOTHERS
+
+
+def test_an_exchange_senders_forward_of_an_outside_notice_is_hers_by_the_trackers_address(
+    tmp_path: Path, folder: Path
+) -> None:
+    """Xavier's .msg keeps only his X.500 address; the tracker gives him his SMTP one: the
+    LMS's notice sent to him, forwarded with nothing typed, is his report of the day."""
+    tracker = factories.tracker(tmp_path / "ESP Tracker.xlsx", COLLEAGUES)
+    block = (
+        "\n\n________________________________\nFrom: Cornerstone LMS <lms@csod.com>\n"
+        f"Sent: {NOTICE_SENT}\nTo: Dunn, Xavier\nSubject: Your ticket\n\n{CLOSED}\n"
+    )
+    fw = MapiMessage.from_email_message(_mail("FW: Your ticket", block))
+    dn = "/o=ExchangeLabs/ou=Exchange Administrative Group/cn=Recipients/cn=abc-dunn"
+    for name, kind, address in ((0x0C1A, 0x0C1E, 0x0C1F), (0x0042, 0x0064, 0x0065)):
+        fw.set_property(name, 0x001F, "Xavier Dunn")  # PidTagSenderName, SentRepresenting
+        fw.set_property(kind, 0x001F, "EX")
+        fw.set_property(address, 0x001F, dn)
+    for smtp in (0x5D01, 0x5D02):
+        fw.set_property(smtp, 0x001F, "")
+    (folder / "fw.msg").write_bytes(fw.to_bytes())
+    got = run(tracker, folder)
+    assert got["unmatched"] == [], got["unmatched"]
+    assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]
 
 
 def test_her_own_report_from_her_personal_address_forwarded_from_work_is_hers(
@@ -1062,6 +1195,87 @@ def test_an_attached_msgs_recipients_are_read_by_their_addresses(
     assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]
 
 
+EX_STONE = "/o=ExchangeLabs/ou=Exchange Administrative Group/cn=Recipients/cn=abc-stone"
+REBECCA_ROW = ("Stone, Rebecca", "SMTP", "rebecca.stone@x.com", "rebecca.stone@x.com")
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # A resend: the To row's type carries a flag beside To (MS-OXOMSG), either one.
+        [(0x10000001, *REBECCA_ROW)],
+        [(0x80000001 - (1 << 32), *REBECCA_ROW)],
+        [(0x80000002 - (1 << 32), *REBECCA_ROW)],
+        # Rows no one can be told by (no name, an Exchange X.500 address alone): the display
+        # To says who.
+        [(1, "", "EX", EX_STONE, None)],
+        # A blind copy alone in the table (the sender's own copy): the display To says who.
+        [(3, "Dunn, Xavier", "SMTP", "xavier.dunn@x.com", "xavier.dunn@x.com")],
+    ],
+)
+@pytest.mark.parametrize("layout", ["msg", "saved msg"])
+def test_a_colleagues_notice_is_never_hers_whatever_its_recipient_table_holds(
+    tracker: Path,
+    folder: Path,
+    rows: list[tuple[int, str, str, str, str | None]],
+    layout: str,
+) -> None:
+    """Rebecca's notice, forwarded by Xavier with nothing typed: its recipient table, odd
+    as a resend or another program writes it, still says it was sent to her, else its
+    display To does."""
+    name, data = _forward_with_rows(rows, "Stone, Rebecca", layout)
+    (folder / name).write_bytes(data)
+    reason = _refused(run(tracker, folder))
+    assert "addressed to Rebecca Stone" in reason, reason
+    assert "another agent of the tracker, not to Xavier Dunn" in reason, reason
+
+
+@pytest.mark.parametrize("layout", ["msg", "saved msg"])
+def test_a_row_no_one_can_be_told_by_is_read_from_the_display_to(
+    tracker: Path, folder: Path, layout: str
+) -> None:
+    """Rebecca's row has her address, Xavier's an X.500 address alone: the display To,
+    which names him too, says the notice was sent to him as well."""
+    rows = [(1, *REBECCA_ROW), (1, "", "EX", EX_STONE.replace("stone", "dunn"), None)]
+    name, data = _forward_with_rows(rows, "Stone, Rebecca; Dunn, Xavier", layout)
+    (folder / name).write_bytes(data)
+    got = run(tracker, folder)
+    assert got["unmatched"] == [], got["unmatched"]
+    assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]
+
+
+def _forward_with_rows(
+    rows: list[tuple[int, str, str, str, str | None]], shown_to: str, layout: str
+) -> tuple[str, bytes]:
+    """Xavier's forward, nothing typed, of a SPOC Team notice whose recipient table holds
+    `rows` (type, name, address type, address, SMTP address) and whose display To is
+    `shown_to`: embedded in his .msg, or attached to his .eml as a saved .msg."""
+    from aspose.email_foss.msg import MapiRecipient
+
+    inner = MapiMessage.from_email_message(
+        _message("SPOC Team <spoc.team@x.com>", "Your ticket", CLOSED, to=REBECCA)
+    )
+    inner.recipients.clear()
+    for kind, name, addrtype, address, smtp in rows:
+        row = MapiRecipient(
+            display_name=name, email_address=address, recipient_type=kind, address_type=addrtype
+        )
+        if smtp is not None:
+            row.set_property(0x39FE, 0x001F, smtp)  # PidTagSmtpAddress
+        inner.recipients.append(row)
+    inner.preserve_declared_header_counts = False
+    inner.set_property(0x0E04, 0x001F, shown_to)  # PidTagDisplayTo
+    fw = _mail("FW: Your ticket", "")
+    if layout == "msg":
+        outer = MapiMessage.from_email_message(fw)
+        outer.add_embedded_message_attachment(inner, filename="Your ticket")
+        return "fw.msg", outer.to_bytes()
+    fw.add_attachment(
+        inner.to_bytes(), maintype="application", subtype="vnd.ms-outlook", filename="notice.msg"
+    )
+    return "fw.eml", fw.as_bytes()
+
+
 # ------------------- a notice is another's only when its To or Cc names another agent
 
 NOTICE_SENDERS = [
@@ -1255,6 +1469,47 @@ MIXED_LISTS = [
         (("AET-1; Agents", "aet1@x.com"), ("Dunn, Xavier", "xavier.dunn@x.com")),
     ),
 ]
+# Outlook's older quoted To, `Name [mailto:address]`: the comma in the name kept, as before
+# `<address>`.
+MAILTO_LISTS = [
+    (
+        "Stone, Rebecca [mailto:rebecca.stone@x.com]; Dunn, Xavier [mailto:xavier.dunn@x.com]",
+        (("Stone, Rebecca", "rebecca.stone@x.com"), ("Dunn, Xavier", "xavier.dunn@x.com")),
+    ),
+    (
+        "Stone, Rebecca [mailto:rebecca.stone@x.com]",
+        (("Stone, Rebecca", "rebecca.stone@x.com"),),
+    ),
+    (
+        "aet1@x.com, Stone, Rebecca [mailto:rebecca.stone@x.com]",
+        (("", "aet1@x.com"), ("Stone, Rebecca", "rebecca.stone@x.com")),
+    ),
+]
+
+
+@pytest.mark.parametrize(("value", "people"), MAILTO_LISTS)
+def test_a_quoted_to_of_names_with_mailto_keeps_each_name_whole(
+    value: str, people: tuple[tuple[str, str], ...]
+) -> None:
+    from esp_cli.mail.selfreports import display_people
+
+    assert display_people(value) == people
+
+
+def test_a_notice_to_a_colleague_named_with_mailto_names_her_whole(
+    tracker: Path, folder: Path
+) -> None:
+    to = "Stone, Rebecca [mailto:rebecca.stone@x.com]; AET-1 Agents [mailto:aet1@x.com]"
+    reason = _refused(
+        _import(
+            tracker,
+            folder,
+            _mail("FW: Your ticket", _notice("SPOC Team <spoc.team@x.com>", CLOSED, to)),
+        )
+    )
+    assert "addressed to Rebecca Stone (rebecca.stone@x.com), another agent of the tracker" in (
+        reason
+    ), reason
 
 
 @pytest.mark.parametrize(("value", "people"), MIXED_LISTS)

@@ -28,13 +28,15 @@ MAX_ADDRESS = 254
 # `Hughes, Torrey <t@example.com>`: a name, its commas unquoted as Outlook's To box shows it,
 # then the address in angle brackets.
 _NAME_THEN_ADDRESS = re.compile(r"^(?P<name>[^<>\"@]*?)\s*<(?P<addr>[^<>]+)>$")
+# `Hughes, Torrey [mailto:t@example.com]`: the same, as older Outlook quotes a recipient.
+_NAME_THEN_MAILTO = re.compile(r"^[^<>\"@\[\]]*?\s*\[mailto:[^\[\]\s]+\]$", re.I)
 
 
 def split_addresses(text: str, at: str = ",;") -> list[str]:
     """The recipients in `text`, split at `,` and `;` (those of `at`) outside quotes and
     angle brackets; blank pieces (a trailing `;`) left out. A comma in a name before its
-    `<address>` (`Hughes, Torrey <t@example.com>`, as Outlook's To box shows it) is part of
-    the name."""
+    `<address>` (`Hughes, Torrey <t@example.com>`, as Outlook's To box shows it) or its
+    `[mailto:address]` (as older Outlook quotes it) is part of the name."""
     pieces: list[str] = []
     separators: list[str] = []
     current: list[str] = []
@@ -66,7 +68,7 @@ def split_addresses(text: str, at: str = ",;") -> list[str]:
             and separators[i - 1] == ","
             and "@" not in merged[-1]
             and merged[-1].strip()
-            and _NAME_THEN_ADDRESS.match(piece.strip())
+            and (_NAME_THEN_ADDRESS.match(piece.strip()) or _NAME_THEN_MAILTO.match(piece.strip()))
         )
         if joins:
             merged[-1] = f"{merged[-1].strip()}, {piece.strip()}"

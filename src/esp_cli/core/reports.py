@@ -82,6 +82,12 @@ class KnownAgents:
             named = frozenset(n for n in named if domain not in _domains(self.own.get(n, ())))
         return found | named
 
+    def addresses_of(self, person: tuple[str, str]) -> frozenset[str]:
+        """The addresses the tracker gives the one agent a (display name, address) is; none
+        when it is no agent, or several."""
+        found = self.agents_of(person)
+        return self.own.get(next(iter(found)), frozenset()) if len(found) == 1 else frozenset()
+
     def is_agent(self, person: tuple[str, str]) -> bool:
         return bool(self.agents_of(person))
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import struct
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from email.parser import HeaderParser
 from functools import partial
@@ -105,6 +105,7 @@ ADDRTYPE = 0x3002
 EMAIL_ADDRESS = 0x3003
 SMTP_ADDRESS = 0x39FE
 _TO, _COPY = 1, 2  # its To, its Cc (3: a blind copy)
+_TYPE_BITS = 0x0F  # a recipient type's own bits, a resend's flags (0x10000000...) apart
 ATTACHMENT_DATA = "__substg1.0_37010102"  # PidTagAttachDataBinary
 # Message classes whose content is an encrypted (or opaque-signed) MIME blob, or
 # rights-protected.
@@ -273,20 +274,25 @@ def _sent_to(props: _Properties, *, cc: bool = True) -> tuple[tuple[str, str], .
     """Who a message was sent to, To and Cc (To alone when not `cc`), each (display name,
     address): its recipient table's names and SMTP addresses (what a display To leaves out:
     `Dunn, Xavier J.` finds her by her address, a coordinator at another domain is the one
-    she writes to), else, the message having no recipient table, its display To and Cc
-    (names only, as Outlook shows them)."""
+    she writes to); the names of its display To and Cc (as Outlook shows them) besides,
+    for the rows with neither a name nor an SMTP address (an Exchange X.500 address alone),
+    and in place of a table naming none of them (no rows, blind copies alone). A row's type
+    is read without the flags a resend adds to it (MS-OXOMSG: 0x10000000, 0x80000000)."""
     for row in props.recipients:
         row.codepage = props.codepage  # a row's 8-bit strings are in its message's
     kinds = (_TO, _COPY) if cc else (_TO,)
-    if props.recipients:
-        table = (
-            _person(r, DISPLAY_NAME, SMTP_ADDRESS, ADDRTYPE, EMAIL_ADDRESS)
-            for r in props.recipients
-            if (r.long(RECIPIENT_TYPE) or _TO) in kinds
-        )
-        return tuple(p for p in table if any(p))
+    table = tuple(
+        _person(r, DISPLAY_NAME, SMTP_ADDRESS, ADDRTYPE, EMAIL_ADDRESS)
+        for r in props.recipients
+        if ((r.long(RECIPIENT_TYPE) or 0) & _TYPE_BITS or _TO) in kinds
+    )
+    named = tuple(p for p in table if any(p))
+    if named and len(named) == len(table):
+        return named
     shown = (DISPLAY_TO, DISPLAY_CC) if cc else (DISPLAY_TO,)
-    return tuple(p for pid in shown for p in display_people(props.text(pid)))
+    displayed = tuple(p for pid in shown for p in display_people(props.text(pid)))
+    # A row no one can be told by is one of the names shown that the table does not give.
+    return named + tuple(p for p in displayed if p[0] not in {n for n, _ in named})
 
 
 def _entries(table: bytes, header: int) -> dict[int, tuple[int, bytes]]:
@@ -601,8 +607,9 @@ def _no_names(emails: bool) -> list[str]:
 
 
 def _attached_names(data: bytes, emails: bool = True) -> list[str]:
-    """The names of the files attached to a message (not a signature's), and of the e-mails
-    attached to it (embedded, or saved files) when `emails`."""
+    """The names of the files attached to a message (not a signature's, not the pictures of
+    its HTML), those inside the e-mails attached to it (embedded, or saved files) and those
+    e-mails' names when `emails`; else its own files alone, beside the e-mails it carries."""
     try:
         found = msg_files(data)
     except UnreadableMail:  # its text was read: damaged attachments are no matter here
@@ -610,7 +617,9 @@ def _attached_names(data: bytes, emails: bool = True) -> list[str]:
     names = [
         f.name
         for f in found.files
-        if not f.name.lower().endswith(SIGNATURE_FILES) and (emails or not _an_email(f))
+        if not f.picture
+        and not f.name.lower().endswith(SIGNATURE_FILES)
+        and (emails or not (f.via or _an_email(f)))
     ]
     return names + list(found.emails if emails else ())
 
@@ -625,6 +634,9 @@ def _an_email(file: Attached) -> bool:
 ATTACH_DATA = 0x3701  # PidTagAttachDataBinary (a file), or PtypObject (an embedded message)
 ATTACH_NAMES = (0x3707, 0x3704, 0x3001)  # long file name, short (8.3) name, display name
 ATTACH_MIME_TAG = 0x370E  # PidTagAttachMimeTag: the file's MIME type
+ATTACH_CONTENT_ID = 0x3712  # PidTagAttachContentId: the name its HTML shows it by (cid:)
+ATTACHMENT_HIDDEN = 0x7FFE  # PidTagAttachmentHidden: a picture of its text, not a file
+PT_BOOLEAN = 0x000B
 PT_OBJECT = 0x000D
 MAX_DEPTH = 5  # forwarded within forwarded: deeper than this is not an agent's e-mail
 
@@ -652,6 +664,20 @@ def _attachment_text(reader: Any, storage: int, codepage: str, *pids: int) -> st
 
 def _attachment_name(reader: Any, storage: int, codepage: str) -> str:
     return _attachment_text(reader, storage, codepage, *ATTACH_NAMES)
+
+
+def _a_picture(reader: Any, storage: int, codepage: str, html: str) -> bool:
+    """Whether an attachment is a picture of its message's text, not a file the sender
+    attached: hidden (PidTagAttachmentHidden, as Outlook keeps a signature's logo), or
+    shown by the message's HTML by its content id (`cid:`)."""
+    found = reader.find_child_by_name(storage, PROPERTIES)
+    if found is not None and found.is_stream():
+        entries = _entries(reader.get_stream_data(found.stream_id), _RECIPIENT_HEADER_BYTES)
+        kind, value = entries.get(ATTACHMENT_HIDDEN, (0, b""))
+        if kind == PT_BOOLEAN and any(value[:2]):
+            return True
+    cid = _attachment_text(reader, storage, codepage, ATTACH_CONTENT_ID).strip("<>")
+    return bool(cid) and f"cid:{cid}".casefold() in html.casefold()
 
 
 @dataclass(frozen=True)
@@ -685,6 +711,8 @@ class Attached:
     sent_by: str = ""  # who sent that e-mail on the sender's behalf, if another
     sent: datetime | None = None  # when that e-mail was sent (None: it does not say)
     hops: tuple[Hop, ...] = ()  # the e-mails of `via`, in its order
+    # A picture of its message's text (a logo), not a file the sender attached.
+    picture: bool = field(default=False, compare=False)
 
     def inside(
         self, mail: str, sender: tuple[str, str, str], sent: datetime | None = None
@@ -746,12 +774,13 @@ def _files_in(
     depth: int,
     emails: list[str],
     unopened: list[tuple[str, str]],
+    html: str = "",
 ) -> list[Attached]:
-    """The files attached in `storage` (a message in the code page `codepage`), and those of
-    the messages attached to it (an e-mail forwarded as an attachment, in its own code
-    page), a few levels deep, each with who sent the message it came in; each attached
-    message's name goes in `emails` (said when it holds no file esp wants), and one too
-    deep to open in `unopened`."""
+    """The files attached in `storage` (a message in the code page `codepage`, its HTML
+    `html`), and those of the messages attached to it (an e-mail forwarded as an attachment,
+    in its own code page), a few levels deep, each with who sent the message it came in, the
+    pictures of a message's text marked; each attached message's name goes in `emails` (said
+    when it holds no file esp wants), and one too deep to open in `unopened`."""
     out: list[Attached] = []
     for child in reader.iter_children(storage):
         if not (child.is_storage() and child.name.startswith(ATTACHMENT_STORAGE)):
@@ -760,7 +789,8 @@ def _files_in(
         if data is not None:
             name = _attachment_name(reader, child.stream_id, codepage)
             kind = _attachment_text(reader, child.stream_id, codepage, ATTACH_MIME_TAG).lower()
-            out.append(Attached(name, data, kind))
+            picture = _a_picture(reader, child.stream_id, codepage, html)
+            out.append(Attached(name, data, kind, picture=picture))
             continue
         inner = reader.find_child_by_name(
             child.stream_id, f"__substg1.0_{ATTACH_DATA:04X}{PT_OBJECT:04X}"
@@ -778,7 +808,8 @@ def _files_in(
             sender = (who, addr.lower(), by.lower())
             sent = (props.time(CLIENT_SUBMIT_TIME) or props.time(DELIVERY_TIME)) if props else None
             own = props.codepage if props else codepage
-            found = _files_in(reader, inner.stream_id, own, depth + 1, emails, unopened)
+            shown = _html(props) if props else ""
+            found = _files_in(reader, inner.stream_id, own, depth + 1, emails, unopened, shown)
             out += [f.inside(name or "(no name)", sender, sent) for f in found]
     return out
 
@@ -804,7 +835,7 @@ def msg_files(data: bytes) -> MailFiles:
         emails: list[str] = []
         unopened: list[tuple[str, str]] = []
         root = reader.get_entry(ROOT_STREAM_ID).stream_id
-        files = _files_in(reader, root, props.codepage, 0, emails, unopened)
+        files = _files_in(reader, root, props.codepage, 0, emails, unopened, _html(props))
     except (CFBError, ValueError, IndexError, struct.error) as exc:
         raise UnreadableMail("corrupt", f"a damaged Outlook file ({exc})") from exc
     finally:

@@ -16,7 +16,7 @@ import email
 import email.policy
 import quopri
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 from email.errors import HeaderParseError, MissingHeaderBodySeparatorDefect
@@ -1804,7 +1804,8 @@ def whose_quote(
     colleague stays the colleague's); COLLEAGUES, another agent of the tracker's (`agents`:
     by address or name), whatever address she sent it from and whoever the message quoting
     it is addressed to; NOTICE, one sent to her by no agent: a no-reply mailbox's, an
-    address's outside the domains of hers and of those she writes to, or — the tracker's
+    address's outside the domains of hers (the tracker's for her, when her e-mail keeps
+    none) and of those she writes to, or — the tracker's
     agents known — a mailbox's no person has (_a_mailbox: `SPOC Team`) when its header block
     names no other agent of the tracker; ELSEWHERE, any of those whose To and Cc
     (`quoted.to`) name another agent of the tracker and not her (_to_another_agent):
@@ -1827,7 +1828,9 @@ def whose_quote(
         return COLLEAGUES
     if answered:
         return ANSWERED
-    if _notice(sender, mine[1], recipients):
+    # Her own address unknown (an Exchange sender with no SMTP address): the tracker's.
+    known = [mine[1]] if "@" in mine[1] or agents is None else agents.addresses_of(mine)
+    if _notice(sender, sorted(known), recipients):
         if (
             nothing_above
             and agents is not None
@@ -1988,19 +1991,22 @@ _NO_REPLY = re.compile(
 )
 
 
-def _notice(sender: tuple[str, str], mine: str, recipients: Sequence[tuple[str, str]]) -> bool:
+def _notice(
+    sender: tuple[str, str], mine: Sequence[str], recipients: Sequence[tuple[str, str]]
+) -> bool:
     """Whether a quoted e-mail is a notice, not a person's report: sent from a no-reply
-    mailbox, or from an address outside the domains of the agent and of those she writes
-    to. A name with no address (an Exchange user) is a person of her own company; so may be
-    any sender when her own address is unknown (an Exchange sender with no SMTP address)."""
+    mailbox, or from an address outside the domains of the agent (`mine`: her addresses)
+    and of those she writes to. A name with no address (an Exchange user) is a person of
+    her own company; so may be any sender when her own address is unknown (an Exchange
+    sender with no SMTP address, whom the tracker gives none)."""
     local, _, domain = sender[1].casefold().rpartition("@")
     if not local:
         return False
     if _NO_REPLY.match(local):
         return True
-    if "@" not in mine:
+    if not any("@" in a for a in mine):
         return False
-    ours = {a.casefold().rpartition("@")[2] for a in (mine, *(r[1] for r in recipients))}
+    ours = {a.casefold().rpartition("@")[2] for a in (*mine, *(r[1] for r in recipients))}
     return domain not in ours - {""}
 
 
@@ -2204,16 +2210,32 @@ _SIGNATURE_TYPES = ("application/pkcs7-signature", "application/x-pkcs7-signatur
 
 def _attached_names(msg: EmailMessage, *, emails: bool = True) -> list[str]:
     """The names of the files attached to a message (not the pictures of its HTML, not a
-    signature); the e-mails attached as saved files too when `emails`."""
+    signature); with `emails`, those inside the e-mails attached to it and the e-mails
+    attached as saved files too, else its own files alone, beside the e-mails it carries."""
+    parts = list(msg.walk() if emails else _own_parts(msg))
+    html = [p.get_payload(decode=True) for p in parts if p.get_content_type() == "text/html"]
+    shown = " ".join(b.decode("latin-1").casefold() for b in html if isinstance(b, bytes))
     names = []
-    for part in msg.walk():
+    for part in parts:
         if part.is_multipart() or not part.is_attachment():
+            continue
+        cid = str(part.get("Content-ID", "")).strip().strip("<>").casefold()
+        if cid and f"cid:{cid}" in shown:  # a picture of its text
             continue
         name = file_name(part)
         signature = part.get_content_type() in _SIGNATURE_TYPES
         if not signature and not name.lower().endswith(SIGNATURE_FILES):
             names += [name] if emails or not _an_email(part) else []
     return names
+
+
+def _own_parts(part: EmailMessage) -> Iterator[EmailMessage]:
+    """A message's parts, not those of the messages attached to it (message/rfc822)."""
+    yield part
+    if part.get_content_type() != "message/rfc822" and part.is_multipart():
+        for sub in part.get_payload():
+            if isinstance(sub, EmailMessage):
+                yield from _own_parts(sub)
 
 
 def _an_email(part: Message) -> bool:
