@@ -226,6 +226,16 @@ def test_report_locate_refuses_rather_than_send_a_case_twice(tmp_path: Path) -> 
 REPORT_KEYS = (*factories.TRACKER_KEYS, "tbt_sme", "citrix_access")
 
 
+def report_cells(today: date) -> list[dict[str, Any]]:
+    """Three agents of one class, open, a Cannot Locate TBT case each."""
+    return [
+        {"class": CLASS, "agent_name": f"Agent {i}", "agent_id": f"E104{i:02}",
+         "tbt_sme": "Keisha Grant", "esp_start": today, "call_cert_complete": "No",
+         "citrix_access": "Cannot Locate TBT"}
+        for i in range(3)
+    ]  # fmt: skip
+
+
 def report_tracker(
     path: Path, today: date, copy_ids: bool = True, copy_class: str | None = None
 ) -> Path:
@@ -233,12 +243,7 @@ def report_tracker(
     and a copy of it (`copy_ids`: else the copy holds three other agents of the same
     names, told apart by their Agent IDs; `copy_class`: the copy's rows in that class, as
     a re-hire's second class is kept on a sheet of its own)."""
-    cells = [
-        {"class": CLASS, "agent_name": f"Agent {i}", "agent_id": f"E104{i:02}",
-         "tbt_sme": "Keisha Grant", "esp_start": today, "call_cert_complete": "No",
-         "citrix_access": "Cannot Locate TBT"}
-        for i in range(3)
-    ]  # fmt: skip
+    cells = report_cells(today)
     rows = [[agent.get(key) for key in REPORT_KEYS] for agent in cells]
     copy = [list(r) for r in rows]
     for r in copy:
@@ -424,12 +429,7 @@ def test_a_copy_before_the_original_is_the_row_left_out(tmp_path: Path, today: d
     fix names the copy."""
     import json
 
-    cells = [
-        {"class": CLASS, "agent_name": f"Agent {i}", "agent_id": f"E104{i:02}",
-         "tbt_sme": "Keisha Grant", "esp_start": today, "call_cert_complete": "No",
-         "citrix_access": "Cannot Locate TBT"}
-        for i in range(3)
-    ]  # fmt: skip
+    cells = report_cells(today)
     stale = [[agent.get(key) for key in REPORT_KEYS] for agent in cells]
     cells[0]["citrix_access"] = "Yes"  # recorded since the copy was made, on the original
     rows = [[agent.get(key) for key in REPORT_KEYS] for agent in cells]
