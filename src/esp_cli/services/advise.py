@@ -640,9 +640,7 @@ def advise_due(
                 calls.append((row, ev, kinds))
         # An agent due on two sheets (a copy of the tab) would be advised twice: refused,
         # as for one agent, before any message is made.
-        refuse_agents_twice(
-            (row for row, _ev, _k in calls), s.table.path.name, "esp advise --due", rows
-        )
+        refuse_agents_twice((row for row, _ev, _k in calls), s.table.path.name, "esp advise --due")
         for row, ev, kinds in calls:
             notes = row.raw.get(NOTES.column_key)
             todo = []

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from esp_cli.config import Config
+from esp_cli.core.columns import BY_KEY
 from esp_cli.core.model import AgentRef
 from esp_cli.core.names import name_key, name_words, names_meant, people_meant
 from esp_cli.core.names import name_tokens as name_tokens
@@ -283,21 +284,18 @@ def _told_apart(a: Row, b: Row) -> bool:
 
 
 def agents_twice(rows: Iterable[Row]) -> list[tuple[Row, Row, str]]:
-    """The rows of `rows` that are a copy of an agent's row on another sheet (Excel's Move
-    or Copy of the tab puts every agent on two): (the original row, the copy, what they
-    share, e.g. "Agent ID E10409").
+    """The rows of `rows` that are an agent's row again on another sheet (Excel's Move or
+    Copy of the tab puts every agent on two): (the row on the sheet first in tab order, the
+    row again, what they share, e.g. "Agent ID E10409").
 
-    A copy is the same agent: the same name in the same class, on another sheet, and none
-    of Agent ID, N Number or e-mail that both rows hold differs. Nothing less makes one:
-    different names are different people, so are two classes (a re-hire's second class kept
-    on a sheet of its own), and rows of one sheet are left alone (a re-hire's rows, esp
-    doctor's ESP005) — a real agent is never dropped or refused for another's sake. What
-    they share is said by a value only one row of its sheet holds (`Pending`, `TBD`, `n/a`
-    typed for every new hire are no Agent ID).
-
-    The original is the row on the sheet the other's name copies (`ESP Tracker` for
-    `ESP Tracker (2)`, as Excel names a copy, wherever the copy was put), else on the
-    sheet first in tab order."""
+    The same agent is the same name in the same class, on another sheet, holding the same
+    Agent ID, N Number and e-mail (each on both rows, or on neither). Nothing less makes
+    one: different names are different people, so are two classes (a re-hire's second class
+    kept on a sheet of its own) and a namesake with an Agent ID the other row lacks (a new
+    hire's), and rows of one sheet are left alone (a re-hire's rows, esp doctor's ESP005) —
+    a real agent is never dropped or refused for another's sake. What they share is said by
+    a value only one row of its sheet holds (`Pending`, `TBD`, `n/a` typed for every new
+    hire are no Agent ID)."""
     rows = list(rows)
     on_sheet = collections.Counter(
         (row.sheet, key, value) for row in rows for key, _label, value in _identities(row)
@@ -308,31 +306,31 @@ def agents_twice(rows: Iterable[Row]) -> list[tuple[Row, Row, str]]:
         if not row.name or not name_key(row.name):
             continue
         named = (class_key(row.cls), name_key(row.name))
+        mine = {key: value for key, _label, value in _identities(row)}
         earlier = seen.setdefault(named, [])
-        other = next((r for r in earlier if r.sheet != row.sheet and not _told_apart(r, row)), None)
+        other = next(
+            (
+                r
+                for r in earlier
+                if r.sheet != row.sheet
+                and {key: value for key, _label, value in _identities(r)} == mine
+            ),
+            None,
+        )
         earlier.append(row)
         if other is None:
             continue
-        theirs = {key: value for key, _label, value in _identities(other)}
         shared = next(
             (
                 f"{label} {row.text(key).strip()}"
                 for key, label, value in _identities(row)
-                if theirs.get(key) == value
-                and on_sheet[(row.sheet, key, value)] == 1
+                if on_sheet[(row.sheet, key, value)] == 1
                 and on_sheet[(other.sheet, key, value)] == 1
             ),
             "name and class",
         )
-        original, copy = (row, other) if _copy_of(other.sheet, row.sheet) else (other, row)
-        found.append((original, copy, shared))
+        found.append((other, row, shared))
     return found
-
-
-def _copy_of(sheet: str, original: str) -> bool:
-    """Whether `sheet` is named as Excel names a copy of the sheet `original`
-    ('ESP Tracker (2)')."""
-    return re.fullmatch(re.escape(original) + r" \(\d+\)", sheet) is not None
 
 
 def _sheet_ref(sheet: str, row: int) -> str:
@@ -361,32 +359,12 @@ def _twice_words(twice: list[tuple[Row, Row, str]], where: str) -> tuple[str, st
     return said, fix
 
 
-def _twice_among(rows: list[Row], among: Iterable[Row] | None) -> list[tuple[Row, Row, str]]:
-    """agents_twice of `among` (default `rows`: the agents a command acts on, `among` all it
-    read them from) where both rows are of `rows`, or the copy is and the sheet it is on is
-    named as Excel names a copy of the original's (`ESP Tracker (2)`): a stale copy whose
-    agent is no case on the team's own tab (completed there since) is the copy all the same.
-    A row of `rows` whose other row is not, on sheets not so named, is acted on: no telling
-    the team's row from the other, and a real case is never dropped for it."""
-    if among is None:
-        return agents_twice(rows)
-    acted = {(r.sheet, r.row) for r in rows}
-    return [
-        (a, b, shared)
-        for a, b, shared in agents_twice(among)
-        if (b.sheet, b.row) in acted and ((a.sheet, a.row) in acted or _copy_of(b.sheet, a.sheet))
-    ]
-
-
-def refuse_agents_twice(
-    rows: Iterable[Row], where: str, command: str, among: Iterable[Row] | None = None
-) -> None:
+def refuse_agents_twice(rows: Iterable[Row], where: str, command: str) -> None:
     """Refuse, as the commands for one agent do ("matches 2 agents"), when an agent of
-    `rows` (those `command` acts on at once, chosen from `among`) is on two sheets of the
-    tracker `where`: one line naming both rows and the fix — the copy of a tab deleted, or
-    hidden (esp reads the visible sheets only). Before anything is written, e-mailed or
-    made."""
-    twice = _twice_among(list(rows), among)
+    `rows` (those `command` acts on at once) is on two sheets of the tracker `where`: one
+    line naming both rows and the fix — the copy of a tab deleted, or hidden (esp reads the
+    visible sheets only). Before anything is written, e-mailed or made."""
+    twice = agents_twice(rows)
     if not twice:
         return
     said, fix = _twice_words(twice, where)
@@ -396,25 +374,42 @@ def refuse_agents_twice(
     )
 
 
-def count_agents_once(
-    rows: Iterable[Row], where: str, command: str, among: Iterable[Row] | None = None
-) -> list[Row]:
-    """`rows` (those a report counts or lists, chosen from `among`) without the copy of an
-    agent's row on another sheet of the tracker `where` (agents_twice: a copy of the tab):
-    each agent counted once, on the team's own tab. Said once on stderr, one line naming
-    both rows and the fix, as refuse_agents_twice says it."""
+def _first_difference(a: Row, b: Row) -> str | None:
+    """The header of the first column the two rows hold differently (None: alike)."""
+    for key in dict.fromkeys((*a.raw, *b.raw)):
+        if a.raw.get(key) != b.raw.get(key):
+            column = BY_KEY.get(key)
+            return column.header if column is not None else key
+    return None
+
+
+def count_agents_once(rows: Iterable[Row], where: str, command: str) -> list[Row]:
+    """`rows` (those a report counts or lists) without an agent's row again on another
+    sheet of the tracker `where` (agents_twice: a copy of the tab) when the two rows hold the
+    same in every column read: each such agent counted once, from the sheet first in tab
+    order (the other row is the same). Two rows that differ are both counted: no telling the
+    team's row from a stale copy, and a completion recorded on one is never dropped for the
+    other. Each said once on stderr, one line naming both rows and the fix, as
+    refuse_agents_twice says it."""
     rows = list(rows)
-    twice = _twice_among(rows, among)
-    if not twice:
-        return rows
-    said, fix = _twice_words(twice, where)
-    log.warning(
-        "%s; %s counts each of them once (the row on the team's own tab). Fix: %s",
-        said,
-        command,
-        fix,
-    )
-    again = {(r.sheet, r.row) for _f, r, _s in twice}
+    twice = agents_twice(rows)
+    alike = [t for t in twice if _first_difference(t[0], t[1]) is None]
+    unlike = [t for t in twice if _first_difference(t[0], t[1]) is not None]
+    if alike:
+        said, fix = _twice_words(alike, where)
+        log.warning("%s; %s counts each of them once. Fix: %s", said, command, fix)
+    if unlike:
+        said, fix = _twice_words(unlike, where)
+        column = _first_difference(unlike[0][0], unlike[0][1])
+        log.warning(
+            "%s; their rows differ (%s), so %s counts both: esp cannot tell the team's row "
+            "from a stale copy. Fix: %s",
+            said,
+            column,
+            command,
+            fix,
+        )
+    again = {(r.sheet, r.row) for _f, r, _s in alike}
     return [r for r in rows if (r.sheet, r.row) not in again]
 
 

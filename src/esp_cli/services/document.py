@@ -1020,7 +1020,7 @@ def document_due(
         wanted = due_steps(rows, rows_as_of(s.table, config, on, rows, today=today), on, run)
         # An agent due on two sheets (a copy of the tab) would get two documents: refused,
         # as for one agent, before any is made.
-        refuse_agents_twice((c.row for c in wanted), s.table.path.name, "esp document --due", rows)
+        refuse_agents_twice((c.row for c in wanted), s.table.path.name, "esp document --due")
         templates = load_templates(config, [c.step for c in wanted])
         run.template_warnings = stray_templates(config, templates)
         smes = class_smes(s.table.rows())

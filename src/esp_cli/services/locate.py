@@ -204,12 +204,12 @@ def locate_cases(
                 # An agent on two sheets (a copy of the tab) would be a case twice in the
                 # e-mail and matched to no screenshot: refused, as for one agent.
                 refuse_agents_twice(
-                    (row for row, _ in found), s.table.path.name, "esp report locate", then
+                    (row for row, _ in found), s.table.path.name, "esp report locate"
                 )
             else:
                 # Only shown: an agent on two sheets is one case, listed once, said.
                 once = count_agents_once(
-                    (row for row, _ in found), s.table.path.name, "esp report locate", then
+                    (row for row, _ in found), s.table.path.name, "esp report locate"
                 )
                 kept = {(row.sheet, row.row) for row in once}
                 found = [(row, why) for row, why in found if (row.sheet, row.row) in kept]
