@@ -463,3 +463,28 @@ def test_two_rows_of_an_agent_that_differ_are_both_counted(tmp_path: Path, today
     assert "Agent 1 is on two sheets" in lines[0] and "counts each of them once." in lines[0]
     assert "Agent 0 is on two sheets" in lines[1]
     assert "their rows differ (TBT Notes), so esp report locate counts both" in lines[1]
+
+
+@pytest.mark.parametrize("report", ["report eod", "escalations"])
+def test_namesakes_of_one_class_who_started_on_different_days_are_two_agents(
+    tmp_path: Path, today: date, report: str
+) -> None:
+    """Weekly sheets, the same name and e-mail typed on both (a namesake's e-mail copied
+    by mistake), different ESP Start Dates: two people, as `esp document` names them apart."""
+    import json
+    from datetime import timedelta
+
+    cells = report_cells(today)
+    rows = [[agent.get(key) for key in REPORT_KEYS] for agent in cells]
+    for agent in cells:
+        agent["esp_start"] = today - timedelta(days=7)
+    later = [[agent.get(key) for key in REPORT_KEYS] for agent in cells]
+    head = list(factories.headers(*REPORT_KEYS))
+    tracker = factories.make_workbook(
+        tmp_path / "ESP Tracker.xlsx", {"Wk 1": [head, *later], "Wk 2": [head, *rows]}
+    )
+    args, counts = REPORTS[report]
+    res = run(*args, "--format", "json", "--tracker", str(tracker))
+    assert res.exit_code == 0, res.output
+    assert "two sheets" not in res.stderr
+    assert counts(json.loads(res.stdout))[0] == 6

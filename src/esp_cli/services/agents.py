@@ -277,10 +277,15 @@ def _identities(row: Row) -> list[tuple[str, str, str]]:
     return out
 
 
-def _told_apart(a: Row, b: Row) -> bool:
-    """Whether an Agent ID, N Number or e-mail both rows hold differs."""
-    theirs = {key: value for key, _label, value in _identities(b)}
-    return any(key in theirs and theirs[key] != value for key, _label, value in _identities(a))
+def _who(row: Row) -> dict[str, object]:
+    """What tells an agent's row from a namesake's, as compared (agents_twice): the Agent
+    ID, N Number and e-mail it holds, and its ESP Start Date when read (`esp document` names
+    namesakes apart by it)."""
+    who: dict[str, object] = {key: value for key, _label, value in _identities(row)}
+    start = row.get("esp_start") if "esp_start" not in row.unreadable else None
+    if start is not None:
+        who["esp_start"] = start
+    return who
 
 
 def agents_twice(rows: Iterable[Row]) -> list[tuple[Row, Row, str]]:
@@ -289,11 +294,12 @@ def agents_twice(rows: Iterable[Row]) -> list[tuple[Row, Row, str]]:
     row again, what they share, e.g. "Agent ID E10409").
 
     The same agent is the same name in the same class, on another sheet, holding the same
-    Agent ID, N Number and e-mail (each on both rows, or on neither). Nothing less makes
-    one: different names are different people, so are two classes (a re-hire's second class
-    kept on a sheet of its own) and a namesake with an Agent ID the other row lacks (a new
-    hire's), and rows of one sheet are left alone (a re-hire's rows, esp doctor's ESP005) —
-    a real agent is never dropped or refused for another's sake. What they share is said by
+    Agent ID, N Number and e-mail (each on both rows, or on neither) and, when read, the
+    same ESP Start Date. Nothing less makes one: different names are different people, so
+    are two classes (a re-hire's second class kept on a sheet of its own) and a namesake
+    with an Agent ID the other row lacks (a new hire's), and rows of one sheet are left
+    alone (a re-hire's rows, esp doctor's ESP005) — a real agent is never dropped or
+    refused for another's sake. What they share is said by
     a value only one row of its sheet holds (`Pending`, `TBD`, `n/a` typed for every new
     hire are no Agent ID)."""
     rows = list(rows)
@@ -306,17 +312,9 @@ def agents_twice(rows: Iterable[Row]) -> list[tuple[Row, Row, str]]:
         if not row.name or not name_key(row.name):
             continue
         named = (class_key(row.cls), name_key(row.name))
-        mine = {key: value for key, _label, value in _identities(row)}
+        mine = _who(row)
         earlier = seen.setdefault(named, [])
-        other = next(
-            (
-                r
-                for r in earlier
-                if r.sheet != row.sheet
-                and {key: value for key, _label, value in _identities(r)} == mine
-            ),
-            None,
-        )
+        other = next((r for r in earlier if r.sheet != row.sheet and _who(r) == mine), None)
         earlier.append(row)
         if other is None:
             continue
