@@ -481,6 +481,53 @@ def test_a_hidden_picture_of_an_outlook_message_is_no_file_beside_the_notice(
     assert [p["problem"] for p in got["problems"]] == [NOTICE_SAID]
 
 
+PASTED_SAID = (
+    "no text of its own, and {name} attached: esp reads only a message's text; if the report "
+    "is in the attachment, add it with esp note add"
+)
+
+
+def _pasted(subject: str, layout: str, *, hidden: bool = True) -> tuple[str, bytes, str]:
+    """Xavier's e-mail with nothing typed, only a picture pasted in it (a screenshot of his
+    transcript): in Outlook a hidden attachment (or one not hidden) that its HTML shows by
+    its content id; in an .eml a part its HTML shows by cid:, given as an attachment or
+    inline."""
+    if layout == "msg":
+        message = MapiMessage.from_email_message(_mail(subject, ""))
+        shot = message.add_attachment("image001.png", PNG, mime_type="image/png")
+        shot.set_property(0x3712, 0x001F, "image001.png@01DB1234.5678")  # its content id
+        if hidden:
+            shot.set_property(0x7FFE, 0x000B, True)  # PidTagAttachmentHidden
+        html = '<html><body><p><img src="cid:image001.png@01DB1234.5678"></p></body></html>'
+        message.set_property(0x1013, 0x0102, html.encode())  # PidTagHtml
+        return "p.msg", message.to_bytes(), "image001.png"
+    mail = _mail(subject, "")
+    mail.add_alternative('<p><img src="cid:shot1"></p>', subtype="html")
+    mail.get_payload()[1].add_related(
+        PNG, maintype="image", subtype="png", cid="<shot1>",
+        filename="Screenshot 2026-11-24.png", disposition=layout.removeprefix("eml "),
+    )  # fmt: skip
+    return "p.eml", mail.as_bytes(), "Screenshot 2026-11-24.png"
+
+
+PASTED = [("msg", True), ("msg", False), ("eml attachment", True), ("eml inline", True)]
+
+
+@pytest.mark.parametrize("subject", ["TBT update", "FW: TBT update"])
+@pytest.mark.parametrize(("layout", "hidden"), PASTED)
+def test_a_picture_pasted_in_her_email_with_nothing_typed_is_said(
+    tracker: Path, folder: Path, layout: str, hidden: bool, subject: str
+) -> None:
+    """Nothing typed, only a screenshot pasted (her transcript): her report may be in that
+    picture, which esp does not read, and that is said, as of a file attached. So for a
+    forward whose only content is that picture: no e-mail it forwards is read instead."""
+    name, data, shown = _pasted(subject, layout, hidden=hidden)
+    (folder / name).write_bytes(data)
+    got = run(tracker, folder)
+    assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - TBT update"]
+    assert [p["problem"] for p in got["problems"]] == [PASTED_SAID.format(name=shown)]
+
+
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_her_words_above_an_attached_notice_are_her_report_and_nothing_is_carried(
     tracker: Path, folder: Path, layout: str

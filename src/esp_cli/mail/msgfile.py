@@ -607,9 +607,11 @@ def _no_names(emails: bool) -> list[str]:
 
 
 def _attached_names(data: bytes, emails: bool = True) -> list[str]:
-    """The names of the files attached to a message (not a signature's, not the pictures of
-    its HTML), those inside the e-mails attached to it (embedded, or saved files) and those
-    e-mails' names when `emails`; else its own files alone, beside the e-mails it carries."""
+    """The names of the files attached to a message (not a signature's), the pictures of its
+    HTML too (a screenshot pasted in it: the report may be in it), those inside the e-mails
+    attached to it (embedded, or saved files) and those e-mails' names when `emails`; else
+    its own files alone, not the pictures of its HTML (a logo), beside the e-mails it
+    carries."""
     try:
         found = msg_files(data)
     except UnreadableMail:  # its text was read: damaged attachments are no matter here
@@ -617,7 +619,7 @@ def _attached_names(data: bytes, emails: bool = True) -> list[str]:
     names = [
         f.name
         for f in found.files
-        if not f.picture
+        if not (f.picture and not emails)
         and not f.name.lower().endswith(SIGNATURE_FILES)
         and (emails or not (f.via or _an_email(f)))
     ]

@@ -2209,18 +2209,22 @@ _SIGNATURE_TYPES = ("application/pkcs7-signature", "application/x-pkcs7-signatur
 
 
 def _attached_names(msg: EmailMessage, *, emails: bool = True) -> list[str]:
-    """The names of the files attached to a message (not the pictures of its HTML, not a
-    signature); with `emails`, those inside the e-mails attached to it and the e-mails
-    attached as saved files too, else its own files alone, beside the e-mails it carries."""
+    """The names of the files attached to a message (not a signature); with `emails`, the
+    pictures its HTML shows (a screenshot pasted in it, attached or inline: the report may be
+    in it), those inside the e-mails attached to it and the e-mails attached as saved files
+    too, else its own files alone, not the pictures of its HTML (a logo), beside the e-mails
+    it carries."""
     parts = list(msg.walk() if emails else _own_parts(msg))
     html = [p.get_payload(decode=True) for p in parts if p.get_content_type() == "text/html"]
     shown = " ".join(b.decode("latin-1").casefold() for b in html if isinstance(b, bytes))
     names = []
     for part in parts:
-        if part.is_multipart() or not part.is_attachment():
+        if part.is_multipart():
             continue
         cid = str(part.get("Content-ID", "")).strip().strip("<>").casefold()
-        if cid and f"cid:{cid}" in shown:  # a picture of its text
+        picture = bool(cid) and f"cid:{cid}" in shown  # a picture of its text
+        attached = part.is_attachment()
+        if not ((attached or picture) if emails else (attached and not picture)):
             continue
         name = file_name(part)
         signature = part.get_content_type() in _SIGNATURE_TYPES
