@@ -447,3 +447,54 @@ def test_a_copy_before_the_original_is_the_row_left_out(tmp_path: Path, today: d
     line = said_once(res.stderr)
     assert "'ESP Tracker'!row 2 and 'ESP Tracker (2)'!row 2" in line
     assert "delete 'ESP Tracker (2)' or hide it" in line
+
+
+def test_sync_nnumbers_leaves_a_class_rows_date_off_an_agent_on_two_sheets(
+    tmp_path: Path,
+) -> None:
+    """A Master class row fills its date for every agent of the class: an agent on a copy of
+    the tab is neither row's to fill (her own Master row is refused as "2 agents are
+    named…"), so both her rows are left as they were and one warning names the copy and the
+    fix; her classmate only on the team's tab, and the other classes, are written."""
+    import json
+
+    keys = ("class", "agent_name", "agent_id", "email", "n_number_requested")
+    agents_on_both = [
+        [CLASS, f"Agent {i}", f"E104{i:02}", f"agent{i}@example.com", None] for i in range(2)
+    ]
+    only_here = [[CLASS, "Agent 9", "E10409", "agent9@example.com", None]]
+    other_class = [["AET-1200", "Lena Ortiz", "E20001", "lena@example.com", None]]
+    tracker = factories.make_workbook(
+        tmp_path / "ESP Tracker.xlsx",
+        {
+            "ESP Tracker": [list(factories.headers(*keys)), *agents_on_both, *only_here,
+                            *other_class],
+            "ESP Tracker (2)": [list(factories.headers(*keys)), *agents_on_both],
+        },
+    )  # fmt: skip
+    master = factories.master(
+        tmp_path / "Master.xlsx",
+        [
+            (CLASS, None, None, None, None, date(2026, 11, 11)),  # class row
+            ("AET-1200", None, None, None, None, date(2026, 11, 12)),  # class row
+            (CLASS, "Agent 1", None, None, None, date(2026, 11, 10)),  # her own row
+        ],
+    )
+    res = run("sync-nnumbers", "--tracker", str(tracker), "--from", str(master), "-f", "json")
+    assert res.exit_code == 0, res.output
+    line = said_once(res.stderr)
+    assert "Agent 0 is on two sheets, 'ESP Tracker'!row 2 and 'ESP Tracker (2)'!row 2" in line
+    assert "1 more agent(s) of these are too" in line
+    assert "class row" in line and "neither" in line
+    assert "delete 'ESP Tracker (2)' or hide it" in line
+    data = json.loads(res.stdout)
+    assert [(c["sheet"], c["cell"], c["agent"], c["new"]) for c in data["changes"]] == [
+        ("ESP Tracker", "E4", "Agent 9", "2026-11-11"),
+        ("ESP Tracker", "E5", "Lena Ortiz", "2026-11-12"),
+    ]
+    assert [(u["row"], u["reason"]) for u in data["unmatched"]] == [
+        (4, f"2 agents are named Agent 1 in class {CLASS}")
+    ]
+    wb = openpyxl.load_workbook(tracker)
+    for sheet in ("ESP Tracker", "ESP Tracker (2)"):
+        assert [wb[sheet].cell(r, 5).value for r in (2, 3)] == [None, None], sheet

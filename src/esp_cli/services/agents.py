@@ -418,6 +418,24 @@ def count_agents_once(
     return [r for r in rows if (r.sheet, r.row) not in again]
 
 
+def write_neither_twice(
+    rows: Iterable[Row], where: str, doing: str, among: Iterable[Row] | None = None
+) -> list[Row]:
+    """`rows` (those a command writes to at once, chosen from `among`) without either row of
+    an agent on two sheets of the tracker `where` (agents_twice: a copy of the tab), for a
+    daily write that goes on for the others: her two rows are left as they were, as the
+    refusal of her own row leaves them. Said once on stderr, one line naming both rows,
+    what `doing` leaves, and the fix, as refuse_agents_twice says it."""
+    rows = list(rows)
+    twice = _twice_among(rows, among)
+    if not twice:
+        return rows
+    said, fix = _twice_words(twice, where)
+    log.warning("%s; %s. Fix: %s", said, doing, fix)
+    both = {(r.sheet, r.row) for first, again, _s in twice for r in (first, again)}
+    return [r for r in rows if (r.sheet, r.row) not in both]
+
+
 SME_KEY = "tbt_sme"
 
 
