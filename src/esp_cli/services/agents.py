@@ -11,7 +11,6 @@ their sheet, row and class — esp never picks one of several on a person's beha
 
 from __future__ import annotations
 
-import collections
 import difflib
 import logging
 import re
@@ -29,7 +28,9 @@ from esp_cli.core.words import listed
 from esp_cli.errors import AgentNotFoundError, EspError, InputFileError, UsageError
 from esp_cli.system import shell_quote
 from esp_cli.workbook.finder import RowFinder as RowFinder
+from esp_cli.workbook.finder import agents_twice as agents_twice
 from esp_cli.workbook.finder import class_key as class_key
+from esp_cli.workbook.finder import copy_of
 from esp_cli.workbook.tracker import Row, Table
 
 if TYPE_CHECKING:
@@ -257,84 +258,6 @@ def agents_in_class(table: Table, cls: str | None) -> list[Row]:
     return found
 
 
-# What names one agent, as pick_agent looks (_by_id): one of these alike on two rows is one
-# agent twice; a name alike is, in one class, when none of these tells the two apart.
-_SAME_AGENT: tuple[tuple[str, str, Callable[[str], str]], ...] = (
-    ("agent_id", "Agent ID", id_key),
-    ("n_number", "N Number", id_key),
-    ("email", "e-mail", email_key),
-)
-
-
-def _identities(row: Row) -> list[tuple[str, str, str]]:
-    """(key, label, value as compared) of each of _SAME_AGENT the row holds."""
-    out = []
-    for key, label, norm in _SAME_AGENT:
-        text = row.text(key).strip() if key not in row.unreadable else ""
-        if text and norm(text):
-            out.append((key, label, norm(text)))
-    return out
-
-
-def _told_apart(a: Row, b: Row) -> bool:
-    """Whether an Agent ID, N Number or e-mail both rows hold differs."""
-    theirs = {key: value for key, _label, value in _identities(b)}
-    return any(key in theirs and theirs[key] != value for key, _label, value in _identities(a))
-
-
-def agents_twice(rows: Iterable[Row]) -> list[tuple[Row, Row, str]]:
-    """The rows of `rows` that are a copy of an agent's row on another sheet (Excel's Move
-    or Copy of the tab puts every agent on two): (the original row, the copy, what they
-    share, e.g. "Agent ID E10409").
-
-    A copy is the same agent: the same name in the same class, on another sheet, and none
-    of Agent ID, N Number or e-mail that both rows hold differs. Nothing less makes one:
-    different names are different people, so are two classes (a re-hire's second class kept
-    on a sheet of its own), and rows of one sheet are left alone (a re-hire's rows, esp
-    doctor's ESP005) — a real agent is never dropped or refused for another's sake. What
-    they share is said by a value only one row of its sheet holds (`Pending`, `TBD`, `n/a`
-    typed for every new hire are no Agent ID).
-
-    The original is the row on the sheet the other's name copies (`ESP Tracker` for
-    `ESP Tracker (2)`, as Excel names a copy, wherever the copy was put), else on the
-    sheet first in tab order."""
-    rows = list(rows)
-    on_sheet = collections.Counter(
-        (row.sheet, key, value) for row in rows for key, _label, value in _identities(row)
-    )
-    seen: dict[tuple[str, str], list[Row]] = {}
-    found: list[tuple[Row, Row, str]] = []
-    for row in rows:
-        if not row.name or not name_key(row.name):
-            continue
-        named = (class_key(row.cls), name_key(row.name))
-        earlier = seen.setdefault(named, [])
-        other = next((r for r in earlier if r.sheet != row.sheet and not _told_apart(r, row)), None)
-        earlier.append(row)
-        if other is None:
-            continue
-        theirs = {key: value for key, _label, value in _identities(other)}
-        shared = next(
-            (
-                f"{label} {row.text(key).strip()}"
-                for key, label, value in _identities(row)
-                if theirs.get(key) == value
-                and on_sheet[(row.sheet, key, value)] == 1
-                and on_sheet[(other.sheet, key, value)] == 1
-            ),
-            "name and class",
-        )
-        original, copy = (row, other) if _copy_of(other.sheet, row.sheet) else (other, row)
-        found.append((original, copy, shared))
-    return found
-
-
-def _copy_of(sheet: str, original: str) -> bool:
-    """Whether `sheet` is named as Excel names a copy of the sheet `original`
-    ('ESP Tracker (2)')."""
-    return re.fullmatch(re.escape(original) + r" \(\d+\)", sheet) is not None
-
-
 def _sheet_ref(sheet: str, row: int) -> str:
     return f"'{sheet}'!row {row}"
 
@@ -374,7 +297,7 @@ def _twice_among(rows: list[Row], among: Iterable[Row] | None) -> list[tuple[Row
     return [
         (a, b, shared)
         for a, b, shared in agents_twice(among)
-        if (b.sheet, b.row) in acted and ((a.sheet, a.row) in acted or _copy_of(b.sheet, a.sheet))
+        if (b.sheet, b.row) in acted and ((a.sheet, a.row) in acted or copy_of(b.sheet, a.sheet))
     ]
 
 
