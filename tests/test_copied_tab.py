@@ -488,3 +488,127 @@ def test_namesakes_of_one_class_who_started_on_different_days_are_two_agents(
     assert res.exit_code == 0, res.output
     assert "two sheets" not in res.stderr
     assert counts(json.loads(res.stdout))[0] == 6
+
+
+def test_sync_nnumbers_leaves_a_class_rows_date_off_an_agent_on_two_sheets(
+    tmp_path: Path,
+) -> None:
+    """A Master class row fills its date for every agent of the class: an agent on a copy of
+    the tab is neither row's to fill (her own Master row is refused as "2 agents are
+    named…"), so both her rows are left as they were and one warning names the copy and the
+    fix; her classmate only on the team's tab, and the other classes, are written."""
+    import json
+
+    keys = ("class", "agent_name", "agent_id", "email", "n_number_requested")
+    agents_on_both = [
+        [CLASS, f"Agent {i}", f"E104{i:02}", f"agent{i}@example.com", None] for i in range(2)
+    ]
+    only_here = [[CLASS, "Agent 9", "E10409", "agent9@example.com", None]]
+    other_class = [["AET-1200", "Lena Ortiz", "E20001", "lena@example.com", None]]
+    tracker = factories.make_workbook(
+        tmp_path / "ESP Tracker.xlsx",
+        {
+            "ESP Tracker": [list(factories.headers(*keys)), *agents_on_both, *only_here,
+                            *other_class],
+            "ESP Tracker (2)": [list(factories.headers(*keys)), *agents_on_both],
+        },
+    )  # fmt: skip
+    master = factories.master(
+        tmp_path / "Master.xlsx",
+        [
+            (CLASS, None, None, None, None, date(2026, 11, 11)),  # class row
+            ("AET-1200", None, None, None, None, date(2026, 11, 12)),  # class row
+            (CLASS, "Agent 1", None, None, None, date(2026, 11, 10)),  # her own row
+        ],
+    )
+    res = run("sync-nnumbers", "--tracker", str(tracker), "--from", str(master), "-f", "json")
+    assert res.exit_code == 0, res.output
+    line = said_once(res.stderr)
+    assert "Agent 0 is on two sheets, 'ESP Tracker'!row 2 and 'ESP Tracker (2)'!row 2" in line
+    assert "1 more agent(s) of these are too" in line
+    assert "class row" in line and "neither" in line
+    assert "delete 'ESP Tracker (2)' or hide it" in line
+    data = json.loads(res.stdout)
+    assert [(c["sheet"], c["cell"], c["agent"], c["new"]) for c in data["changes"]] == [
+        ("ESP Tracker", "E4", "Agent 9", "2026-11-11"),
+        ("ESP Tracker", "E5", "Lena Ortiz", "2026-11-12"),
+    ]
+    assert [(u["row"], u["reason"]) for u in data["unmatched"]] == [
+        (4, f"2 agents are named Agent 1 in class {CLASS}")
+    ]
+    wb = openpyxl.load_workbook(tracker)
+    for sheet in ("ESP Tracker", "ESP Tracker (2)"):
+        assert [wb[sheet].cell(r, 5).value for r in (2, 3)] == [None, None], sheet
+
+
+def test_a_change_waiting_for_an_agent_now_on_a_copy_of_the_tab_says_so(tmp_path: Path) -> None:
+    """A change made while the tracker was open waits for Agent 1's row; the tab is copied
+    since (`ESP Tracker (2)`): esp apply and esp pending say her row is on two sheets now,
+    naming both and the fix — not that it is no longer there."""
+    import json
+
+    from tests.support.windows import excel_owner_file
+
+    cells = [
+        {"class": CLASS, "agent_name": f"Agent {i}", "agent_id": f"E104{i:02}",
+         "email": f"agent{i}@example.com"}
+        for i in range(2)
+    ]  # fmt: skip
+    rows = [[agent.get(key) for key in factories.TRACKER_KEYS] for agent in cells]
+    headers = list(factories.TRACKER_HEADERS)
+    tracker = factories.make_workbook(
+        tmp_path / "ESP Tracker.xlsx", {"ESP Tracker": [headers, *rows]}
+    )
+    owner = tmp_path / "~$ESP Tracker.xlsx"
+    owner.write_bytes(excel_owner_file("Keisha Grant"))
+    res = run("note", "add", "Agent 1", "Called", "--by", "Jordan Reyes", "-t", str(tracker))
+    assert res.exit_code == ExitCode.WAITING, res.output
+    owner.unlink()
+    # In Excel: Move or Copy > Create a copy of the tab, saved.
+    factories.make_workbook(tracker, {"ESP Tracker": [headers, *rows],
+                                      "ESP Tracker (2)": [headers, *rows]})  # fmt: skip
+    before = tracker.read_bytes()
+    said = "Agent 1 is on two sheets now: 'ESP Tracker'!row 3 and 'ESP Tracker (2)'!row 3"
+    fix = "fix: delete or hide the copy, 'ESP Tracker (2)'"
+
+    held = run("apply", "-t", str(tracker))
+    assert held.exit_code == ExitCode.FINDINGS, held.output
+    assert said in held.stderr and fix in held.stderr
+    assert "no longer there" not in held.stderr and "put it back" not in held.stderr
+    assert tracker.read_bytes() == before
+
+    listed = run("pending", "-t", str(tracker), "-f", "json")
+    assert listed.exit_code == 0, listed.output
+    (op,) = json.loads(listed.stdout)["operations"]
+    (conflict,) = op["conflicts"]
+    assert conflict["kind"] == "twice"
+    assert conflict["reason"].startswith(said) and fix in conflict["reason"]
+    shown = run("pending", "-t", str(tracker))
+    assert "the agent is on two sheets now" in shown.stdout + shown.stderr
+    assert "no longer there" not in shown.stdout + shown.stderr
+
+
+def test_an_undo_for_an_agent_now_on_a_copy_of_the_tab_says_so(tmp_path: Path) -> None:
+    """esp undo of a note written to Agent 1's row, the tab copied since: refused, saying
+    her row is on two sheets now, naming both and the fix."""
+    cells = [
+        {"class": CLASS, "agent_name": f"Agent {i}", "agent_id": f"E104{i:02}"} for i in range(2)
+    ]
+    rows = [[agent.get(key) for key in factories.TRACKER_KEYS] for agent in cells]
+    headers = list(factories.TRACKER_HEADERS)
+    tracker = factories.make_workbook(
+        tmp_path / "ESP Tracker.xlsx", {"ESP Tracker": [headers, *rows]}
+    )
+    res = run("note", "add", "Agent 1", "Called", "--by", "Jordan Reyes", "-t", str(tracker))
+    assert res.exit_code == 0, res.output
+    ws = openpyxl.load_workbook(tracker)["ESP Tracker"]
+    now = [[c.value for c in row] for row in ws.iter_rows()]
+    factories.make_workbook(tracker, {"ESP Tracker": now, "ESP Tracker (2)": now})
+    before = tracker.read_bytes()
+    res = run("undo", "-t", str(tracker))
+    assert res.exit_code == ExitCode.FAILED, res.output
+    assert (
+        "Agent 1 is on two sheets now: 'ESP Tracker'!row 3 and 'ESP Tracker (2)'!row 3; "
+        "fix: delete or hide the copy, 'ESP Tracker (2)'"
+    ) in res.stderr
+    assert tracker.read_bytes() == before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import warnings
 from datetime import date, datetime
@@ -503,6 +505,63 @@ def test_a_full_or_error_notes_cell_does_not_stop_the_others(files: dict[str, Pa
     assert "shows the error #N/A" in reasons["ESP Agent Progress Report.xlsx!row 4"]
     assert data["added"] == 2  # Thao and Ana
     assert notes(files["tracker"], ROW["Ana Ruiz"]) == "11/24/2026 - Ana Ruiz - All done."
+
+
+def test_a_report_refused_for_its_agents_row_names_the_agent_matched(
+    files: dict[str, Path],
+) -> None:
+    """A report matched to an agent but not imported because of her row (her Notes cell full
+    or showing an error) says whom esp matched it to: `matched` in JSON, `matched_*` columns
+    in CSV; the report's own name and class stay as typed. A report matched to nobody has
+    none."""
+    wb = openpyxl.load_workbook(files["tracker"])
+    wb["ESP Tracker"][f"{NOTES}{ROW['Devon Price']}"] = "11/20/2026 - Jo - " + "x" * 32_740
+    wb["ESP Tracker"][f"{NOTES}{ROW['Sam Lee 2']}"] = "#N/A"
+    wb.save(files["tracker"])
+    args = ["progress", "import", "--config", str(files["config"]), "--dry-run"]
+    res = run(*args, "-f", "json")
+    assert res.exit_code == 0, res.output
+    by_source = {u["source"]: u for u in json.loads(res.stdout)["unmatched"]}
+    devon = {"agent": "Devon Price", "class": "AET-1", "sheet": "ESP Tracker",
+             "row": ROW["Devon Price"]}  # fmt: skip
+    full = by_source["ESP Agent Progress Report.xlsx!row 2"]
+    assert (full["name"], full["class"], full["matched"]) == ("Devon Price", "AET-1", devon)
+    typo = by_source["ESP Agent Progress Report.xlsx!row 3"]  # typed 'price, devon'
+    assert (typo["name"], typo["class"], typo["matched"]) == ("devon price", "AET-1", devon)
+    mail = by_source["devon.eml"]
+    assert (mail["name"], mail["class"], mail["matched"]) == ("D. P.", "", devon)
+    error = by_source["ESP Agent Progress Report.xlsx!row 4"]
+    assert (error["name"], error["class"], error["matched"]) == (
+        "Sam Lee",
+        "AET-2",
+        {"agent": "Sam Lee", "class": "AET-2", "sheet": "ESP Tracker", "row": ROW["Sam Lee 2"]},
+    )
+    for nobody in ("stranger.eml", "sam.eml", "ESP Agent Progress Report.xlsx!row 7"):
+        assert "matched" not in by_source[nobody], by_source[nobody]
+    assert not [k for u in by_source.values() for k in u if k.startswith("matched_")]
+
+    res = run(*args, "-f", "csv")
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert list(rows[0])[-4:] == ["matched_agent", "matched_class", "matched_sheet", "matched_row"]
+    by = {r["source"]: r for r in rows if r["status"] == "unmatched"}
+    picked = ("agent", "class", "matched_agent", "matched_class", "matched_sheet", "matched_row")
+    assert {s: tuple(by[s][k] for k in picked) for s in by} == {
+        "ESP Agent Progress Report.xlsx!row 2": ("Devon Price", "AET-1", "Devon Price", "AET-1",
+                                                 "ESP Tracker", str(ROW["Devon Price"])),
+        "ESP Agent Progress Report.xlsx!row 3": ("devon price", "AET-1", "Devon Price", "AET-1",
+                                                 "ESP Tracker", str(ROW["Devon Price"])),
+        "devon.eml": ("D. P.", "", "Devon Price", "AET-1", "ESP Tracker", str(ROW["Devon Price"])),
+        "ESP Agent Progress Report.xlsx!row 4": ("Sam Lee", "AET-2", "Sam Lee", "AET-2",
+                                                 "ESP Tracker", str(ROW["Sam Lee 2"])),
+        "ESP Agent Progress Report.xlsx!row 6": ("Sam Lee", "AET-3", "", "", "", ""),
+        "ESP Agent Progress Report.xlsx!row 7": ("Devn Price", "AET-1", "", "", "", ""),
+        "sam.eml": ("Sam Lee", "", "", "", "", ""),
+        "stranger.eml": ("Pat Doe", "", "", "", "", ""),
+    }  # fmt: skip
+    # An imported row names its agent in agent and class alone.
+    added = [r for r in rows if r["status"] == "added"]
+    assert added and all(r["matched_agent"] == "" for r in added)
 
 
 @pytest.mark.parametrize("args", [[], ["--dry-run"]])

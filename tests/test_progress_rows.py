@@ -829,6 +829,18 @@ def test_a_forms_response_filled_in_about_an_agent_by_someone_else_is_not_import
     )
     assert "use esp note import for notes about an agent" in refused["form.csv!row 2"]
     assert "filled in by Erin Walsh (erin@x.com), not by Devon Price" in refused["form.csv!row 5"]
+    # The agent esp matched each to: the one it names, not who filled it in.
+    matched = {u["source"]: (u["name"], u["matched"]) for u in data["unmatched"]}
+    assert matched == {
+        "form.csv!row 2": (
+            "Erin Walsh",
+            {"agent": "Erin Walsh", "class": "AET-1", "sheet": "ESP Tracker", "row": 5},
+        ),
+        "form.csv!row 5": (
+            "Devon Price",
+            {"agent": "Devon Price", "class": "AET-1", "sheet": "ESP Tracker", "row": 3},
+        ),
+    }
     assert notes(config) == {
         "Devon Price": "11/24/2026 - Devon Price - Did 3",
         "Sam Lee": "11/24/2026 - Sam Lee - On module 4",

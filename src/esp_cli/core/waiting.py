@@ -350,6 +350,8 @@ LEFT = "left"  # a header the team changed: left as it is, its column with it
 CHANGED, AGENT, COLUMN, OTHER = "changed", "agent", "column", "other"
 # Two agents of the agent's name (and class), and nothing recorded tells which it is.
 NAMESAKE = "namesake"
+# The agent's row is on two sheets now (a copy of the tab), and nothing tells which it is.
+TWICE = "twice"
 # A cell that would write, left out (--skip-conflicts) with a cell of its unit that
 # conflicts: a value and the note line documenting it, a row added whole.
 WITH = "with"
@@ -454,7 +456,8 @@ class Conflict(OfWaitingCell):
     reason: str
     address: str = field(default="", metadata=as_json(key="now_at", none_if_empty=True))
     # CHANGED (the cell holds something else), AGENT (the agent's row is no longer
-    # there), NAMESAKE (namesakes, and which is the agent cannot be told), COLUMN (the
+    # there), NAMESAKE (namesakes, and which is the agent cannot be told), TWICE (the
+    # agent's row is on two sheets now, a copy of the tab), COLUMN (the
     # cell's column is no longer there), WITH (left out with a cell of its unit that
     # conflicts) or OTHER; "": from `reason`.
     cause: str = field(default="", metadata=as_json(hidden=True))

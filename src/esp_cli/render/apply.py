@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from esp_cli.core.model import WaitingChange
-from esp_cli.core.waiting import AGENT, CHANGED, COLUMN, NAMESAKE, added_whole, not_worked_out_words
+from esp_cli.core.waiting import (
+    AGENT,
+    CHANGED,
+    COLUMN,
+    NAMESAKE,
+    TWICE,
+    added_whole,
+    not_worked_out_words,
+)
 from esp_cli.render import Format, print_table, say, write_csv, write_json
 from esp_cli.render.changes import (
     left_column_words,
@@ -144,5 +152,7 @@ def held_why(held: list[HeldOp]) -> str:
         ),
         COLUMN: "a column of theirs is no longer there (renamed or deleted: give it its "
         "header back to write it there)",
+        TWICE: "an agent's row is on two sheets now (a copy of the tab: delete or hide the "
+        "copy, then run esp apply again)",
     }
     return "; ".join(words.get(k, "a cell of theirs cannot be written now") for k in kinds)

@@ -11,6 +11,7 @@ from esp_cli.core.waiting import (
     CHANGED,
     NAMESAKE,
     SEEN,
+    TWICE,
     WITH,
     Conflict,
     WaitingCell,
@@ -190,11 +191,11 @@ def _where(p: PendingOp, cell: WaitingCell, conflict: Conflict | None) -> str:
     why, when its agent is not found now or its column is no longer on the sheet."""
     now = p.now_at(cell)
     if now is None:
-        why = (
-            "which of two namesakes is the agent cannot be told now"
-            if conflict is not None and conflict.kind == NAMESAKE
-            else "the agent is not found now"
-        )
+        kind = conflict.kind if conflict is not None else None
+        why = {
+            NAMESAKE: "which of two namesakes is the agent cannot be told now",
+            TWICE: "the agent is on two sheets now",
+        }.get(kind or "", "the agent is not found now")
         return f"{cell.sheet}!{cell.cell} (as made; {why})"
     at = now if "!" in now else f"{cell.sheet}!{now}"
     if p.column_gone(cell):

@@ -30,14 +30,24 @@ def render_import(result: ImportResult, fmt: Format, verbose: bool = False) -> N
         rows = [
             {"status": "added" if i["added"] else "already_there", **i} for i in data["imported"]
         ]
-        rows += [{"status": "unmatched", "agent": u["name"], **u} for u in data["unmatched"]]
+        # agent and class: as the report gave them; matched_*: the agent esp matched it to.
+        rows += [
+            {
+                "status": "unmatched",
+                "agent": u["name"],
+                **u,
+                **{f"matched_{k}": v for k, v in (u.get("matched") or {}).items()},
+            }
+            for u in data["unmatched"]
+        ]
         # Files that gave no report at all still get their row: nothing goes unmentioned.
         rows += [
             {"status": f.status, "source": f.file.name, "reason": f.reason}
             for f in result.files
             if f.status in ("unreadable", "skipped", "ignored", "no_reports")
         ]
-        write_csv(rows, ["status", "source", "date", "agent", "class", "note", "reason"])
+        matched = ["matched_agent", "matched_class", "matched_sheet", "matched_row"]
+        write_csv(rows, ["status", "source", "date", "agent", "class", "note", "reason", *matched])
     else:
         verb = changed_verb(result.write, "add", "added")
         print_table(

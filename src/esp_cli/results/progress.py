@@ -39,8 +39,14 @@ class Imported:
 
 @dataclass(frozen=True)
 class NotImported:
+    # As JSON: source, date, name, email, class, text (as the report gave them), reason, and
+    # matched when esp matched it to an agent.
     report: SelfReport = field(metadata=as_json(flat=True))
     reason: str
+    # The agent esp matched the report to before refusing it (her Notes cell full or showing
+    # an error, a note about her filled in by someone else), as {agent, class, sheet, row};
+    # None (left out) when it matched nobody or was refused before matching.
+    matched: AgentRef | None = field(default=None, metadata=as_json(omit_none=True))
 
 
 FILE_STATUSES = (

@@ -11,7 +11,6 @@ their sheet, row and class — esp never picks one of several on a person's beha
 
 from __future__ import annotations
 
-import collections
 import difflib
 import logging
 import re
@@ -30,6 +29,7 @@ from esp_cli.core.words import listed
 from esp_cli.errors import AgentNotFoundError, EspError, InputFileError, UsageError
 from esp_cli.system import shell_quote
 from esp_cli.workbook.finder import RowFinder as RowFinder
+from esp_cli.workbook.finder import agents_twice as agents_twice
 from esp_cli.workbook.finder import class_key as class_key
 from esp_cli.workbook.tracker import Row, Table
 
@@ -258,79 +258,6 @@ def agents_in_class(table: Table, cls: str | None) -> list[Row]:
     return found
 
 
-# What names one agent, as pick_agent looks (_by_id): one of these alike on two rows is one
-# agent twice; a name alike is, in one class, when none of these tells the two apart.
-_SAME_AGENT: tuple[tuple[str, str, Callable[[str], str]], ...] = (
-    ("agent_id", "Agent ID", id_key),
-    ("n_number", "N Number", id_key),
-    ("email", "e-mail", email_key),
-)
-
-
-def _identities(row: Row) -> list[tuple[str, str, str]]:
-    """(key, label, value as compared) of each of _SAME_AGENT the row holds."""
-    out = []
-    for key, label, norm in _SAME_AGENT:
-        text = row.text(key).strip() if key not in row.unreadable else ""
-        if text and norm(text):
-            out.append((key, label, norm(text)))
-    return out
-
-
-def _who(row: Row) -> dict[str, object]:
-    """What tells an agent's row from a namesake's, as compared (agents_twice): the Agent
-    ID, N Number and e-mail it holds, and its ESP Start Date when read (`esp document` names
-    namesakes apart by it)."""
-    who: dict[str, object] = {key: value for key, _label, value in _identities(row)}
-    start = row.get("esp_start") if "esp_start" not in row.unreadable else None
-    if start is not None:
-        who["esp_start"] = start
-    return who
-
-
-def agents_twice(rows: Iterable[Row]) -> list[tuple[Row, Row, str]]:
-    """The rows of `rows` that are an agent's row again on another sheet (Excel's Move or
-    Copy of the tab puts every agent on two): (the row on the sheet first in tab order, the
-    row again, what they share, e.g. "Agent ID E10409").
-
-    The same agent is the same name in the same class, on another sheet, holding the same
-    Agent ID, N Number and e-mail (each on both rows, or on neither) and, when read, the
-    same ESP Start Date. Nothing less makes one: different names are different people, so
-    are two classes (a re-hire's second class kept on a sheet of its own) and a namesake
-    with an Agent ID the other row lacks (a new hire's), and rows of one sheet are left
-    alone (a re-hire's rows, esp doctor's ESP005) — a real agent is never dropped or
-    refused for another's sake. What they share is said by
-    a value only one row of its sheet holds (`Pending`, `TBD`, `n/a` typed for every new
-    hire are no Agent ID)."""
-    rows = list(rows)
-    on_sheet = collections.Counter(
-        (row.sheet, key, value) for row in rows for key, _label, value in _identities(row)
-    )
-    seen: dict[tuple[str, str], list[Row]] = {}
-    found: list[tuple[Row, Row, str]] = []
-    for row in rows:
-        if not row.name or not name_key(row.name):
-            continue
-        named = (class_key(row.cls), name_key(row.name))
-        mine = _who(row)
-        earlier = seen.setdefault(named, [])
-        other = next((r for r in earlier if r.sheet != row.sheet and _who(r) == mine), None)
-        earlier.append(row)
-        if other is None:
-            continue
-        shared = next(
-            (
-                f"{label} {row.text(key).strip()}"
-                for key, label, value in _identities(row)
-                if on_sheet[(row.sheet, key, value)] == 1
-                and on_sheet[(other.sheet, key, value)] == 1
-            ),
-            "name and class",
-        )
-        found.append((other, row, shared))
-    return found
-
-
 def _sheet_ref(sheet: str, row: int) -> str:
     return f"'{sheet}'!row {row}"
 
@@ -409,6 +336,29 @@ def count_agents_once(rows: Iterable[Row], where: str, command: str) -> list[Row
         )
     again = {(r.sheet, r.row) for _f, r, _s in alike}
     return [r for r in rows if (r.sheet, r.row) not in again]
+
+
+def write_neither_twice(
+    rows: Iterable[Row], where: str, doing: str, among: Iterable[Row] | None = None
+) -> list[Row]:
+    """`rows` (those a command writes to at once, chosen from `among`) without either row of
+    an agent on two sheets of the tracker `where` (agents_twice: a copy of the tab), for a
+    daily write that goes on for the others: her two rows are left as they were, as the
+    refusal of her own row leaves them. Said once on stderr, one line naming both rows,
+    what `doing` leaves, and the fix, as refuse_agents_twice says it."""
+    rows = list(rows)
+    writes = {(r.sheet, r.row) for r in rows}
+    twice = [
+        (first, again, shared)
+        for first, again, shared in agents_twice(rows if among is None else among)
+        if (first.sheet, first.row) in writes or (again.sheet, again.row) in writes
+    ]
+    if not twice:
+        return rows
+    said, fix = _twice_words(twice, where)
+    log.warning("%s; %s. Fix: %s", said, doing, fix)
+    both = {(r.sheet, r.row) for first, again, _s in twice for r in (first, again)}
+    return [r for r in rows if (r.sheet, r.row) not in both]
 
 
 SME_KEY = "tbt_sme"

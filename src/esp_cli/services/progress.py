@@ -788,8 +788,9 @@ def import_reports(
                 unmatched.append(NotImported(report, refused))
                 continue
             row, how = _match(report, idx)
-            if about := _about(report, row, idx):
-                unmatched.append(NotImported(report, about))
+            about, named = _about(report, row, idx)
+            if about:
+                unmatched.append(NotImported(report, about, named.ref() if named else None))
                 continue
             if row is None:
                 unknown = report.name and name_tokens(report.name) not in idx.by_name
@@ -832,20 +833,20 @@ def import_reports(
 NOTE_FORM_FIX = "use esp note import for notes about an agent."
 
 
-def _about(report: SelfReport, row: Row | None, idx: _Index) -> str:
-    """Why a Forms response is no self-report ('' when it may be one): someone other than the
-    agent it names filled it in (the agent found by its name alone when who filled it in
-    is another agent: Forms' Email is theirs)."""
+def _about(report: SelfReport, row: Row | None, idx: _Index) -> tuple[str, Row | None]:
+    """Why a Forms response is no self-report ('' when it may be one), and the agent it names:
+    someone other than that agent filled it in (the agent found by its name alone when who
+    filled it in is another agent: Forms' Email is theirs)."""
     if not report.respondent:
-        return ""
+        return "", None
     if row is None and report.name:
         row, _ = _match(replace(report, email=""), idx)
     if row is None or filled_in_by(row, report.respondent):
-        return ""
+        return "", None
     return (
         f"filled in by {respondent_words(report.respondent)}, not by {row.label()}: a note "
         f"about the agent, not the agent's own report; {NOTE_FORM_FIX}"
-    )
+    ), row
 
 
 def _refuse_note_forms(files: Iterable[SourceFile], unmatched: Sequence[NotImported]) -> None:
@@ -972,7 +973,7 @@ def _plan_lines(
         try:
             before = cell_text(row, NOTES.column_key, sheet)
         except UnsafeWriteError as exc:
-            unmatched += [NotImported(report, exc.message) for report, _, _ in group]
+            unmatched += [NotImported(report, exc.message, row.ref()) for report, _, _ in group]
             continue
         text, mine = before, []
         earlier = [(ln, p) for ln in lines_of(before) if (p := parse_line(NOTES, ln))]
@@ -1012,7 +1013,7 @@ def _plan_lines(
                 check_cell_text(text, where)
             except UnsafeWriteError as exc:
                 # One agent's full cell should not stop everyone else's reports.
-                unmatched += [NotImported(i.report, exc.message) for i in mine if i.added]
+                unmatched += [NotImported(i.report, exc.message, i.agent) for i in mine if i.added]
                 imported += [i for i in mine if not i.added]
                 continue
             for item in mine:

@@ -3,7 +3,8 @@
 Matching, per Master row: agent ID, then e-mail, then the normalised name within the class.
 A class-level row (a class and no agent) applies to every agent of that class that no
 other row matched; two class rows of one class with different dates are a conflict for
-each of those agents, and neither is applied. A different date already in the ESP Tracker
+each of those agents, and neither is applied; an agent on two sheets (a copy of the tab)
+gets it on neither row, said once. A different date already in the ESP Tracker
 is a conflict: listed and kept unless --overwrite. Master rows that match nobody are listed.
 
 A Master sheet without a Class column is one class only when its name is a class of the
@@ -26,6 +27,7 @@ from esp_cli.core.refs import col_letter
 from esp_cli.core.values import email_key, id_key, name_key, text_of
 from esp_cli.errors import EspError, UsageError
 from esp_cli.results.sync import Conflict, MasterRef, SyncResult, Unmatched
+from esp_cli.services.agents import write_neither_twice
 from esp_cli.services.escalations import FOLLOW_SCAN, follow_computed, partial_computed
 from esp_cli.services.facts import calendar_from, need_rule_columns
 from esp_cli.workbook.inputs import check_workbook
@@ -352,8 +354,23 @@ def _plan(
             continue
         proposals[id(row)].append(_Proposal(said.source, said.requested, said.n_number, how))
     conflicts: list[Conflict] = []
+    reached = {
+        ckey: [r for r in idx.by_class.get(ckey, []) if id(r) not in proposals]
+        for ckey in class_rows
+    }
+    # An agent on a copy of the tab: neither row is hers to fill, as her own Master row
+    # matches neither ("2 agents are named…"); the others' dates are written.
+    kept = {
+        id(r)
+        for r in write_neither_twice(
+            [r for members in reached.values() for r in members],
+            tracker.path.name,
+            "esp sync-nnumbers fills neither of their rows from the Master's class row",
+            among=tracker.rows(),
+        )
+    }
     for ckey, rows in class_rows.items():
-        members = [r for r in idx.by_class.get(ckey, []) if id(r) not in proposals]
+        members = [r for r in reached[ckey] if id(r) in kept]
         if not idx.by_class.get(ckey):
             unmatched += [_unmatched(m, f"no class {m.cls} in the ESP Tracker") for m in rows]
             continue

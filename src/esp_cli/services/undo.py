@@ -265,9 +265,10 @@ def _place(
         there = finder.at(c.sheet, c.row)
         if there is not None and name_key(there.label()) == name_key(c.agent):
             return _Place(c.sheet, c.row, c.col, None, None)
-    row, why, _ = finder.locate(c.who, c.facts)  # a namesake: by what esp saw in the row
+    found = finder.locate(c.who, c.facts)  # a namesake: by what esp saw in the row
+    row = found.row
     if row is None:
-        return why
+        return found.why
     col = _column(table.sheet(row.sheet), c, moved_sheet=row.sheet != c.sheet)
     if col is None:
         return f"the sheet '{row.sheet}' has no '{c.column}' column"

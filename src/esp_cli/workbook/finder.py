@@ -5,13 +5,15 @@ namesakes nothing tells apart by who they are, by what esp saw in their row (`fa
 from __future__ import annotations
 
 import bisect
-from collections.abc import Collection, Iterator
+import collections
+from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from esp_cli.core.model import AgentRef
 from esp_cli.core.names import name_key
 from esp_cli.core.oplog import Facts, same_value
 from esp_cli.core.values import email_key, id_key
+from esp_cli.core.words import listed
 from esp_cli.workbook.tracker import Row, Table
 from esp_cli.workbook.xlsx.reader import SheetValues
 
@@ -37,6 +39,9 @@ class Found(NamedTuple):
     row: Row | None
     why: str = ""
     namesakes: bool = False
+    # The agent's row is on several sheets now (a copy of the tab, agents_twice), and
+    # nothing recorded tells which: `why` names the rows and the fix.
+    twice: bool = False
 
 
 def class_key(text: str) -> str:
@@ -150,6 +155,17 @@ class RowFinder:
             held = [r for r in found if self.holds(r, facts)]
             if len(held) == 1:
                 return Found(held[0])
+        copies = [copy for _original, copy, _shared in agents_twice(found)]
+        if len(copies) == len(found) - 1:  # one agent, on as many sheets (a copy of the tab)
+            first = next(r for r in found if all(r is not c for c in copies))
+            on = listed([f"'{r.sheet}'!row {r.row}" for r in (first, *copies)])
+            tabs = listed(list(dict.fromkeys(f"'{c.sheet}'" for c in copies)))
+            return Found(
+                None,
+                f"{first.label()} is on {_COUNT.get(len(found), str(len(found)))} sheets now: "
+                f"{on}; fix: delete or hide the copy, {tabs} (esp reads the visible sheets only)",
+                twice=True,
+            )
         where = ", ".join(f"{r.sheet}!row {r.row}" for r in found[:_LISTED])
         if not what.startswith("name"):
             return Found(None, f"{len(found)} rows have its {what} ({where})")
@@ -250,6 +266,79 @@ class RowFinder:
             return None
         i = bisect.bisect_left(rows, number, key=lambda r: r.row)
         return rows[i] if i < len(rows) and rows[i].row == number else None
+
+
+# What names one agent, as services/agents.py's pick_agent looks (_by_id); with the name,
+# the class and the ESP Start Date, what makes two rows one agent twice (agents_twice).
+_SAME_AGENT: tuple[tuple[str, str, Callable[[str], str]], ...] = (
+    ("agent_id", "Agent ID", id_key),
+    ("n_number", "N Number", id_key),
+    ("email", "e-mail", email_key),
+)
+
+
+def _identities(row: Row) -> list[tuple[str, str, str]]:
+    """(key, label, value as compared) of each of _SAME_AGENT the row holds."""
+    out = []
+    for key, label, norm in _SAME_AGENT:
+        text = row.text(key).strip() if key not in row.unreadable else ""
+        if text and norm(text):
+            out.append((key, label, norm(text)))
+    return out
+
+
+def _who(row: Row) -> dict[str, object]:
+    """What tells an agent's row from a namesake's, as compared (agents_twice): the Agent
+    ID, N Number and e-mail it holds, and its ESP Start Date when read (`esp document` names
+    namesakes apart by it)."""
+    who: dict[str, object] = {key: value for key, _label, value in _identities(row)}
+    start = row.get("esp_start") if "esp_start" not in row.unreadable else None
+    if start is not None:
+        who["esp_start"] = start
+    return who
+
+
+def agents_twice(rows: Iterable[Row]) -> list[tuple[Row, Row, str]]:
+    """The rows of `rows` that are an agent's row again on another sheet (Excel's Move or
+    Copy of the tab puts every agent on two): (the row on the sheet first in tab order, the
+    row again, what they share, e.g. "Agent ID E10409").
+
+    The same agent is the same name in the same class, on another sheet, holding the same
+    Agent ID, N Number and e-mail (each on both rows, or on neither) and, when read, the
+    same ESP Start Date. Nothing less makes one: different names are different people, so
+    are two classes (a re-hire's second class kept on a sheet of its own) and a namesake
+    with an Agent ID the other row lacks (a new hire's), and rows of one sheet are left
+    alone (a re-hire's rows, esp doctor's ESP005) — a real agent is never dropped or
+    refused for another's sake. What they share is said by
+    a value only one row of its sheet holds (`Pending`, `TBD`, `n/a` typed for every new
+    hire are no Agent ID)."""
+    rows = list(rows)
+    on_sheet = collections.Counter(
+        (row.sheet, key, value) for row in rows for key, _label, value in _identities(row)
+    )
+    seen: dict[tuple[str, str], list[Row]] = {}
+    found: list[tuple[Row, Row, str]] = []
+    for row in rows:
+        if not row.name or not name_key(row.name):
+            continue
+        named = (class_key(row.cls), name_key(row.name))
+        mine = _who(row)
+        earlier = seen.setdefault(named, [])
+        other = next((r for r in earlier if r.sheet != row.sheet and _who(r) == mine), None)
+        earlier.append(row)
+        if other is None:
+            continue
+        shared = next(
+            (
+                f"{label} {row.text(key).strip()}"
+                for key, label, value in _identities(row)
+                if on_sheet[(row.sheet, key, value)] == 1
+                and on_sheet[(other.sheet, key, value)] == 1
+            ),
+            "name and class",
+        )
+        found.append((other, row, shared))
+    return found
 
 
 def _contradicts(row: Row, wanted_id: str, wanted_mail: str, wanted_n: str = "") -> bool:

@@ -56,6 +56,7 @@ from esp_cli.core.waiting import (
     RESTORE,
     SEEN,
     SET,
+    TWICE,
     WITH,
     Conflict,
     FromNewerEsp,
@@ -755,7 +756,7 @@ def said_not_worked_out(outcome: Outcome) -> list[NotWorkedOut]:
 @dataclass(frozen=True)
 class _Unplaced:
     """Why a waiting cell cannot be placed on the tracker now, the kind of conflict that is
-    (core.waiting.AGENT, NAMESAKE, COLUMN, OTHER), and the agent's row where it is found
+    (core.waiting.AGENT, NAMESAKE, TWICE, COLUMN, OTHER), and the agent's row where it is found
     (its column gone): the cell is said on that row, never as an agent no longer found."""
 
     reason: str
@@ -860,6 +861,8 @@ class Applier:
             if row is None:
                 if found.namesakes:
                     return _Unplaced(found.why, NAMESAKE)
+                if found.twice:
+                    return _Unplaced(found.why, TWICE)
                 return _Unplaced(
                     f"{cell.agent or 'the agent'}'s row is no longer there ({found.why})", AGENT
                 )
