@@ -72,7 +72,7 @@ from esp_cli.services.agents import (
     agents_for,
     class_key,
     find_agent,
-    refuse_agents_twice,
+    without_agents_twice,
 )
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row, need_rule_columns
 from esp_cli.services.locate import course_searched
@@ -638,9 +638,17 @@ def advise_due(
             kinds = [k for k in situations(facts, ev, as_of) if k in DUE_KINDS]
             if kinds:
                 calls.append((row, ev, kinds))
-        # An agent due on two sheets (a copy of the tab) would be advised twice: refused,
-        # as for one agent, before any message is made.
-        refuse_agents_twice((row for row, _ev, _k in calls), s.table.path.name, "esp advise --due")
+        # An agent due on two sheets (a copy of the tab) would be advised twice: left out,
+        # said, before any message is made; the others are advised.
+        kept = {
+            (r.sheet, r.row)
+            for r in without_agents_twice(
+                [row for row, _ev, _k in calls],
+                s.table.path.name,
+                "esp advise --due advises neither",
+            )
+        }
+        calls = [c for c in calls if (c[0].sheet, c[0].row) in kept]
         for row, ev, kinds in calls:
             notes = row.raw.get(NOTES.column_key)
             todo = []

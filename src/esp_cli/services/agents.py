@@ -338,14 +338,15 @@ def count_agents_once(rows: Iterable[Row], where: str, command: str) -> list[Row
     return [r for r in rows if (r.sheet, r.row) not in again]
 
 
-def write_neither_twice(
+def without_agents_twice(
     rows: Iterable[Row], where: str, doing: str, among: Iterable[Row] | None = None
 ) -> list[Row]:
-    """`rows` (those a command writes to at once, chosen from `among`) without either row of
-    an agent on two sheets of the tracker `where` (agents_twice: a copy of the tab), for a
-    daily write that goes on for the others: her two rows are left as they were, as the
-    refusal of her own row leaves them. Said once on stderr, one line naming both rows,
-    what `doing` leaves, and the fix, as refuse_agents_twice says it."""
+    """`rows` (those a daily command acts on at once, chosen from `among`) without either
+    row of an agent on two sheets of the tracker `where` (agents_twice: a copy of the tab,
+    a month's tab copied on from the last): the command goes on for the others, her two rows
+    are left as they were, as the refusal of her own row leaves them. Said once on stderr,
+    one line naming both rows, what `doing` leaves, and the fix, as refuse_agents_twice
+    says it."""
     rows = list(rows)
     writes = {(r.sheet, r.row) for r in rows}
     twice = [

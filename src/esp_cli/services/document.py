@@ -92,8 +92,8 @@ from esp_cli.services.agents import (
     class_key,
     command_for,
     find_agent,
-    refuse_agents_twice,
     sme_names,
+    without_agents_twice,
 )
 from esp_cli.services.escalations import COMPUTED_KEYS
 from esp_cli.services.facts import FACT_KEYS, calendar_from, facts_from_row, need_rule_columns
@@ -1018,9 +1018,15 @@ def document_due(
         need_rule_columns(s.table, config, rows=rows if cls or sme else None)
         # a past day: the access columns as they were then (services.replay)
         wanted = due_steps(rows, rows_as_of(s.table, config, on, rows, today=today), on, run)
-        # An agent due on two sheets (a copy of the tab) would get two documents: refused,
-        # as for one agent, before any is made.
-        refuse_agents_twice((c.row for c in wanted), s.table.path.name, "esp document --due")
+        # An agent due on two sheets (a copy of the tab) would get two documents: left out,
+        # said, before any is made; the others' are made.
+        kept = {
+            (r.sheet, r.row)
+            for r in without_agents_twice(
+                [c.row for c in wanted], s.table.path.name, "esp document --due makes neither's"
+            )
+        }
+        wanted = [c for c in wanted if (c.row.sheet, c.row.row) in kept]
         templates = load_templates(config, [c.step for c in wanted])
         run.template_warnings = stray_templates(config, templates)
         smes = class_smes(s.table.rows())

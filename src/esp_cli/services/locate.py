@@ -35,7 +35,7 @@ from esp_cli.core.refs import address
 from esp_cli.core.rules import done_by
 from esp_cli.errors import EspError, ExitCode, InputFileError, UsageError
 from esp_cli.results.locate import LocateCase, LocateResult, UnmatchedFile
-from esp_cli.services.agents import count_agents_once, refuse_agents_twice
+from esp_cli.services.agents import count_agents_once, without_agents_twice
 from esp_cli.services.facts import COMPLETION_NEED, need_rule_columns
 from esp_cli.services.mailing import Mailing, deliver
 from esp_cli.services.replay import rows_as_of
@@ -202,10 +202,16 @@ def locate_cases(
                     at[(row.sheet, row.row)] = now_row
             if mailing is not None or files:
                 # An agent on two sheets (a copy of the tab) would be a case twice in the
-                # e-mail and matched to no screenshot: refused, as for one agent.
-                refuse_agents_twice(
-                    (row for row, _ in found), s.table.path.name, "esp report locate"
-                )
+                # e-mail and matched to no screenshot: left out, said; the others go on.
+                kept = {
+                    (row.sheet, row.row)
+                    for row in without_agents_twice(
+                        [row for row, _ in found],
+                        s.table.path.name,
+                        "esp report locate e-mails and sets neither",
+                    )
+                }
+                found = [(row, why) for row, why in found if (row.sheet, row.row) in kept]
             else:
                 # Only shown: an agent on two sheets is one case, listed once, said.
                 once = count_agents_once(

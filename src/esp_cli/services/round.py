@@ -72,10 +72,10 @@ from esp_cli.services.agents import (
     RowFinder,
     agents_for,
     moved_by_waiting,
-    refuse_agents_twice,
     rows_of_sme,
     same_person,
     say_held_for_sme,
+    without_agents_twice,
 )
 from esp_cli.services.escalations import (
     COMPUTED_KEYS,
@@ -985,10 +985,11 @@ def start_round(
     scope = agents_for(table, cls, sme, overlay, quiet=True).rows if cls or sme else None
     need_rule_columns(table, config, rows=scope)
     chosen = select_agents(table, cls, sme, signer, past, overlay)
-    rows = chosen.rows
     # An agent on two sheets (a copy of the tab) would be asked about twice, each answer
-    # written to one of the rows: refused, as for one agent.
-    refuse_agents_twice(rows, table.path.name, "esp round")
+    # written to one of the rows: left out, said, the round goes on for the others.
+    rows = without_agents_twice(
+        chosen.rows, table.path.name, "esp round asks about neither of them"
+    )
     if overlay.ops:
         overlay.revert()
         add_details(table, rows)

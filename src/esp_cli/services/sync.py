@@ -27,7 +27,7 @@ from esp_cli.core.refs import col_letter
 from esp_cli.core.values import email_key, id_key, name_key, text_of
 from esp_cli.errors import EspError, UsageError
 from esp_cli.results.sync import Conflict, MasterRef, SyncResult, Unmatched
-from esp_cli.services.agents import write_neither_twice
+from esp_cli.services.agents import without_agents_twice
 from esp_cli.services.escalations import FOLLOW_SCAN, follow_computed, partial_computed
 from esp_cli.services.facts import calendar_from, need_rule_columns
 from esp_cli.workbook.inputs import check_workbook
@@ -362,7 +362,7 @@ def _plan(
     # matches neither ("2 agents are named…"); the others' dates are written.
     kept = {
         id(r)
-        for r in write_neither_twice(
+        for r in without_agents_twice(
             [r for members in reached.values() for r in members],
             tracker.path.name,
             "esp sync-nnumbers fills neither of their rows from the Master's class row",
