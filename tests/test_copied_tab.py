@@ -53,7 +53,7 @@ def smes(path: Path, sheet: str) -> list[Any]:
 
 def said_once(stderr: str) -> str:
     """The refusal: one line (its fix after it on the same line)."""
-    lines = [line for line in stderr.splitlines() if "two sheets" in line]
+    lines = [line for line in stderr.splitlines() if "is on two sheets" in line]
     assert len(lines) == 1, stderr
     return lines[0]
 
@@ -68,7 +68,7 @@ def test_sme_assign_refuses_a_class_whose_agents_are_on_a_copy_of_the_tab(tmp_pa
     assert "Agent 0 is on two sheets" in line
     assert "'ESP Tracker'!row 2 and 'ESP Tracker (2)'!row 2" in line
     assert "Agent ID E10400" in line
-    assert "3 more" in line
+    assert "and 3 more agent(s) of these are too (Agent 1, Agent 2, Agent 3)" in line
     assert "delete 'ESP Tracker (2)' or hide it" in line
     assert "right-click its tab > Hide" in line
     assert tracker.read_bytes() == before  # nothing written, on either sheet
@@ -231,6 +231,8 @@ def test_document_due_leaves_out_an_agent_on_two_sheets(tmp_path: Path) -> None:
 
 
 def test_report_locate_leaves_out_a_case_on_two_sheets(tmp_path: Path) -> None:
+    import json
+
     from tests import test_locate as locate
 
     folder = locate.make_folder(tmp_path)
@@ -246,6 +248,24 @@ def test_report_locate_leaves_out_a_case_on_two_sheets(tmp_path: Path) -> None:
     line = said_once(res.stderr)
     assert "Ethan Brooks is on two sheets" in line and "(the same name and class)" in line
     assert "esp report locate e-mails and sets neither" in line
+    # Her screenshots are said to be hers, left out, not to name no case.
+    data = json.loads(
+        run(
+            "report",
+            "locate",
+            "--screenshots",
+            str(folder / "shots"),
+            "--dry-run",
+            "--format",
+            "json",
+            "-c",
+            str(folder / "esp.toml"),
+        ).stdout  # fmt: skip
+    )
+    why = {Path(u["file"]).name: u["reason"] for u in data["unmatched_files"]}
+    assert why["Ethan Brooks course number.png"] == (
+        "names Ethan Brooks, left out: on two sheets"
+    ), why
     # Without screenshots or an e-mail, the cases are only shown, as every report shows them.
     assert run("report", "locate", "-c", str(folder / "esp.toml")).exit_code == 0
 

@@ -262,14 +262,21 @@ def _sheet_ref(sheet: str, row: int) -> str:
     return f"'{sheet}'!row {row}"
 
 
+# The other agents on two sheets named after the first, before "and N more".
+_TWICE_NAMED = 5
+
+
 def _twice_words(twice: list[tuple[Row, Row, str]], where: str) -> tuple[str, str]:
     """What refuse_agents_twice and count_agents_once say of the agents `twice` found on two
-    sheets of the tracker `where`: (what is so, naming the first agent's two rows; the fix,
-    the copy of a tab deleted or hidden)."""
+    sheets of the tracker `where`: (what is so, naming the first agent's two rows and the
+    others by name, a few; the fix, the copy of a tab deleted or hidden)."""
     first, again, shared = twice[0]
     more = len(twice) - 1
     copies = list(dict.fromkeys(f"'{r.sheet}'" for _f, r, _s in twice))
-    others = f", and {more} more agent(s) of these are too" if more else ""
+    named = [again.label() for _f, again, _s in twice[1 : 1 + _TWICE_NAMED]]
+    if more > _TWICE_NAMED:
+        named.append(f"{more - _TWICE_NAMED} more")
+    others = f", and {more} more agent(s) of these are too ({', '.join(named)})" if more else ""
     it = "them" if len(copies) > 1 else "it"
     said = (
         f"{where}: {first.label()} is on two sheets, {_sheet_ref(first.sheet, first.row)} "

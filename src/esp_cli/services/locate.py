@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -90,9 +90,10 @@ def _file_words(path: Path) -> set[str]:
 
 
 def match_screenshots(
-    files: list[Path], cases: list[tuple[Row, str]]
+    files: list[Path], cases: list[tuple[Row, str]], held: Sequence[Row] = ()
 ) -> tuple[dict[int, list[Path]], list[tuple[Path, str]]]:
-    """Files by case index, and the files matching no case or several (with why)."""
+    """Files by case index, and the files matching no case or several (with why); a file
+    matching no case but an agent of `held` (left out: on two sheets) says so."""
     by_case: dict[int, list[Path]] = {}
     unmatched: list[tuple[Path, str]] = []
     for file in files:
@@ -107,6 +108,8 @@ def match_screenshots(
         elif hits:
             names = ", ".join(cases[i][0].label() for i in hits)
             unmatched.append((file, f"names several agents: {names}"))
+        elif whose := [r for r in held if (t := name_tokens(r.name)) and set(t) <= words]:
+            unmatched.append((file, f"names {whose[0].label()}, left out: on two sheets"))
         else:
             unmatched.append((file, "names no Cannot Locate TBT agent"))
     return by_case, unmatched
@@ -191,6 +194,7 @@ def locate_cases(
             # at its end (services.replay); the rows as they are now are the ones written.
             then = rows_as_of(s.table, config, day, rows, today=today)
             found: list[tuple[Row, str]] = []
+            held: list[Row] = []  # cases left out: the agent is on two sheets
             at: dict[tuple[str, int], Row] = {}  # the row as it is now, by where it is
             for now_row, row in zip(rows, then, strict=True):
                 if done_by(row.get("call_cert_complete"), row.get("call_cert_date"), day) and (
@@ -211,6 +215,7 @@ def locate_cases(
                         "esp report locate e-mails and sets neither",
                     )
                 }
+                held = [row for row, _ in found if (row.sheet, row.row) not in kept]
                 found = [(row, why) for row, why in found if (row.sheet, row.row) in kept]
             else:
                 # Only shown: an agent on two sheets is one case, listed once, said.
@@ -219,7 +224,7 @@ def locate_cases(
                 )
                 kept = {(row.sheet, row.row) for row in once}
                 found = [(row, why) for row, why in found if (row.sheet, row.row) in kept]
-            by_case, unmatched = match_screenshots(files, found)
+            by_case, unmatched = match_screenshots(files, found, held)
             said: set[tuple[str, int, int]] = set()  # the cells kept, said once
             for i, (row, _) in enumerate(found):
                 # The day of the search typed in place of Yes: searched from that day on.
