@@ -309,9 +309,8 @@ def agents_twice(rows: Iterable[Row]) -> list[tuple[Row, Row, str]]:
     are two classes (a re-hire's second class kept on a sheet of its own) and a namesake
     with an Agent ID the other row lacks (a new hire's), and rows of one sheet are left
     alone (a re-hire's rows, esp doctor's ESP005) — a real agent is never dropped or
-    refused for another's sake. What they share is said by
-    a value only one row of its sheet holds (`Pending`, `TBD`, `n/a` typed for every new
-    hire are no Agent ID)."""
+    refused for another's sake. What they share is said by a value only one row of its
+    sheet holds (`Pending`, `TBD`, `n/a` typed for every new hire are no Agent ID)."""
     rows = list(rows)
     on_sheet = collections.Counter(
         (row.sheet, key, value) for row in rows for key, _label, value in _identities(row)
