@@ -912,6 +912,13 @@ def _put_away(book: TrackingBook, cls: str) -> tuple[str, list[TrackingSheet]]:
     return "", []
 
 
+def _why_put_away(state: str, unless: str = "") -> str:
+    """Why a class's hidden (`unless`: but when) or very hidden tab gets no rows."""
+    if state == "hidden":
+        return f"esp adds no rows to a hidden tab{unless}"
+    return "esp never writes where the team cannot see"
+
+
 def _put_away_words(state: str, tabs: Sequence[TrackingSheet]) -> tuple[str, str]:
     """(what is said of a class's hidden or very hidden tabs, how to show them)."""
     if state == "hidden":
@@ -971,11 +978,7 @@ def tracking_tab(book: TrackingBook, cls: str) -> TrackingSheet:
     state, away = _put_away(book, cls) if key else ("", [])
     if state:
         said, show = _put_away_words(state, away)
-        why = (
-            "esp adds no rows to a hidden tab"
-            if state == "hidden"
-            else "esp never writes where the team cannot see"
-        )
+        why = _why_put_away(state)
         raise Unplaced(f"{who}: {said}, {why}, and {none}", f"{show}; or {given}")
     if visible:
         raise Unplaced(
@@ -1006,11 +1009,7 @@ def no_own_tab(
         state, away = _put_away(book, cls)
         if state:
             what, show = _put_away_words(state, away)
-            why = (
-                "esp adds no rows to a hidden tab while a visible sheet can take them"
-                if state == "hidden"
-                else "esp never writes where the team cannot see"
-            )
+            why = _why_put_away(state, " while a visible sheet can take them")
             where = f"'{away[0].sheet}'" if len(away) == 1 else "its tab"
             said[cls] = (
                 f"{path.name}: class '{cls}': {what}, and {why}; its proof rows {go} to sheet "
