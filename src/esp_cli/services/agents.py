@@ -324,15 +324,15 @@ def count_agents_once(rows: Iterable[Row], where: str, command: str) -> list[Row
     other. Each said once on stderr, one line naming both rows and the fix, as
     refuse_agents_twice says it."""
     rows = list(rows)
-    twice = agents_twice(rows)
-    alike = [t for t in twice if _first_difference(t[0], t[1]) is None]
-    unlike = [t for t in twice if _first_difference(t[0], t[1]) is not None]
+    differs = [(t, _first_difference(t[0], t[1])) for t in agents_twice(rows)]
+    alike = [t for t, column in differs if column is None]
+    unlike = [t for t, column in differs if column is not None]
     if alike:
         said, fix = _twice_words(alike, where)
         log.warning("%s; %s counts each of them once. Fix: %s", said, command, fix)
     if unlike:
         said, fix = _twice_words(unlike, where)
-        column = _first_difference(unlike[0][0], unlike[0][1])
+        column = next(column for _t, column in differs if column is not None)
         log.warning(
             "%s; their rows differ (%s), so %s counts both: esp cannot tell the team's row "
             "from a stale copy. Fix: %s",
