@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import email
 import json
-from datetime import datetime
+from datetime import date, datetime
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from pathlib import Path
@@ -360,6 +360,19 @@ def test_as_of_replays_the_cases_of_that_day(tmp_path: Path) -> None:
     assert cases() == []
     assert cases("--as-of", "2026-11-20") == [("Ethan Brooks", "Appeals")]
     assert cases("--as-of", "2026-11-23") == []
+
+
+def test_json_says_the_day_of_its_cases(folder: Path, today: date) -> None:
+    """A script reading the cases of a day replayed, or of today, is told which day."""
+    config = str(folder / "esp.toml")
+
+    def day(*args: str) -> str:
+        result = run("report", "locate", "-n", "-c", config, "-f", "json", *args)
+        assert result.exit_code == 0, result.output
+        return str(json.loads(result.stdout)["as_of"])
+
+    assert day("--as-of", "2026-11-19") == "2026-11-19"
+    assert day() == today.isoformat()
 
 
 def test_as_of_writes_no_yes_for_an_agent_no_longer_a_case_today(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from esp_cli.core.model import Finding, MailReport, WriteReport
@@ -30,6 +31,8 @@ class UnmatchedFile:
 
 @dataclass
 class LocateResult:
+    # The day whose cases these are: today, or the day --as-of replayed.
+    as_of: date
     cases: list[LocateCase]
     unmatched_files: list[UnmatchedFile]
     findings: list[Finding] = field(metadata=as_json(hidden=True))

@@ -276,6 +276,7 @@ def locate_cases(
             raise
         raise _sent_but_not_written(exc, mailed, to_set, again) from exc
     return LocateResult(
+        as_of=day,
         cases=cases,
         unmatched_files=[UnmatchedFile(file, why) for file, why in unmatched],
         findings=[f for f in s.table.findings if (f.sheet, f.row, f.col) not in said],
