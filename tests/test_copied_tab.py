@@ -572,6 +572,15 @@ def test_sync_nnumbers_leaves_a_class_rows_date_off_an_agent_on_two_sheets(
     assert [(u["row"], u["reason"]) for u in data["unmatched"]] == [
         (4, f"2 agents are named Agent 1 in class {CLASS}")
     ]
+    # A script reading the JSON sees the cells left, each naming the agent's other row.
+    assert [(c["sheet"], c["cell"], c["agent"], c["master"]) for c in data["conflicts"]] == [
+        ("ESP Tracker", f"E{r}", f"Agent {r - 2}", "2026-11-11") for r in (2, 3)
+    ] + [("ESP Tracker (2)", f"E{r}", f"Agent {r - 2}", "2026-11-11") for r in (2, 3)]
+    assert data["conflicts"][0]["reason"] == (
+        "the agent is on two sheets of the tracker (also 'ESP Tracker (2)'!row 2): neither "
+        "row is filled; delete or hide the copied tab"
+    )
+    assert "also 'ESP Tracker'!row 3" in data["conflicts"][3]["reason"]
     wb = openpyxl.load_workbook(tracker)
     for sheet in ("ESP Tracker", "ESP Tracker (2)"):
         assert [wb[sheet].cell(r, 5).value for r in (2, 3)] == [None, None], sheet

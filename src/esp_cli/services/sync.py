@@ -27,7 +27,7 @@ from esp_cli.core.refs import col_letter
 from esp_cli.core.values import email_key, id_key, name_key, text_of
 from esp_cli.errors import EspError, UsageError
 from esp_cli.results.sync import Conflict, MasterRef, SyncResult, Unmatched
-from esp_cli.services.agents import without_agents_twice
+from esp_cli.services.agents import agents_twice, without_agents_twice
 from esp_cli.services.escalations import FOLLOW_SCAN, follow_computed, partial_computed
 from esp_cli.services.facts import calendar_from, need_rule_columns
 from esp_cli.workbook.inputs import check_workbook
@@ -369,8 +369,15 @@ def _plan(
             among=tracker.rows(),
         )
     }
+    # Their cells a class row would fill, in the JSON as conflicts (a person's to settle):
+    # each with the agent's other row.
+    twin: dict[int, Row] = {}
+    if len(kept) < sum(map(len, reached.values())):
+        for first, again, _shared in agents_twice(tracker.rows()):
+            twin[id(first)], twin[id(again)] = again, first
     for ckey, rows in class_rows.items():
         members = [r for r in reached[ckey] if id(r) in kept]
+        left_out = [r for r in reached[ckey] if id(r) not in kept]
         if not idx.by_class.get(ckey):
             unmatched += [_unmatched(m, f"no class {m.cls} in the ESP Tracker") for m in rows]
             continue
@@ -394,6 +401,23 @@ def _plan(
                 )
             continue
         first = next((m for m, d in dated if d is not None), rows[0])
+        given = first.get(DATE_KEY)
+        for row in left_out:
+            other = twin.get(id(row))
+            current = row.raw.get(DATE_KEY) if DATE_KEY in row.unreadable else row.get(DATE_KEY)
+            if other is not None and given is not None and current != given:
+                conflicts.append(
+                    _conflict(
+                        tracker,
+                        row,
+                        DATE_KEY,
+                        current,
+                        given,
+                        MasterRef(first.sheet, first.row),
+                        f"the agent is on two sheets of the tracker (also '{other.sheet}'!row "
+                        f"{other.row}): neither row is filled; delete or hide the copied tab",
+                    )
+                )
         for row in members:
             proposals[id(row)].append(
                 _Proposal(MasterRef(first.sheet, first.row), first.get(DATE_KEY), None, "class row")
