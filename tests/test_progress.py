@@ -563,6 +563,15 @@ def test_a_report_refused_for_its_agents_row_names_the_agent_matched(
     added = [r for r in rows if r["status"] == "added"]
     assert added and all(r["matched_agent"] == "" for r in added)
 
+    # On screen, the table of reports not imported names the agent and her row.
+    res = run(*args)
+    assert res.exit_code == 0, res.output
+    table = res.stdout[res.stdout.index("Reports not imported") :]
+    for line in table.splitlines():
+        if "devon.eml" in line or "stranger.eml" in line:
+            mine = f"Devon Price, row {ROW['Devon Price']}"
+            assert (mine in line) is ("devon.eml" in line), line
+
 
 @pytest.mark.parametrize("args", [[], ["--dry-run"]])
 def test_a_control_character_in_one_report_is_left_out_not_the_import(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from esp_cli.core.model import class_shown
+from esp_cli.core.model import AgentRef, class_shown
 from esp_cli.core.reports import day_off_warning
 from esp_cli.render import (
     Format,
@@ -66,11 +66,20 @@ def render_import(result: ImportResult, fmt: Format, verbose: bool = False) -> N
             ],
             empty="nothing new",
         )
+        # The agent a report refused for her row's sake was matched to (her Notes cell
+        # full), when esp matched any: whose row to look at.
+        whose = any(u.matched is not None for u in result.unmatched)
         print_table(
             f"Reports not imported ({len(result.unmatched)})",
-            ["From", "Date", "Name / e-mail", "Why"],
+            ["From", "Date", "Name / e-mail", *(["Agent"] if whose else []), "Why"],
             [
-                (u.report.source, u.report.day, u.report.name or u.report.email, u.reason)
+                (
+                    u.report.source,
+                    u.report.day,
+                    u.report.name or u.report.email,
+                    *([_row_of(u.matched, result.several_sheets)] if whose else []),
+                    u.reason,
+                )
                 for u in result.unmatched
             ],
         )
@@ -100,6 +109,13 @@ def render_import(result: ImportResult, fmt: Format, verbose: bool = False) -> N
                else ".")
         )  # fmt: skip
     say_written(result.write, fmt=fmt)
+
+
+def _row_of(agent: AgentRef | None, several_sheets: bool) -> str:
+    """The agent a report was matched to and her row, as the imported reports show them."""
+    if agent is None:
+        return ""
+    return f"{agent.name}, row {f'{agent.sheet}!{agent.row}' if several_sheets else agent.row}"
 
 
 def _file_counts(result: ImportResult) -> str:
