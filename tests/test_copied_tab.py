@@ -248,6 +248,10 @@ def test_report_locate_leaves_out_a_case_on_two_sheets(tmp_path: Path) -> None:
     line = said_once(res.stderr)
     assert "Ethan Brooks is on two sheets" in line and "(the same name and class)" in line
     assert "esp report locate e-mails and sets neither" in line
+    # Every open case is left out: not "no open cases", but none other than those.
+    assert "No other open Cannot Locate TBT cases: no e-mail made." in res.stderr
+    assert "No open Cannot" not in res.stderr
+    assert "no other open cases (3 left out: on two sheets)" in " ".join(res.stdout.split())
     # Her screenshots are said to be hers, left out, not to name no case.
     data = json.loads(
         run(

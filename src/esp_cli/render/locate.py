@@ -102,7 +102,8 @@ def render(
     if result.mail is not None:
         say_mailed(result.mail, data_on_stdout=True)  # the cases, as a table or JSON
     elif mail_asked:
-        say("No open Cannot Locate TBT cases: no e-mail made.")
+        other = "other " if result.left_out else ""  # those left out are said above
+        say(f"No {other}open Cannot Locate TBT cases: no e-mail made.")
     say_findings(result.findings, verbose)
     if fmt is Format.json:
         write_json(result)
@@ -111,7 +112,11 @@ def render(
             f"Cannot Locate TBT: {len(result.cases)} case(s)",
             HEADERS,
             [case_row(c) for c in result.cases],
-            empty="no open cases",
+            empty=(
+                f"no other open cases ({result.left_out} left out: on two sheets)"
+                if result.left_out
+                else "no open cases"
+            ),
         )
     for unmatched in result.unmatched_files:
         say(f"not attached: {unmatched.file.name} ({unmatched.reason})")

@@ -38,5 +38,7 @@ class LocateResult:
     findings: list[Finding] = field(metadata=as_json(hidden=True))
     write: WriteReport = field(metadata=as_json(flat=True))
     screenshots_dir: Path | None = field(default=None, metadata=as_json(hidden=True))
+    # The open cases left out, of agents on two sheets of the tracker (said on stderr).
+    left_out: int = field(default=0, metadata=as_json(hidden=True))
     # The e-mail made of the cases, when one was asked for.
     mail: MailReport | None = field(default=None, metadata=as_json(hidden=True))

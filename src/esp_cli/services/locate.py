@@ -186,6 +186,7 @@ def locate_cases(
     mailed: MailReport | None = None
     cases: list[LocateCase] = []
     to_set: list[str] = []  # the agents whose Searched by Course Number is set
+    held: list[Row] = []  # cases left out: the agent is on two sheets
     try:
         with write_session(tracker_path, config, keys=READ_KEYS, dry_run=dry_run, write=write) as s:
             need_rule_columns(s.table, config, COMPLETION_NEED)
@@ -194,7 +195,6 @@ def locate_cases(
             # at its end (services.replay); the rows as they are now are the ones written.
             then = rows_as_of(s.table, config, day, rows, today=today)
             found: list[tuple[Row, str]] = []
-            held: list[Row] = []  # cases left out: the agent is on two sheets
             at: dict[tuple[str, int], Row] = {}  # the row as it is now, by where it is
             for now_row, row in zip(rows, then, strict=True):
                 if done_by(row.get("call_cert_complete"), row.get("call_cert_date"), day) and (
@@ -283,4 +283,5 @@ def locate_cases(
         write=s.report,
         screenshots_dir=screenshots,
         mail=mailed,
+        left_out=len({(row.cls, row.label()) for row in held}),
     )
