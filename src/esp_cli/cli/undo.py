@@ -61,12 +61,17 @@ def undo_command(
     cell changed since is a conflict and refuses the undo. The undo is an operation too:
     undo it to redo. --agent puts back one agent's cells and leaves the rest."""
     from esp_cli.render.history import render_undo
+    from esp_cli.services.inputs import read_ahead
     from esp_cli.services.undo import undo
 
     cfg = config_for(config)
+    path = cfg.tracker_path(tracker)
+    # The undo compares each cell the operation wrote with what the tracker holds now, then
+    # writes: the tracker is read and made ready for the write while its log is read.
+    read_ahead(path, write=True)
     with waiting_allowed(no_wait):
         result = undo(
-            cfg.tracker_path(tracker),
+            path,
             cfg,
             op,
             agent=agent,
