@@ -293,6 +293,7 @@ def test_the_tracker_a_command_line_names_is_read_ahead(
     assert started("note", "add", "Ana", "text", "--tracker", str(tracker)) == tracker
     assert started("report", "eod", f"--tracker={tracker}") == tracker
     assert started("escalations", "-t", str(tracker), "--today") == tracker
+    assert started("undo", "-t", str(tracker)) == tracker
     assert started("report", "eod", "-c", str(tmp_path / "esp.toml")) == tracker
     monkeypatch.setenv("ESP_TRACKER", str(tracker))
     assert started("report", "kpi") == tracker
@@ -301,6 +302,7 @@ def test_the_tracker_a_command_line_names_is_read_ahead(
         ("note", "add", "--help", "-t", str(tracker)),
         ("pending", "drop", "abc", "-t", str(tracker)),
         ("config", "where", "-t", str(tracker)),
+        ("history", "-t", str(tracker)),
         ("note", "add", "Ana", "text", "-t", str(tmp_path / "missing.xlsx")),
         ("note", "add", "Ana", "text", "-c", str(tmp_path / "missing.toml")),
     ):

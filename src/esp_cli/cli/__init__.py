@@ -60,8 +60,9 @@ def __getattr__(name: str) -> Any:
 
 
 # The commands that begin by reading the tracker's rows (esp pending drop does not; esp
-# history, undo, config and demo read other things first).
-READS_TRACKER = frozenset(COMMAND_MODULES) - {"pending", "history", "undo", "config", "demo"}
+# history, config and demo read other things first), and esp undo, which reads its log
+# first and then the tracker: the cells the operation wrote are compared with it.
+READS_TRACKER = frozenset(COMMAND_MODULES) - {"pending", "history", "config", "demo"}
 
 
 def read_early(argv: list[str]) -> None:
