@@ -295,34 +295,46 @@ class Table:
         return spell_yes_no(found.values, value)
 
 
+# The kinds as plain names for _parse, which runs for each distinct value of every column
+# read: a member looked up on its Enum class costs several times a name's lookup.
+_TEXT, _NAME, _DATE, _DATETIME, _YESNO, _NUMBER = (
+    Kind.TEXT,
+    Kind.NAME,
+    Kind.DATE,
+    Kind.DATETIME,
+    Kind.YESNO,
+    Kind.NUMBER,
+)
+
+
 def _parse(kind: Kind, value: Any, date1904: bool) -> Any:
     # Fast paths first: this runs for every used cell of every row.
     cls = type(value)
-    if cls is str and (kind is Kind.TEXT or kind is Kind.NAME):
+    if cls is str and (kind is _TEXT or kind is _NAME):
         if value and value[0] != " " != value[-1] and "  " not in value and value.isprintable():
             # No space to tidy (printable: no whitespace but the plain space); a name
             # without a comma is no "Last, First" either.
-            if kind is Kind.TEXT or not has_comma(value):
+            if kind is _TEXT or not has_comma(value):
                 return value
-        if kind is Kind.NAME:
+        if kind is _NAME:
             return display_name(text_of(value)) if not is_blank(value) else None
         text = " ".join(value.split()) if "\n" not in value else value.strip()
         return (value if text == value else text) or None  # unchanged: held once
-    if kind is Kind.DATE and cls is date:
+    if kind is _DATE and cls is date:
         return parse_date(value, date1904)
     if isinstance(value, ErrorValue):
         raise Unreadable(f"the cell shows the error {value.code}")
-    if kind is Kind.DATE:
+    if kind is _DATE:
         return parse_date(value, date1904)
-    if kind is Kind.DATETIME:
+    if kind is _DATETIME:
         return parse_datetime(value, date1904)
-    if kind is Kind.YESNO:
+    if kind is _YESNO:
         return parse_yes_no(value)
-    if kind is Kind.NUMBER:
+    if kind is _NUMBER:
         return parse_number(value)
     if is_blank(value):
         return None
-    if kind is Kind.NAME:
+    if kind is _NAME:
         return display_name(text_of(value))
     return text_of(value)
 
