@@ -293,7 +293,6 @@ def test_the_tracker_a_command_line_names_is_read_ahead(
     assert started("note", "add", "Ana", "text", "--tracker", str(tracker)) == tracker
     assert started("report", "eod", f"--tracker={tracker}") == tracker
     assert started("escalations", "-t", str(tracker), "--today") == tracker
-    # esp undo compares the cells it puts back with the tracker's, once its log is read.
     assert started("undo", "-t", str(tracker)) == tracker
     assert started("report", "eod", "-c", str(tmp_path / "esp.toml")) == tracker
     monkeypatch.setenv("ESP_TRACKER", str(tracker))
@@ -303,6 +302,7 @@ def test_the_tracker_a_command_line_names_is_read_ahead(
         ("note", "add", "--help", "-t", str(tracker)),
         ("pending", "drop", "abc", "-t", str(tracker)),
         ("config", "where", "-t", str(tracker)),
+        ("history", "-t", str(tracker)),
         ("note", "add", "Ana", "text", "-t", str(tmp_path / "missing.xlsx")),
         ("note", "add", "Ana", "text", "-c", str(tmp_path / "missing.toml")),
     ):
@@ -329,27 +329,6 @@ def test_the_master_a_sync_names_is_read_ahead_beside_the_tracker(tmp_path: Path
         assert set(inputs._EARLY) == {tracker}
     finally:
         inputs._EARLY.clear()
-
-
-def test_undo_reads_the_tracker_while_its_log_loads(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """esp undo starts reading the tracker (for the write) before it reads the operation
-    log, as the commands that read the tracker first do."""
-    from esp_cli.services import inputs
-    from tests import factories
-
-    tracker = factories.tracker(
-        tmp_path / "ESP Tracker.xlsx", [{"Class": "AET-1", "Agent Name": "Ana Ruiz"}]
-    )
-    started: list[tuple[Path, bool]] = []
-    monkeypatch.setattr(
-        inputs,
-        "read_ahead",
-        lambda path, write=False, every_row=False: started.append((path, write)),
-    )
-    CliRunner().invoke(app, ["undo", "-t", str(tracker)])  # nothing to undo: said, refused
-    assert started == [(tracker, True)]
 
 
 @pytest.mark.parametrize(

@@ -661,3 +661,42 @@ def test_an_undo_for_an_agent_now_on_a_copy_of_the_tab_says_so(tmp_path: Path) -
         "fix: delete or hide the copy, 'ESP Tracker (2)'"
     ) in res.stderr
     assert tracker.read_bytes() == before
+
+
+def test_only_a_name_of_the_class_on_another_sheet_too_is_compared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What tells an agent from a namesake (her IDs and e-mail) is worked out only for a
+    name of the class that is on another sheet too, and for no row of a one-sheet tracker:
+    the daily commands look for agents on two sheets on every run."""
+    from esp_cli.workbook import finder
+    from esp_cli.workbook.tracker import read_table
+    from esp_cli.workbook.xlsx.workbook import Workbook
+
+    rows = agents(3)
+    other = [CLASS, "Someone Else", "E99999", "else@example.com", None, "No", "No"]
+    two_sheets = copied(tmp_path / "two.xlsx", rows, [other, rows[1]])
+    one_sheet = factories.make_workbook(
+        tmp_path / "one.xlsx", {"ESP Tracker": [list(HEADERS), *rows]}
+    )
+    asked: list[tuple[str, int]] = []
+    who, identities = finder._who, finder._identities
+
+    def told_apart(row: Any) -> Any:
+        asked.append((row.sheet, row.row))
+        return who(row)
+
+    def identified(row: Any) -> Any:
+        asked.append((row.sheet, row.row))
+        return identities(row)
+
+    monkeypatch.setattr(finder, "_who", told_apart)
+    twice = finder.agents_twice(read_table(Workbook.open(two_sheets), keys=None).rows())
+    assert [(a.sheet, a.row, b.sheet, b.row, shared) for a, b, shared in twice] == [
+        ("ESP Tracker", 3, "ESP Tracker (2)", 3, "Agent ID E10401")
+    ]
+    assert sorted(asked) == [("ESP Tracker", 3), ("ESP Tracker (2)", 3)]
+    asked.clear()
+    monkeypatch.setattr(finder, "_identities", identified)
+    assert finder.agents_twice(read_table(Workbook.open(one_sheet), keys=None).rows()) == []
+    assert asked == []

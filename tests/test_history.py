@@ -416,6 +416,29 @@ def test_undo_restores_exactly_the_cells_before_and_nothing_else(tmp_path: Path)
     assert ops[0]["undoes"] == ops[3]["op"] and ops[1]["undoes"] == ops[2]["op"]
 
 
+def test_an_undo_reads_the_tracker_ahead_while_it_reads_the_log(
+    book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """esp undo starts reading the tracker, made ready for a write, before it reads the log;
+    its own open takes what was read (the file holds the same bytes)."""
+    from esp_cli.services import inputs
+    from esp_cli.workbook.xlsx import reader
+
+    ok("note", "add", "Ann Lee", "Called", "--by", "Jo", "--date", "2026-11-24", "-t", str(book))
+    started: list[tuple[Path, bool]] = []
+    read_ahead = inputs.read_ahead
+
+    def recorded(path: Path, write: bool = False, every_row: bool = False) -> None:
+        started.append((path, write))
+        read_ahead(path, write, every_row)
+
+    monkeypatch.setattr(inputs, "read_ahead", recorded)
+    ok("undo", "-t", str(book))
+    assert started == [(book, True)]
+    assert reader.take_read_ahead(book) is None  # taken by the undo's open
+    assert cell(book, "K3") == "11/20/2026 - Jo - Hi"
+
+
 def test_an_undo_can_be_undone(book: Path) -> None:
     ok("note", "add", "Ann Lee", "Called", "--by", "Jo", "--date", "2026-11-24", "-t", str(book))
     after = cell(book, "K3")

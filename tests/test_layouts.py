@@ -320,6 +320,22 @@ def test_a_column_of_rows_of_different_lengths_reads_blank_past_a_short_row() ->
     assert _column([["a", "b"], ["c", "d"]], 0, 1) == ["b", "d"]
 
 
+def test_the_columns_read_are_picked_at_once_each_a_list_of_its_own() -> None:
+    """read_table picks its columns in one pass over the rows: each column asked for is as
+    _column gives it (blank past a short row), and a list of its own, as a caller may
+    change its cells (a merged range's value shown down it)."""
+    from esp_cli.workbook.tracker import _Columns
+
+    rows: list[list[Any]] = [["h1", "h2", "h3"], ["a", "b", "c"], ["d", "e", "f"]]
+    of = _Columns(rows, 1, {1, 3})
+    shown = of(3)
+    shown[1] = "changed"
+    assert of(3) == ["c", "f"] and of(1) == ["a", "d"]
+    assert of(2) == ["b", "e"]  # not among those picked: read on its own
+    short = _Columns([["h1", "h2", "h3"], ["a", "b", "c"], ["d"]], 1, {1, 3})
+    assert short(3) == ["c", None] and short(1) == ["a", "d"]
+
+
 def group_labelled_tracker(path: Path) -> Path:
     """A header of two rows, as teams group their columns: labels merged over each group
     ('Agent', 'Certification', 'Team Lead') above the headers, the agent's own column headed

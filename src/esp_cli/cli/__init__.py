@@ -60,8 +60,8 @@ def __getattr__(name: str) -> Any:
 
 
 # The commands that begin by reading the tracker's rows (esp pending drop does not; esp
-# history, config and demo read other things first), or its cells soon after (esp undo,
-# once the operation log is read).
+# history, config and demo read other things first), and esp undo, which reads its log
+# first and then the tracker: the cells the operation wrote are compared with it.
 READS_TRACKER = frozenset(COMMAND_MODULES) - {"pending", "history", "config", "demo"}
 
 

@@ -60,17 +60,15 @@ def undo_command(
     """Put back the cells an esp operation changed, where they still hold what it wrote; a
     cell changed since is a conflict and refuses the undo. The undo is an operation too:
     undo it to redo. --agent puts back one agent's cells and leaves the rest."""
-    cfg = config_for(config)
-    path = cfg.tracker_path(tracker)
-    if path.is_file():
-        from esp_cli.services.inputs import read_ahead
-
-        # The cells to put back are compared with what the tracker holds now: it is read
-        # while the undo's code and the operation log load.
-        read_ahead(path, write=True)
     from esp_cli.render.history import render_undo
+    from esp_cli.services.inputs import read_ahead
     from esp_cli.services.undo import undo
 
+    cfg = config_for(config)
+    path = cfg.tracker_path(tracker)
+    # The undo compares each cell the operation wrote with what the tracker holds now, then
+    # writes: the tracker is read and made ready for the write while its log is read.
+    read_ahead(path, write=True)
     with waiting_allowed(no_wait):
         result = undo(
             path,

@@ -312,21 +312,32 @@ def agents_twice(rows: Iterable[Row]) -> list[tuple[Row, Row, str]]:
     refused for another's sake. What they share is said by a value only one row of its
     sheet holds (`Pending`, `TBD`, `n/a` typed for every new hire are no Agent ID)."""
     rows = list(rows)
+    if len({row.sheet for row in rows}) < 2:
+        return []  # one sheet: no row is on another
+    seen: dict[tuple[str, str], list[Row]] = {}
+    pairs: list[tuple[Row, Row]] = []
+    for row in rows:
+        name = name_key(row.name) if row.name else ""
+        if not name:
+            continue
+        earlier = seen.setdefault((class_key(row.cls), name), [])
+        # Only a row of the name in the class on another sheet can be the agent again:
+        # what tells agents apart is compared for those alone.
+        elsewhere = [r for r in earlier if r.sheet != row.sheet]
+        earlier.append(row)
+        if not elsewhere:
+            continue
+        mine = _who(row)
+        other = next((r for r in elsewhere if _who(r) == mine), None)
+        if other is not None:
+            pairs.append((other, row))
+    if not pairs:
+        return []
     on_sheet = collections.Counter(
         (row.sheet, key, value) for row in rows for key, _label, value in _identities(row)
     )
-    seen: dict[tuple[str, str], list[Row]] = {}
     found: list[tuple[Row, Row, str]] = []
-    for row in rows:
-        if not row.name or not name_key(row.name):
-            continue
-        named = (class_key(row.cls), name_key(row.name))
-        mine = _who(row)
-        earlier = seen.setdefault(named, [])
-        other = next((r for r in earlier if r.sheet != row.sheet and _who(r) == mine), None)
-        earlier.append(row)
-        if other is None:
-            continue
+    for other, row in pairs:
         shared = next(
             (
                 f"{label} {row.text(key).strip()}"

@@ -8,6 +8,7 @@ understood becomes a `Finding` with its Sheet!A1 address; the row is still read.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import itertools
 import json
 import logging
@@ -295,34 +296,46 @@ class Table:
         return spell_yes_no(found.values, value)
 
 
+# The kinds as plain names for _parse, which runs for each distinct value of every column
+# read: a member looked up on its Enum class costs several times a name's lookup.
+_TEXT, _NAME, _DATE, _DATETIME, _YESNO, _NUMBER = (
+    Kind.TEXT,
+    Kind.NAME,
+    Kind.DATE,
+    Kind.DATETIME,
+    Kind.YESNO,
+    Kind.NUMBER,
+)
+
+
 def _parse(kind: Kind, value: Any, date1904: bool) -> Any:
     # Fast paths first: this runs for every used cell of every row.
     cls = type(value)
-    if cls is str and (kind is Kind.TEXT or kind is Kind.NAME):
+    if cls is str and (kind is _TEXT or kind is _NAME):
         if value and value[0] != " " != value[-1] and "  " not in value and value.isprintable():
             # No space to tidy (printable: no whitespace but the plain space); a name
             # without a comma is no "Last, First" either.
-            if kind is Kind.TEXT or not has_comma(value):
+            if kind is _TEXT or not has_comma(value):
                 return value
-        if kind is Kind.NAME:
+        if kind is _NAME:
             return display_name(text_of(value)) if not is_blank(value) else None
         text = " ".join(value.split()) if "\n" not in value else value.strip()
         return (value if text == value else text) or None  # unchanged: held once
-    if kind is Kind.DATE and cls is date:
+    if kind is _DATE and cls is date:
         return parse_date(value, date1904)
     if isinstance(value, ErrorValue):
         raise Unreadable(f"the cell shows the error {value.code}")
-    if kind is Kind.DATE:
+    if kind is _DATE:
         return parse_date(value, date1904)
-    if kind is Kind.DATETIME:
+    if kind is _DATETIME:
         return parse_datetime(value, date1904)
-    if kind is Kind.YESNO:
+    if kind is _YESNO:
         return parse_yes_no(value)
-    if kind is Kind.NUMBER:
+    if kind is _NUMBER:
         return parse_number(value)
     if is_blank(value):
         return None
-    if kind is Kind.NAME:
+    if kind is _NAME:
         return display_name(text_of(value))
     return text_of(value)
 
@@ -355,6 +368,27 @@ def _column(lines: list[list[Any]], top: int, i: int) -> list[Any]:
         return list(map(operator.itemgetter(i), lines[top:]))
     except IndexError:  # a short row: each one asked
         return [line[i] if i < len(line) else None for line in lines[top:]]
+
+
+class _Columns:
+    """The columns read of the rows from `top` on, picked in one pass over the rows: a
+    column at a time walks all of them again (10,000 rows, scattered in memory, for each
+    of 30 columns). Each asked for is a list of its own, as _column gives it: a caller
+    may change its cells (a merged range's value shown down it)."""
+
+    def __init__(self, lines: list[list[Any]], top: int, cols: Iterable[int]) -> None:
+        self.lines, self.top = lines, top
+        order = sorted(cols)
+        self._picked: dict[int, tuple[Any, ...]] = {}
+        if len(order) > 1 and len(lines) > top:
+            with contextlib.suppress(IndexError):  # a short row: each column picked alone
+                rows = map(operator.itemgetter(*(c - 1 for c in order)), lines[top:])
+                self._picked = dict(zip(order, zip(*rows, strict=True), strict=True))
+
+    def __call__(self, c: int) -> list[Any]:
+        """Column `c` (1-based)."""
+        got = self._picked.get(c)
+        return list(got) if got is not None else _column(self.lines, self.top, c - 1)
 
 
 def _stored(column: list[Any]) -> list[Any]:
@@ -503,27 +537,26 @@ def asked_refusal(sheet: Sheet, key: str) -> MissingColumnsError:
     )
 
 
-def _agent_lines(lines: list[list[Any]], top: int, cols: Iterable[int]) -> list[int]:
+def _agent_lines(column: _Columns, cols: Iterable[int]) -> list[int]:
     """The rows (by index under the header) with an agent's name, ID or e-mail typed."""
-    ids = [_column(lines, top, c - 1) for c in cols]
+    ids = [column(c) for c in cols]
     if not ids:
         return []
     return list(itertools.compress(range(len(ids[0])), map(any, zip(*ids, strict=True))))
 
 
 def _tallies(
-    values: SheetValues, top: int, agents: list[int], cols: Iterable[int]
+    values: SheetValues, top: int, agents: list[int], cols: Iterable[int], of: _Columns
 ) -> dict[int, Tally]:
     """By column, what the agents' cells there hold (a formula whose result is not saved
     as UNCALCULATED): every agent row of the sheet, not the first rows only."""
-    lines = values.rows
     formulas: dict[int, set[int]] = {}
     for r, c in values.uncalculated:
         formulas.setdefault(c, set()).add(r - top - 1)
     pick = operator.itemgetter(*agents) if len(agents) > 1 else None
     out: dict[int, Tally] = {}
     for c in cols:
-        column = _column(lines, top, c - 1)
+        column = of(c)
         for k in formulas.get(c, ()):
             if 0 <= k < len(column) and column[k] in (None, ""):
                 column[k] = UNCALCULATED
@@ -724,10 +757,11 @@ def doctor_for(path: Path, role: str) -> str:
     return "esp doctor" if role == "ESP Tracker" else f'esp doctor -t "{path.name}"'
 
 
-def shown_as_text(values: SheetValues, columns: AbstractSet[int]) -> None:
+def shown_as_text(values: SheetValues, columns: AbstractSet[int]) -> bool:
     """In these (text) columns, a number formatted to show as text (an N Number typed as
-    48290 and shown `0048290`) is read as the text Excel shows."""
+    48290 and shown `0048290`) is read as the text Excel shows. Whether any was."""
     rows = values.rows
+    changed = False
     for (r, c), code in values.formats.items():
         if c not in columns or r > len(rows) or c > len(rows[r - 1]):
             continue
@@ -736,6 +770,8 @@ def shown_as_text(values: SheetValues, columns: AbstractSet[int]) -> None:
             shown = shown_integer(v, code)
             if shown is not None:
                 rows[r - 1][c - 1] = shown
+                changed = True
+    return changed
 
 
 def _shown_class(
@@ -979,8 +1015,11 @@ def read_table(
         values = workbook.values(info, columns=read_cols, cache=False)
         top = header_row  # rows[top] is the first row under the header
         lines = values.rows
-        agents = _agent_lines(lines, top, [c for k, c in columns.items() if k in IDENTITY_KEYS])
-        tallies = _tallies(values, top, agents, {c for cols in yes_no.values() for c in cols})
+        column_of = _Columns(lines, top, read_cols)
+        agents = _agent_lines(column_of, [c for k, c in columns.items() if k in IDENTITY_KEYS])
+        tallies = _tallies(
+            values, top, agents, {c for cols in yes_no.values() for c in cols}, column_of
+        )
         columns, duplicates = pick_columns(
             found.named, found.blocks, tallies, _counted(found.named, headers)
         )
@@ -1040,8 +1079,10 @@ def read_table(
             else []
         )
         later_cols = {c for _, c in later}
-        if values.formats:
-            shown_as_text(values, {c for k, c in items if BY_KEY[k].kind is Kind.TEXT})
+        if values.formats and shown_as_text(
+            values, {c for k, c in items if BY_KEY[k].kind is Kind.TEXT}
+        ):
+            column_of = _Columns(lines, top, read_cols)  # picked again, as now shown
         count = len(lines) - top
         raws: list[dict[str, Any]] = [{} for _ in range(count)]
         parsed: list[dict[str, Any]] = [{} for _ in range(count)]
@@ -1059,9 +1100,8 @@ def read_table(
         # and every row then holds that one object (a class, a date, Yes typed down 50,000
         # rows is held once).
         for place, (key, c) in enumerate(items):
-            i = c - 1
             kind = BY_KEY[key].kind
-            column = _column(lines, top, i)
+            column = column_of(c)
             if key in not_answers:
                 # Counts or dates, not the flag: no agent's is read there (said once, at
                 # the header, by answers_unread), 1 no Yes, a count no cell to correct.
@@ -1125,7 +1165,7 @@ def read_table(
                     )
             if key in OWN_HEADER_KEYS:
                 kept[key] = (column, seen)
-        scanned = {key: _stored(_column(lines, top, c - 1)) for key, c in later}
+        scanned = {key: _stored(column_of(c)) for key, c in later}
         late.sort(key=lambda f: (f[0], f[1]))
         uncalculated = _uncalculated(values, top, {c: k for k, c in items}, raws)
         aside = _not_agents(workbook, info, table, top, columns, kept, raws)
