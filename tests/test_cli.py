@@ -201,6 +201,23 @@ def test_help_loads_no_service_nor_workbook_nor_mail() -> None:
     assert heavy == set()
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows names the machine through sockets")
+def test_the_machine_name_every_write_records_loads_no_socket_module() -> None:
+    """The machine's name in the operation log (and the lock's note) is the one
+    socket.gethostname() gives, read without loading the socket module, whose enums take
+    milliseconds to build at every write (`make bench`)."""
+    code = (
+        "import sys\n"
+        "from esp_cli.system import computer_name\n"
+        "name = computer_name()\n"
+        "loaded = 'socket' in sys.modules\n"
+        "import socket\n"
+        "print(name == socket.gethostname(), loaded)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "True False\n"
+
+
 MAIL_AND_DOCUMENTS = {
     "esp_cli.mail.outgoing",
     "esp_cli.mail.inbox",

@@ -4,7 +4,10 @@ used (--config, ./esp.toml, the tracker's folder, your own)."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -568,3 +571,25 @@ def test_a_section_given_twice_says_where_it_is_already(tmp_path: Path) -> None:
         f"Fix: a [columns] section is already in {config} (line 1): add the lines under this "
         "heading to that section, and delete line 6."
     ) in str(got.value)
+
+
+def test_settings_without_an_esp_toml_nor_a_time_zone_load_no_toml_nor_zoneinfo(
+    tmp_path: Path,
+) -> None:
+    """Where no esp.toml is found, nothing parses TOML; where the team names no time zone,
+    the machine's clock is the team's: neither tomllib nor zoneinfo (and the sysconfig it
+    reads its paths from) is loaded for nothing, as `make bench` runs every command."""
+    code = (
+        "import sys\n"
+        "from esp_cli.config import load_config\n"
+        "config = load_config()\n"
+        "print(config.clock(), config.now() is not None)\n"
+        "print(sorted(m for m in ('tomllib', 'zoneinfo') if m in sys.modules))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "ESP_TRACKER"}
+    env["ESP_CONFIG_DIR"] = str(tmp_path / "no-config")
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "MachineZone() True\n[]\n"

@@ -97,7 +97,7 @@ def test_a_text_date_is_read_as_the_first_format_that_fits_reads_it(
         dd=f"{day:02d}",
         Y=f"{year:04d}",
         y=f"{year % 100:02d}",
-        b=("Jan", "Nov", "Sept")[month % 3],
+        b=("Jan", "Nov", "Sept", "nov", "MAY")[month % 5],
         h=hour,
     )
     expected = _by_the_formats(text)
@@ -268,6 +268,21 @@ def test_text_without_a_number_never_loads_dateutil() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout == "False\n"
+
+
+def test_the_dates_typed_most_are_read_without_loading_strptime() -> None:
+    """11/23/2026, 11/23/26, 2026-11-23 and Nov 23, 2026 are read as strptime reads them
+    without it: its first use imports and compiles its tables for a command's first date."""
+    code = (
+        "import sys\n"
+        "from esp_cli.core.values import parse_date\n"
+        "days = [parse_date(t) for t in ('11/23/2026', '11/23/26', '2026-11-23', 'Nov 23, 2026',"
+        " 'nov 3, 2026')]\n"
+        "print([d.isoformat() for d in days], '_strptime' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    days = "['2026-11-23', '2026-11-23', '2026-11-23', '2026-11-23', '2026-11-03']"
+    assert done.stdout == f"{days} False\n"
 
 
 def test_blank_is_none() -> None:

@@ -11,6 +11,8 @@ import functools
 import io
 import json
 import re
+import subprocess
+import sys
 import warnings
 from collections.abc import Callable
 from datetime import date
@@ -430,3 +432,19 @@ def test_every_dry_run_lists_the_waiting_changes_its_write_would_write(
     wrote = json.loads(real.stdout)
     assert wrote["waiting_changes"] == shown["waiting_changes"]
     assert "1 cell(s) of 1 change(s) that waited beside it were written" in real.stderr
+
+
+def test_apply_loads_none_of_the_computed_columns_code_until_a_write_needs_it() -> None:
+    """esp apply asks esp pending's module only for what waits beside the TBT Tracking
+    Sheet: the code that works out the computed columns (with esp round's and esp
+    escalations') loads when a write finds a change that needs it, not with esp apply
+    (`make bench` times an apply of 30 waiting notes)."""
+    code = (
+        "import sys\n"
+        "import esp_cli.services.apply\n"
+        "heavy = ('esp_cli.services.computed', 'esp_cli.services.round',"
+        " 'esp_cli.services.escalations')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"

@@ -5,6 +5,9 @@ prefix, an empty value, a name inside another's value."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -42,3 +45,17 @@ def test_examples() -> None:
     assert attr_value(b' x:t="s"', b"t") is None
     assert attr_value(b' t="&#115;"', b"t") == b"s"
     assert attr_value(b" r=\"t='s'\"", b"t") is None
+
+
+def test_text_without_an_entity_is_read_without_loading_html() -> None:
+    """html.unescape resolves the entities of a workbook's text, and html (its tables of
+    entities take milliseconds to load) loads with the first text that has one."""
+    code = (
+        "import sys\n"
+        "from esp_cli.workbook.xlsx import sheetxml, xmlbytes\n"
+        "plain = xmlbytes.unescape('Called SPOC; waiting')\n"
+        "print(repr(plain), 'html' in sys.modules)\n"
+        "print(repr(xmlbytes.unescape('Q&amp;A &#233;&lt;')), 'html' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "'Called SPOC; waiting' False\n'Q&A é<' True\n"

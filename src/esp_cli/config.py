@@ -11,13 +11,11 @@ import difflib
 import logging
 import os
 import re
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from esp_cli.config_file import CONFIG_NAME as CONFIG_NAME
 from esp_cli.config_file import TRACKER_ENV as TRACKER_ENV
@@ -159,7 +157,11 @@ class Config:
 
     def zone(self) -> tzinfo | None:
         """The team's time zone ([calendar] timezone), None for the machine's own."""
-        return None if self.timezone is None else ZoneInfo(self.timezone)
+        if self.timezone is None:
+            return None  # zoneinfo is loaded only for a team that names its zone
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(self.timezone)
 
     def clock(self) -> tzinfo:
         """The team's clock: [calendar] timezone, else the machine's own zone (daylight
@@ -302,6 +304,8 @@ def set_user_name(name: str, path: Path | None = None) -> Path:
     `path`), creating it if needed and keeping everything else in it as written (tomlkit
     edits TOML without reformatting it: a `[people]` heading, an inline `people = { … }` or
     dotted `people.user` keys alike); returns the file."""
+    import tomllib
+
     import tomlkit
     from tomlkit.exceptions import TOMLKitError
 
@@ -672,6 +676,8 @@ def _zone_name(value: str | None, where: Path) -> str | None:
         return None
     if not value.strip():
         raise ConfigError(f'{where}: [calendar] timezone must be a name such as "America/Chicago".')
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     try:
         ZoneInfo(value.strip())
     except (ZoneInfoNotFoundError, ValueError) as exc:

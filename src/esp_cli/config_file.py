@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import os
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +63,8 @@ def parse_toml(text: str, path: Path) -> dict[str, Any]:
     """The TOML in `text`; a syntax error names the file and line, shows the line, and says
     how to correct it (a Windows path typed in double quotes, where a backslash starts an
     escape, says how to write it)."""
+    import tomllib  # here: a command run where no esp.toml is found never parses TOML
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -136,6 +137,8 @@ def _toml_fix(line: str, error: str) -> str:
 
 def _plain_value(value: str) -> bool:
     """A TOML value that needs no quotes: a number, true/false, a date."""
+    import tomllib
+
     try:
         tomllib.loads(f"v = {value}")
     except tomllib.TOMLDecodeError:

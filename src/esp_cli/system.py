@@ -37,7 +37,6 @@ import os
 import platform
 import re
 import shutil
-import socket
 import stat
 import sys
 import time
@@ -411,10 +410,9 @@ def login_name() -> str:
 
 
 def computer_name() -> str:
-    with contextlib.suppress(OSError):
-        name = socket.gethostname()
-        if name:
-            return name
+    """The machine's network name ("unknown" where it has none), as every write records
+    it: what socket.gethostname() returns (on Linux and macOS the kernel's host name, read
+    without loading the socket module, whose enums take milliseconds to build)."""
     return platform.node() or "unknown"
 
 

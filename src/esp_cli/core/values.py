@@ -82,6 +82,16 @@ _LETTER = re.compile(r"[^\W\d_]")
 _QUICK_DATE = re.compile(
     r"([0-9]{1,2})/([0-9]{1,2})/(?:([0-9]{4})|([0-9]{2}))|([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
 )
+# The shape of `%b %d, %Y` (Nov 23, 2026), the first format a text with a letter is tried
+# with, and %b's month abbreviations in any case, as strptime reads them in the C locale
+# (Python never sets LC_TIME: esp runs in it).
+_QUICK_WORDED = re.compile(r"([A-Za-z]{3}) ([0-9]{1,2}), ([0-9]{4})")
+_MONTH_ABBREVIATIONS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
 
 
 class Unreadable(ValueError):
@@ -229,11 +239,12 @@ def _text_date(text: str, raw: Any, date1904: bool) -> date | None:
 
 
 def _quick_date(text: str) -> date | None:
-    """The text dates typed most (11/23/2026, 11/23/26, 2026-11-23) read without strptime,
-    as its first matching format reads them; None leaves the text to the formats."""
+    """The text dates typed most (11/23/2026, 11/23/26, 2026-11-23, Nov 23, 2026) read
+    without strptime (whose first use loads and compiles its tables), as its first matching
+    format reads them; None leaves the text to the formats."""
     m = _QUICK_DATE.fullmatch(text)
     if m is None:
-        return None
+        return _quick_worded(text)
     month, day, year, short, iso_year, iso_month, iso_day = m.groups()
     try:
         if iso_year is not None:
@@ -244,6 +255,21 @@ def _quick_date(text: str) -> date | None:
         return date(yy + (2000 if yy < 69 else 1900), int(month), int(day))  # as %y reads it
     except ValueError:
         return None  # no such day: the formats say so
+
+
+def _quick_worded(text: str) -> date | None:
+    """`Nov 23, 2026` as `%b %d, %Y` reads it; None leaves the text to the formats."""
+    m = _QUICK_WORDED.fullmatch(text)
+    if m is None:
+        return None
+    name, day, year = m.groups()
+    month = _MONTH_ABBREVIATIONS.get(name.lower())
+    if month is None:
+        return None
+    try:
+        return date(int(year), month, int(day))
+    except ValueError:
+        return None  # no such day (Feb 30, day 0): the formats say so
 
 
 def _loose_datetime(text: str) -> datetime | None:

@@ -15,7 +15,6 @@ from pathlib import Path
 from esp_cli.config import Config, unquoted_name
 from esp_cli.core.waiting import Conflict, WaitingCell, WaitingOp
 from esp_cli.results.pending import AlsoWaiting, DropResult, PendingOp, PendingResult
-from esp_cli.services.computed import left_as_they_are
 from esp_cli.workbook import waiting
 from esp_cli.workbook.xlsx import safety
 from esp_cli.workbook.xlsx.workbook import Workbook, workbook_file
@@ -30,6 +29,11 @@ def list_pending(tracker_path: Path, config: Config) -> PendingResult:
     operations: list[PendingOp] = []
     zone = config.zone()  # each change's time as the team's clock reads it
     if found.ops:
+        # Here, not at the top: esp apply asks this module for also_waiting alone, and the
+        # computed columns' code (with esp round's and esp escalations') loads only for a
+        # write that works them out (services/__init__.py).
+        from esp_cli.services.computed import left_as_they_are
+
         table, overlay = waiting.read_counting_waiting(
             Workbook.open(path), config, keys=(), say_warnings=False
         )

@@ -17,13 +17,11 @@ from __future__ import annotations
 import bisect
 import contextlib
 import functools
-import html
 import re
 from collections import Counter
 from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from html import unescape
 from typing import TYPE_CHECKING
 from xml.parsers import expat
 
@@ -40,6 +38,7 @@ from esp_cli.workbook.xlsx.xmlbytes import (
     namespace_declarations,
     parse_attrs,
     start_tag,
+    unescape,
 )
 
 if TYPE_CHECKING:
@@ -910,7 +909,7 @@ def _row_number(attrs: bytes) -> int | None:
 @functools.lru_cache(maxsize=4096)
 def _unescaped(text: bytes) -> str:
     """An element's text as a string (its entities and character references resolved)."""
-    return html.unescape(text.decode("utf-8", "replace"))
+    return unescape(text.decode("utf-8", "replace"))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -14,7 +14,6 @@ import functools
 import math
 import re
 from collections.abc import Iterator
-from html import unescape
 from xml.parsers import expat
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -94,6 +93,17 @@ def _resolve(value: bytes) -> bytes:
     # Only the five XML entities and character references can occur: parts with a DTD
     # are refused when the package is opened.
     return unescape(value.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
+
+
+def unescape(text: str) -> str:
+    """XML text with its entities and character references resolved (html.unescape).
+    html, whose tables of entities take milliseconds to load, loads with the first text
+    that has one: many a workbook's cells and attributes have none."""
+    if "&" not in text:
+        return text  # as html.unescape returns it
+    import html
+
+    return html.unescape(text)
 
 
 def after_declaration(data: bytes) -> int:
