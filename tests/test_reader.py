@@ -706,3 +706,30 @@ def test_a_sheet_read_says_which_columns_it_hides(tmp_path: Path) -> None:
     book = Workbook.open(path)
     for values in (book.values(book.sheets[0], nrows=30), book.values(book.sheets[0])):
         assert [c for c in (1, 2, 3, 4) if values.col_hidden(c)] == [3]
+
+
+def test_a_large_sheet_is_decompressed_after_freed_memory_is_handed_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a command let go before a write reads the sheet's XML (esp sync-nnumbers lets
+    the Master's rows go just then) is handed back first, not held beside the XML: the
+    peak of a large write is there."""
+    from esp_cli import system
+    from esp_cli.workbook.xlsx import package
+    from tests import factories
+
+    path = factories.make_workbook(tmp_path / "t.xlsx", {"S": [["Name"], ["Ann"]]})
+    wb = Workbook.open(path)
+    steps: list[str] = []
+    read_xml = package.Package.read_xml
+
+    def reading(pkg: package.Package, name: str, keep: bool = True) -> bytes:
+        steps.append(f"read {name}")
+        return read_xml(pkg, name, keep)
+
+    monkeypatch.setattr(package, "TRIM_FROM_BYTES", 0)  # a large package
+    monkeypatch.setattr(system, "release_freed_memory", lambda: steps.append("trim"))
+    monkeypatch.setattr(package.Package, "read_xml", reading)
+    wb.patcher().sheet_xml("S")
+    part = wb.pkg.sheet("S").part
+    assert steps[steps.index(f"read {part}") - 1] == "trim"
