@@ -233,6 +233,25 @@ def test_beside_a_large_tracker_a_bad_tracker_or_master_is_still_said(
     assert "M2.xlsx: no sheet looks like the Master N Number Tracker" in caught.value.message
 
 
+def test_beside_a_large_tracker_the_master_is_not_read_when_the_command_stops_before(
+    files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ctrl-C (or a bug) while the tracker is read: the command ends without reading the
+    # Master it held back.
+    from esp_cli.workbook import session
+
+    steps = _as_for_a_large_tracker(monkeypatch)
+
+    def stopped(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(session, "read_table", stopped)
+    esp, mst = files
+    with pytest.raises(KeyboardInterrupt):
+        sync_nnumbers(esp, mst, Config())
+    assert steps == []
+
+
 def test_owner_file_blocks_with_busy_exit(files: tuple[Path, Path]) -> None:
     esp, mst = files
     before = esp.read_bytes()

@@ -253,8 +253,7 @@ def sync_nnumbers(
             f"{ROLE}: there is nothing to take from it.",
             fix=f"give the {ROLE} with --from MASTER.xlsx (or [tracker] master in esp.toml).",
         )
-    # Set once the tracker's table is read (or the command stopped before).
-    tracker_read = threading.Event()
+    after = _AfterTracker()
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The Master is read while the tracker is: calamine parses a sheet without holding
         # the interpreter, so the two largest steps of the command overlap. Beside a large
@@ -264,27 +263,53 @@ def sync_nnumbers(
         # memory, and the Master's, let go after the plan, leave holes among the tracker's
         # that the system never gets back (some 25 MB at the peak of a write to 50,000
         # agents). Its calamine parse still runs meanwhile (read ahead: cli.sync).
-        wait = None if worth_a_head_start(tracker_path) else tracker_read
+        wait = None if worth_a_head_start(tracker_path) else after
         master_job = pool.submit(_read_master, master_path, config, wait)
         try:
             return _sync(
                 tracker_path,
                 master_path,
                 master_job,
-                tracker_read,
+                after,
                 config,
                 dry_run,
                 overwrite,
                 master_source,
             )
         except EspError:
-            tracker_read.set()
+            after.go()
             master_error = master_job.exception()
             if master_error is not None:
                 raise master_error from None  # a bad Master is reported first, as it is named
             raise
         finally:
-            tracker_read.set()  # never left waiting: the pool waits for it
+            after.stop()  # stopped otherwise (Ctrl-C): not read at all, the pool waits for it
+
+
+class _AfterTracker:
+    """When a Master held back for the tracker (see sync_nnumbers) is read: once the
+    tracker's table is read (go), or never, when the command stops before (stop)."""
+
+    def __init__(self) -> None:
+        self._told = threading.Event()
+        self._go = False
+
+    def go(self) -> None:
+        if not self._told.is_set():
+            self._go = True
+            self._told.set()
+
+    def stop(self) -> None:
+        self._told.set()
+
+    def wait(self) -> bool:
+        """Wait to be told; whether to read the Master."""
+        self._told.wait()
+        return self._go
+
+
+class _NotRead(Exception):
+    """The Master was not read: the command stopped before the tracker was."""
 
 
 class _Master(NamedTuple):
@@ -292,12 +317,13 @@ class _Master(NamedTuple):
     rows: list[_MasterRow]
 
 
-def _read_master(master_path: Path, config: Config, wait: threading.Event | None) -> _Master:
-    """The Master's table and rows; once `wait` is set, when it is given (see
+def _read_master(master_path: Path, config: Config, wait: _AfterTracker | None) -> _Master:
+    """The Master's table and rows; once the tracker's are, when `wait` is given (see
     sync_nnumbers)."""
     workbook = Workbook.open(master_path)
-    if wait is not None:
-        wait.wait()
+    if wait is not None and not wait.wait():
+        raise _NotRead
+
     table = read_table(
         workbook,
         config.columns,
@@ -313,7 +339,7 @@ def _sync(
     tracker_path: Path,
     master_path: Path,
     master_job: Future[_Master],
-    tracker_read: threading.Event,
+    after: _AfterTracker,
     config: Config,
     dry_run: bool,
     overwrite: bool,
@@ -322,7 +348,7 @@ def _sync(
     with write_session(
         tracker_path, config, keys=(DATE_KEY, NNUM_KEY), dry_run=dry_run, scan_also=FOLLOW_SCAN
     ) as s:
-        tracker_read.set()
+        after.go()
         master, master_rows = master_job.result()
         if master.workbook.pkg.digest == s.workbook.pkg.digest:
             raise UsageError(
