@@ -706,3 +706,60 @@ def test_a_sheet_read_says_which_columns_it_hides(tmp_path: Path) -> None:
     book = Workbook.open(path)
     for values in (book.values(book.sheets[0], nrows=30), book.values(book.sheets[0])):
         assert [c for c in (1, 2, 3, 4) if values.col_hidden(c)] == [3]
+
+
+def test_a_large_sheet_is_decompressed_after_freed_memory_is_handed_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a command let go before a write reads the sheet's XML (esp sync-nnumbers lets
+    the Master's rows go just then) is handed back first, not held beside the XML: the
+    peak of a large write is there."""
+    from esp_cli import system
+    from esp_cli.workbook.xlsx import package
+    from tests import factories
+
+    path = factories.make_workbook(tmp_path / "t.xlsx", {"S": [["Name"], ["Ann"]]})
+    wb = Workbook.open(path)
+    steps: list[str] = []
+    read_xml = package.Package.read_xml
+
+    def reading(pkg: package.Package, name: str, keep: bool = True) -> bytes:
+        steps.append(f"read {name}")
+        return read_xml(pkg, name, keep)
+
+    monkeypatch.setattr(package, "TRIM_FROM_BYTES", 0)  # a large package
+    monkeypatch.setattr(system, "release_freed_memory", lambda: steps.append("trim"))
+    monkeypatch.setattr(package.Package, "read_xml", reading)
+    wb.patcher().sheet_xml("S")
+    part = wb.pkg.sheet("S").part
+    assert steps[steps.index(f"read {part}") - 1] == "trim"
+
+
+@pytest.mark.parametrize("declared", [9000, 10**6, 400 * 1024 * 1024])
+def test_a_part_that_declares_more_than_it_holds_reads_as_what_it_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, declared: int
+) -> None:
+    """In a large package a part is read into a buffer made at its declared size (at most
+    READ_ROOM_RATIO times its compressed bytes): the room it does not fill is cut off,
+    whatever the size the directory claims."""
+    import io
+    import random
+    import struct
+    import zipfile
+
+    from esp_cli.workbook.xlsx import package
+
+    # 8,000 bytes that deflate to about half: the room is the declared size, or 32 times that
+    text = b"<x>" + random.Random(1).randbytes(4000).hex().encode() + b"</x>"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/part.xml", text)
+    data = bytearray(buf.getvalue())
+    # The uncompressed size, in the local header (offset 22) and the directory (24).
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        at = data.index(signature) + offset
+        data[at : at + 4] = struct.pack("<I", declared)
+    raw = bytes(data)
+    monkeypatch.setattr(package, "TRIM_FROM_BYTES", 0)  # a large package
+    pkg = package.Package(path=tmp_path / "p.xlsx", data=raw, zf=zipfile.ZipFile(io.BytesIO(raw)))
+    assert pkg.read("xl/part.xml") == text

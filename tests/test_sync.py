@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from esp_cli.cli import app
 from esp_cli.config import Config
-from esp_cli.errors import ExitCode, InputFileError
+from esp_cli.errors import EspError, ExitCode, InputFileError
 from esp_cli.render.changes import MAX_CHANGES_SHOWN
 from esp_cli.services.sync import sync_nnumbers
 from esp_cli.workbook.waiting import Store
@@ -176,6 +176,80 @@ def test_sheet_without_needed_columns_names_them(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["sync-nnumbers", "-t", str(esp), "--from", str(mst)])
     assert res.exit_code == ExitCode.BAD_INPUT
     assert "missing column(s) Agent Name" in res.stderr and "Foo, Bar" in res.stderr
+
+
+def _as_for_a_large_tracker(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """sync-nnumbers as it reads a tracker too large for a head start; what it reads, in
+    order: when the tracker's table is read, and when the Master's begins."""
+    from esp_cli.services import sync
+    from esp_cli.workbook import session
+
+    monkeypatch.setattr(sync, "worth_a_head_start", lambda path: False)
+    steps: list[str] = []
+    tracker_table, master_table = session.read_table, sync.read_table
+
+    def read_tracker(*args: Any, **kwargs: Any) -> Any:
+        table = tracker_table(*args, **kwargs)
+        steps.append("tracker read")
+        return table
+
+    def read_master(*args: Any, **kwargs: Any) -> Any:
+        steps.append("master begun")
+        return master_table(*args, **kwargs)
+
+    monkeypatch.setattr(session, "read_table", read_tracker)
+    monkeypatch.setattr(sync, "read_table", read_master)
+    return steps
+
+
+def test_beside_a_large_tracker_the_master_is_read_once_the_tracker_is(
+    files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Read side by side, the two tables' objects would sit among each other in memory, and
+    # the Master's, let go after the plan, would leave holes the system never gets back.
+    steps = _as_for_a_large_tracker(monkeypatch)
+    esp, mst = files
+    result = sync_nnumbers(esp, mst, Config())
+    assert steps == ["tracker read", "master begun"]
+    assert [u.agent for u in result.unmatched] == ["Nobody Here"]
+    assert cells(esp, "E") == ["N9", "N111", None, None, None, None]
+
+
+def test_beside_a_large_tracker_a_bad_tracker_or_master_is_still_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The Master's reading waits for the tracker's: a tracker that cannot be read must not
+    # leave it waiting, and a bad Master is still reported first.
+    steps = _as_for_a_large_tracker(monkeypatch)
+    bad_tracker = tracker(tmp_path / "ESP.xlsx", [{"Foo": 1}], headers=("Foo", "Bar"))
+    good_master = master(tmp_path / "M.xlsx", MASTER[:1])
+    bad_master = tracker(tmp_path / "M2.xlsx", [{"Foo": 1}], headers=("Foo", "Bar"))
+    with pytest.raises(EspError) as caught:
+        sync_nnumbers(bad_tracker, good_master, Config())
+    assert "ESP.xlsx: no sheet looks like the ESP Tracker" in caught.value.message
+    assert steps == ["master begun"]
+    with pytest.raises(EspError) as caught:
+        sync_nnumbers(bad_tracker, bad_master, Config())
+    assert "M2.xlsx: no sheet looks like the Master N Number Tracker" in caught.value.message
+
+
+def test_beside_a_large_tracker_the_master_is_not_read_when_the_command_stops_before(
+    files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ctrl-C (or a bug) while the tracker is read: the command ends without reading the
+    # Master it held back.
+    from esp_cli.workbook import session
+
+    steps = _as_for_a_large_tracker(monkeypatch)
+
+    def stopped(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(session, "read_table", stopped)
+    esp, mst = files
+    with pytest.raises(KeyboardInterrupt):
+        sync_nnumbers(esp, mst, Config())
+    assert steps == []
 
 
 def test_owner_file_blocks_with_busy_exit(files: tuple[Path, Path]) -> None:

@@ -14,6 +14,7 @@ matched across the whole tracker (by ID, e-mail, then a name only one agent has)
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from esp_cli.services.facts import calendar_from, need_rule_columns
 from esp_cli.workbook.inputs import check_workbook
 from esp_cli.workbook.session import ChangePlan, write_session
 from esp_cli.workbook.tracker import Row, Sheet, Table, read_table
+from esp_cli.workbook.xlsx.early import worth_a_head_start
 from esp_cli.workbook.xlsx.workbook import Workbook
 
 ROLE = "Master N Number Tracker"
@@ -251,19 +253,63 @@ def sync_nnumbers(
             f"{ROLE}: there is nothing to take from it.",
             fix=f"give the {ROLE} with --from MASTER.xlsx (or [tracker] master in esp.toml).",
         )
+    after = _AfterTracker()
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The Master is read while the tracker is: calamine parses a sheet without holding
-        # the interpreter, so the two largest steps of the command overlap.
-        master_job = pool.submit(_read_master, master_path, config)
+        # the interpreter, so the two largest steps of the command overlap. Beside a large
+        # tracker (one read without a head start, some 25,000 agents: see
+        # xlsx.early.HEAD_START_MAX_BYTES), the Master's rows are made once the tracker's
+        # table is read: made at the same time, the two tables' objects sit side by side in
+        # memory, and the Master's, let go after the plan, leave holes among the tracker's
+        # that the system never gets back (some 25 MB at the peak of a write to 50,000
+        # agents). Its calamine parse still runs meanwhile (read ahead: cli.sync).
+        wait = None if worth_a_head_start(tracker_path) else after
+        master_job = pool.submit(_read_master, master_path, config, wait)
         try:
             return _sync(
-                tracker_path, master_path, master_job, config, dry_run, overwrite, master_source
+                tracker_path,
+                master_path,
+                master_job,
+                after,
+                config,
+                dry_run,
+                overwrite,
+                master_source,
             )
         except EspError:
+            after.go()
             master_error = master_job.exception()
             if master_error is not None:
                 raise master_error from None  # a bad Master is reported first, as it is named
             raise
+        finally:
+            after.stop()  # stopped otherwise (Ctrl-C): not read at all, the pool waits for it
+
+
+class _AfterTracker:
+    """When a Master held back for the tracker (see sync_nnumbers) is read: once the
+    tracker's table is read (go), or never, when the command stops before (stop)."""
+
+    def __init__(self) -> None:
+        self._told = threading.Event()
+        self._go = False
+
+    def go(self) -> None:
+        if not self._told.is_set():
+            self._go = True
+            self._told.set()
+
+    def stop(self) -> None:
+        self._told.set()
+
+    def wait(self) -> bool:
+        """Wait to be told; whether to read the Master."""
+        self._told.wait()
+        return self._go
+
+
+class _NotRead(Exception):
+    """The Master was not read: the command stopped before the tracker was."""
 
 
 class _Master(NamedTuple):
@@ -271,9 +317,15 @@ class _Master(NamedTuple):
     rows: list[_MasterRow]
 
 
-def _read_master(master_path: Path, config: Config) -> _Master:
+def _read_master(master_path: Path, config: Config, wait: _AfterTracker | None) -> _Master:
+    """The Master's table and rows; once the tracker's are, when `wait` is given (see
+    sync_nnumbers)."""
+    workbook = Workbook.open(master_path)
+    if wait is not None and not wait.wait():
+        raise _NotRead
+
     table = read_table(
-        Workbook.open(master_path),
+        workbook,
         config.columns,
         required=("agent_name", "agent_id", "email"),
         role=ROLE,
@@ -287,6 +339,7 @@ def _sync(
     tracker_path: Path,
     master_path: Path,
     master_job: Future[_Master],
+    after: _AfterTracker,
     config: Config,
     dry_run: bool,
     overwrite: bool,
@@ -295,6 +348,7 @@ def _sync(
     with write_session(
         tracker_path, config, keys=(DATE_KEY, NNUM_KEY), dry_run=dry_run, scan_also=FOLLOW_SCAN
     ) as s:
+        after.go()
         master, master_rows = master_job.result()
         if master.workbook.pkg.digest == s.workbook.pkg.digest:
             raise UsageError(

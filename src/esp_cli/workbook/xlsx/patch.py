@@ -328,6 +328,10 @@ class Patcher:
             info = self.pkg.sheet(sheet)
             sx = self._made_ahead(info.part)
             if sx is None:
+                # What the command let go before (a Master's rows after esp sync-nnumbers'
+                # plan) handed back first, not held beside the sheet's XML (60 MB at
+                # 50,000 agents): the peak of a large write is there.
+                self.pkg.release_freed_memory()
                 with self._sheet_errors(sheet):
                     sx = SheetXml(self.pkg.read_xml(info.part))
             self._sheets[sheet] = sx
