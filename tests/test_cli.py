@@ -218,6 +218,33 @@ def test_the_machine_name_every_write_records_loads_no_socket_module() -> None:
     assert done.stdout == "True False\n"
 
 
+def test_the_machine_name_on_windows_asks_no_windows_version(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On Windows the machine's name is socket.gethostname()'s: platform.node() would ask
+    for the Windows version first (a WMI query of seconds, or none at all, for a user
+    without the right), while the write holds esp's lock."""
+    import platform
+    import socket
+
+    from esp_cli import system
+
+    def version_asked(*args: object) -> object:
+        raise AssertionError("the Windows version was asked for")
+
+    for name in ("node", "uname", "win32_ver", "version"):
+        monkeypatch.setattr(platform, name, version_asked)
+    monkeypatch.setattr(system, "WINDOWS", True)
+    monkeypatch.setattr(socket, "gethostname", lambda: "DESKTOP-7Q2K")
+    assert system.computer_name() == "DESKTOP-7Q2K"
+
+    def refused() -> str:
+        raise OSError("no name")
+
+    monkeypatch.setattr(socket, "gethostname", refused)
+    assert system.computer_name() == "unknown"
+
+
 MAIL_AND_DOCUMENTS = {
     "esp_cli.mail.outgoing",
     "esp_cli.mail.inbox",

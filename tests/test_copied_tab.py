@@ -585,6 +585,13 @@ def test_sync_nnumbers_leaves_a_class_rows_date_off_an_agent_on_two_sheets(
         "row is filled; delete or hide the copied tab"
     )
     assert "also 'ESP Tracker'!row 3" in data["conflicts"][3]["reason"]
+    # --overwrite would not fill them: neither the JSON nor the screen sends anyone to it.
+    assert not any(c["overwrite"] for c in data["conflicts"])
+    again = run("sync-nnumbers", "--tracker", str(tracker), "--from", str(master))
+    assert again.exit_code == 0, again.output
+    assert "Conflicts kept (4)" in again.stdout and "--overwrite" not in again.stdout
+    # Nothing else to write: not "already up to date" under the conflicts listed.
+    assert "ESP Tracker.xlsx keeps the conflicts listed; nothing written." in again.stderr
     wb = openpyxl.load_workbook(tracker)
     for sheet in ("ESP Tracker", "ESP Tracker (2)"):
         assert [wb[sheet].cell(r, 5).value for r in (2, 3)] == [None, None], sheet

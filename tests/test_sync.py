@@ -79,9 +79,9 @@ def test_fills_dates_keeps_conflicts_lists_unmatched(files: tuple[Path, Path]) -
         "TBD",
     ]
     assert cells(esp, "E") == ["N9", "N111", None, None, None, None]
-    assert [(c.cell, c.reason) for c in result.conflicts] == [
-        ("F4", "the tracker already has a different date"),
-        ("F8", "the tracker's value is not a date"),
+    assert [(c.cell, c.reason, c.overwrite) for c in result.conflicts] == [
+        ("F4", "the tracker already has a different date", True),
+        ("F8", "the tracker's value is not a date", True),
     ]
     assert [u.agent for u in result.unmatched] == ["Nobody Here"]
     assert result.write.backup is not None and result.write.backup.exists()

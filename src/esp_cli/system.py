@@ -34,7 +34,6 @@ import contextlib
 import errno
 import getpass
 import os
-import platform
 import re
 import shutil
 import stat
@@ -411,9 +410,19 @@ def login_name() -> str:
 
 def computer_name() -> str:
     """The machine's network name ("unknown" where it has none), as every write records
-    it: what socket.gethostname() returns (on Linux and macOS the kernel's host name, read
-    without loading the socket module, whose enums take milliseconds to build)."""
-    return platform.node() or "unknown"
+    it: what socket.gethostname() returns. On Linux and macOS that is the kernel's host
+    name, read without loading the socket module (whose enums take milliseconds to build).
+    Never platform.node(): on Windows it first asks for the Windows version, a WMI query
+    that can take seconds where the user may not run one, while the write holds its lock."""
+    if not WINDOWS:
+        name = os.uname().nodename
+    else:
+        import socket
+
+        name = ""
+        with contextlib.suppress(OSError):
+            name = socket.gethostname()
+    return name or "unknown"
 
 
 # -- the lock between esp processes ---------------------------------------------------------

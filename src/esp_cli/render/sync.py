@@ -56,8 +56,7 @@ def render(result: SyncResult, fmt: Format) -> None:
         conflicts = result.conflicts[:MAX_CHANGES_SHOWN]
         print_table(
             shown_title(
-                f"Conflicts kept ({len(result.conflicts)}) — use --overwrite to take the "
-                "Master's dates",
+                f"Conflicts kept ({len(result.conflicts)}){_overwrite_words(result)}",
                 len(conflicts),
                 len(result.conflicts),
             ),
@@ -89,4 +88,18 @@ def render(result: SyncResult, fmt: Format) -> None:
         )
     if result.computed_missing:
         say_computed_missing(result.computed_missing)
-    say_written(result.write, "is already up to date", fmt=fmt)
+    say_written(
+        result.write,
+        "keeps the conflicts listed" if result.conflicts else "is already up to date",
+        fmt=fmt,
+    )
+
+
+def _overwrite_words(result: SyncResult) -> str:
+    """What --overwrite would do for the conflicts: take the Master's dates where the
+    tracker holds another (all, or how many of them); nothing for the others."""
+    taken = sum(c.overwrite for c in result.conflicts)
+    if not taken:
+        return ""
+    of = "" if taken == len(result.conflicts) else f" ({taken} of them)"
+    return f" — use --overwrite to take the Master's dates{of}"

@@ -30,6 +30,9 @@ class Conflict:
     master: Any
     master_row: MasterRef = field(metadata=as_json(hidden=True))
     reason: str
+    # Whether --overwrite writes the Master's value there (a different date in the
+    # tracker); the others are a person's to settle (two Master dates, an N Number).
+    overwrite: bool = False
 
     @property
     @exported(after="master")

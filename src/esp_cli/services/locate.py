@@ -283,5 +283,5 @@ def locate_cases(
         write=s.report,
         screenshots_dir=screenshots,
         mail=mailed,
-        left_out=len({(row.cls, row.label()) for row in held}),
+        left_out=len({(row.cls, *row.identity()) for row in held}),
     )

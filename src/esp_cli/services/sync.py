@@ -519,13 +519,22 @@ def _row_of(cell: str) -> int:
 
 
 def _conflict(
-    tracker: Table, row: Row, key: str, current: Any, master: Any, source: MasterRef, reason: str
+    tracker: Table,
+    row: Row,
+    key: str,
+    current: Any,
+    master: Any,
+    source: MasterRef,
+    reason: str,
+    overwrite: bool = False,
 ) -> Conflict:
     sheet = tracker.sheet(row.sheet)
     col = sheet.col(key)
     cell = f"{col_letter(col)}{row.row}" if col else "(new column)"
     header = sheet.headers.get(col, BY_KEY[key].header) if col else BY_KEY[key].header
-    return Conflict(row.sheet, cell, row.label(), row.cls, header, current, master, source, reason)
+    return Conflict(
+        row.sheet, cell, row.label(), row.cls, header, current, master, source, reason, overwrite
+    )
 
 
 def _plan_date(
@@ -570,7 +579,9 @@ def _plan_date(
     if current is None or (current != new and overwrite):
         cells.append((row, DATE_KEY, new))
     elif current != new:
-        conflicts.append(_conflict(tracker, row, DATE_KEY, current, new, dated[0].source, reason))
+        conflicts.append(
+            _conflict(tracker, row, DATE_KEY, current, new, dated[0].source, reason, True)
+        )
 
 
 def _plan_nnumber(
