@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from esp_cli import __version__
 from esp_cli.cli import app
-from tests.support.processes import DEADLINE_SECONDS
+from tests.support.processes import DEADLINE_SECONDS, python_prints
 
 COMMANDS = sorted(
     [c.name for c in app.registered_commands if c.name]
@@ -214,8 +214,7 @@ def test_the_machine_name_every_write_records_loads_no_socket_module() -> None:
         "import socket\n"
         "print(name == socket.gethostname(), loaded)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout == "True False\n"
+    assert python_prints(code) == "True False\n"
 
 
 def test_the_machine_name_on_windows_asks_no_windows_version(

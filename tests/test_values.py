@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
@@ -25,6 +23,7 @@ from esp_cli.core.values import (
     text_of,
     typed_text,
 )
+from tests.support.processes import python_prints
 
 NOV23 = date(2026, 11, 23)
 
@@ -266,8 +265,7 @@ def test_text_without_a_number_never_loads_dateutil() -> None:
         "        pass\n"
         "print('dateutil' in sys.modules)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout == "False\n"
+    assert python_prints(code) == "False\n"
 
 
 def test_the_dates_typed_most_are_read_without_loading_strptime() -> None:
@@ -280,9 +278,8 @@ def test_the_dates_typed_most_are_read_without_loading_strptime() -> None:
         " 'nov 3, 2026')]\n"
         "print([d.isoformat() for d in days], '_strptime' in sys.modules)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     days = "['2026-11-23', '2026-11-23', '2026-11-23', '2026-11-23', '2026-11-03']"
-    assert done.stdout == f"{days} False\n"
+    assert python_prints(code) == f"{days} False\n"
 
 
 def test_blank_is_none() -> None:

@@ -11,8 +11,6 @@ import functools
 import io
 import json
 import re
-import subprocess
-import sys
 import warnings
 from collections.abc import Callable
 from datetime import date
@@ -32,6 +30,7 @@ from esp_cli.workbook import history
 from esp_cli.workbook.waiting import Store
 from esp_cli.workbook.xlsx import safety
 from tests import factories
+from tests.support.processes import python_prints
 from tests.support.windows import excel_owner_file
 from tests.test_waiting import WRITERS, _argv, sample, values
 
@@ -446,5 +445,4 @@ def test_apply_loads_none_of_the_computed_columns_code_until_a_write_needs_it() 
         " 'esp_cli.services.escalations')\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout == "[]\n"
+    assert python_prints(code) == "[]\n"

@@ -5,14 +5,12 @@ prefix, an empty value, a name inside another's value."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from esp_cli.workbook.xlsx.sheetxml import CellLoc
 from esp_cli.workbook.xlsx.xmlbytes import attr_value, parse_attrs
+from tests.support.processes import python_prints
 
 NAMES = [b"r", b"s", b"t", b"vm", b"cm", b"x:t", b"ph", b"tt"]
 VALUES = [b"", b"s", b"12", b"AO5", b"t", b"a&amp;b", b"&#115;", b"t='s'", b'vm="1"', b" "]
@@ -57,5 +55,4 @@ def test_text_without_an_entity_is_read_without_loading_html() -> None:
         "print(repr(plain), 'html' in sys.modules)\n"
         "print(repr(xmlbytes.unescape('Q&amp;A &#233;&lt;')), 'html' in sys.modules)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout == "'Called SPOC; waiting' False\n'Q&A é<' True\n"
+    assert python_prints(code) == "'Called SPOC; waiting' False\n'Q&A é<' True\n"

@@ -15,6 +15,8 @@ is asserted. A test that gives up says what the process wrote, not only that tim
   sends SIGINT to esp must not depend on how the suite was started.
 - ``describe_timeout(exc)``: what a ``subprocess.run(..., timeout=)`` that timed out had
   written (``conftest.py`` adds it to any such failure's report).
+- ``python_prints(code)``: what a fresh interpreter running ``code`` prints (the modules a
+  piece of esp loads, seen in ``sys.modules`` of a process of its own).
 
 Like the rest of ``tests.support``, nothing here imports esp_cli.
 """
@@ -25,6 +27,7 @@ import os
 import select
 import signal
 import subprocess
+import sys
 import time
 from typing import Any
 
@@ -124,3 +127,17 @@ def default_sigint() -> None:
     """For Popen's preexec_fn: Ctrl-C (SIGINT) does what it does by default in the child,
     whatever the test run inherited."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def python_prints(code: str) -> str:
+    """What a fresh interpreter (this one's executable) prints running `code`; a failure
+    of it fails the test with its output."""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=DEADLINE_SECONDS,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
