@@ -902,3 +902,26 @@ def test_an_entry_of_many_cells_is_written_as_each_cell_alone_would_be() -> None
     assert line == head[: -len(b"[]}")] + b"[" + alone + b"]}\n"
     assert "Zoë 2".encode() in line and b"caf\\udce9" in line
     assert json.loads(line)["cells"] == cells
+
+
+def test_history_and_undo_use_the_esp_toml_beside_the_tracker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run from another folder with --tracker, esp history and esp undo take the esp.toml
+    in the tracker's folder, as the command that wrote did: its backup folder holds the
+    write's backup and log, and the undo's backup goes there too."""
+    team = tmp_path / "Team"
+    team.mkdir()
+    book = tracker(team / "ESP Tracker.xlsx", AGENTS)
+    (team / "esp.toml").write_text('[backup]\ndir = "Backups"\n', encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.delenv("ESP_TRACKER", raising=False)
+    ok("note", "add", "Bob Ray", "Called.", "--by", "Jo", "-t", str(book))
+    assert (team / "Backups" / "ESP Tracker.xlsx.history.jsonl").is_file()
+    assert [e["command"] for e in history_json(book)["operations"]] != []
+    ok("undo", "-t", str(book))
+    assert cell(book, "K4") is None
+    assert not (team / "esp-backups").exists() and not (elsewhere / "esp-backups").exists()
+    assert len(list((team / "Backups").glob("ESP Tracker.*.op-*.xlsx"))) == 2

@@ -74,7 +74,7 @@ def history_command(
 
     if cls is not None and agent is None:
         raise UsageError("--class picks among agents of the same name.", fix="give an AGENT.")
-    cfg = config_for(config)
+    cfg = config_for(config, tracker)
     day = parse_day(since, cfg, "--since") if since is not None else None
     path = cfg.tracker_path(tracker)
     if cells is None:  # JSON and CSV keep their one shape unless --cells is asked for

@@ -64,7 +64,7 @@ def undo_command(
     from esp_cli.services.inputs import read_ahead
     from esp_cli.services.undo import undo
 
-    cfg = config_for(config)
+    cfg = config_for(config, tracker)
     path = cfg.tracker_path(tracker)
     # The undo compares each cell the operation wrote with what the tracker holds now, then
     # writes: the tracker is read and made ready for the write while its log is read.
