@@ -56,7 +56,7 @@ def render_import(result: ImportResult, fmt: Format, verbose: bool = False) -> N
             [
                 (
                     i.agent.name,
-                    f"{i.agent.sheet}!{i.agent.row}" if result.several_sheets else i.agent.row,
+                    _row(i.agent, result.several_sheets),
                     i.report.day,
                     i.report.source,
                     i.report.text,
@@ -111,11 +111,16 @@ def render_import(result: ImportResult, fmt: Format, verbose: bool = False) -> N
     say_written(result.write, fmt=fmt)
 
 
+def _row(agent: AgentRef, several_sheets: bool) -> str | int:
+    """The agent's row, with its sheet when the tracker has several."""
+    return f"{agent.sheet}!{agent.row}" if several_sheets else agent.row
+
+
 def _row_of(agent: AgentRef | None, several_sheets: bool) -> str:
     """The agent a report was matched to and her row, as the imported reports show them."""
     if agent is None:
         return ""
-    return f"{agent.name}, row {f'{agent.sheet}!{agent.row}' if several_sheets else agent.row}"
+    return f"{agent.name}, row {_row(agent, several_sheets)}"
 
 
 def _file_counts(result: ImportResult) -> str:
