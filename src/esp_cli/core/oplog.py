@@ -208,22 +208,44 @@ class CellRecord:
         sheet, class and column repeat down an entry (a column of 50,000 cells), and are
         then held once, not once per cell."""
         one = same if same is not None else {}
-        return cls(
-            sheet=one.setdefault(s := str(d["sheet"]), s),
-            row=int(d["row"]),
-            col=int(d["col"]),
-            agent=str(d.get("agent") or ""),
-            cls=one.setdefault(s := str(d.get("class") or ""), s),
-            column=one.setdefault(s := str(d.get("column") or ""), s),
-            before=untag(d.get("before")),
-            after=untag(d.get("after")),
-            before_xml=d.get("before_xml"),
-            agent_id=None if d.get("agent_id") is None else str(d["agent_id"]),
-            email=None if d.get("agent_id") is None else str(d.get("email") or ""),
-            n_number=None if d.get("n_number") is None else str(d["n_number"]),
-            chained=bool(d.get("chained")),
-            facts=facts_from_json(d.get("facts")),
+        get = d.get
+        sheet, row, col = d["sheet"], d["row"], d["col"]
+        agent, klass, column = get("agent"), get("class"), get("column")
+        before, after = get("before"), get("after")
+        agent_id, n_number, facts = get("agent_id"), get("n_number"), get("facts")
+        if type(sheet) is not str:
+            sheet = str(sheet)
+        klass = str(klass) if klass and type(klass) is not str else klass or ""
+        column = str(column) if column and type(column) is not str else column or ""
+        return _record(
+            cls,
+            {
+                "sheet": one.setdefault(sheet, sheet),
+                "row": row if type(row) is int else int(row),
+                "col": col if type(col) is int else int(col),
+                "agent": agent if type(agent) is str else str(agent or ""),
+                "cls": one.setdefault(klass, klass),
+                "column": one.setdefault(column, column),
+                "before": untag(before) if type(before) is dict else before,
+                "after": untag(after) if type(after) is dict else after,
+                "before_xml": get("before_xml"),
+                "agent_id": None if agent_id is None else str(agent_id),
+                "email": None if agent_id is None else str(get("email") or ""),
+                "n_number": None if n_number is None else str(n_number),
+                "chained": bool(get("chained")),
+                "facts": facts_from_json(facts) if facts else None,
+            },
         )
+
+
+def _record(cls: type[CellRecord], values: dict[str, Any]) -> CellRecord:
+    """A CellRecord of `values`, one for each of its fields in their order, made without the frozen
+    dataclass's __init__, which sets each of its 14 fields by a call of its own: an undo
+    of a column written down 10,000 rows reads as many cells, and their making was most
+    of the log's reading."""
+    record = object.__new__(cls)
+    object.__setattr__(record, "__dict__", values)
+    return record
 
 
 @dataclass(frozen=True)
