@@ -6,6 +6,8 @@ questions twice, draft two e-mails to one agent."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -590,6 +592,10 @@ def test_sync_nnumbers_leaves_a_class_rows_date_off_an_agent_on_two_sheets(
     again = run("sync-nnumbers", "--tracker", str(tracker), "--from", str(master))
     assert again.exit_code == 0, again.output
     assert "Conflicts kept (4)" in again.stdout and "--overwrite" not in again.stdout
+    # ... nor the CSV.
+    table = run("sync-nnumbers", "--tracker", str(tracker), "--from", str(master), "-f", "csv")
+    conflicts = [r for r in csv.DictReader(io.StringIO(table.stdout)) if r["kind"] == "conflict"]
+    assert [(r["cell"], r["overwrite"]) for r in conflicts] == [("E2", "no"), ("E3", "no")] * 2
     # Nothing else to write: not "already up to date" under the conflicts listed.
     assert "ESP Tracker.xlsx keeps the conflicts listed; nothing written." in again.stderr
     wb = openpyxl.load_workbook(tracker)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date, datetime
 from pathlib import Path
@@ -126,6 +128,20 @@ def test_missing_date_column_is_added_after_the_last_header(tmp_path: Path) -> N
         "ESP Tracker!E 'Date of N Number Request'",
         "ESP Tracker!F 'N Number'",
     ]
+
+
+def test_csv_says_which_conflicts_overwrite_would_settle(files: tuple[Path, Path]) -> None:
+    esp, mst = files
+    res = CliRunner().invoke(
+        app, ["sync-nnumbers", "-t", str(esp), "--from", str(mst), "--dry-run", "-f", "csv"]
+    )
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert [(r["cell"], r["overwrite"]) for r in rows if r["kind"] == "conflict"] == [
+        ("F4", "yes"),
+        ("F8", "yes"),
+    ]
+    assert {r["overwrite"] for r in rows if r["kind"] != "conflict"} == {""}
 
 
 def test_json_output_is_the_contract(files: tuple[Path, Path]) -> None:

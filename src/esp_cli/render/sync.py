@@ -24,7 +24,13 @@ def render(result: SyncResult, fmt: Format) -> None:
         data = plain(result)
         rows = [{"kind": "change", **c} for c in data["changes"]]
         rows += [
-            {"kind": "conflict", "old": c["tracker"], "new": c["master"], **c}
+            {
+                "kind": "conflict",
+                "old": c["tracker"],
+                "new": c["master"],
+                **c,
+                "overwrite": "yes" if c["overwrite"] else "no",
+            }
             for c in data["conflicts"]
         ]
         rows += [{"kind": "unmatched", "cell": f"row {u['row']}", **u} for u in data["unmatched"]]
@@ -32,7 +38,7 @@ def render(result: SyncResult, fmt: Format) -> None:
         write_csv(
             rows,
             ["kind", "sheet", "cell", "agent", "class", "column", "old", "new", "reason",
-             "waiting_op"],
+             "overwrite", "waiting_op"],
         )  # fmt: skip
     else:
         verb = changed_verb(result.write)
