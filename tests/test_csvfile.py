@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from esp_cli.core.csvfile import (
@@ -275,6 +275,10 @@ ANSWER = st.lists(
 
 
 @given(st.lists(st.tuples(ANSWER, ANSWER), min_size=1, max_size=5), st.sampled_from(",;\t"))
+# An answer that is a line break alone, then one holding a date and a comma: the line
+# between them (`","11/24/2026,Did 3"`) holds a date only after a quote and a comma.
+@example(answers=[("\r\n", "11/24/2026,Did 3")], delimiter=",")
+@example(answers=[("ok\n", "11/24/2026;Sam Lee")], delimiter=";")
 def test_no_answer_over_several_lines_is_refused(
     answers: list[tuple[str, str]], delimiter: str
 ) -> None:

@@ -682,3 +682,26 @@ def test_a_note_column_left_of_the_one_read_is_another_not_a_second(
     said = problem["problem"]
     assert "column A 'Notes' (another note column, set aside: C 'Note' is read)" in said
     assert notes(tracker) == ["", ""]
+
+
+@pytest.mark.parametrize(
+    "by", ["Reyes, Jordan", "Brooks, Kayla", "Lee, Marcus"], ids=["other", "agent", "self"]
+)
+def test_a_note_ending_in_a_line_break_before_a_quoted_signer_is_applied(
+    tmp_path: Path, tracker: Path, by: str
+) -> None:
+    """A note ending in a line break, then the signer last name first, quoted for its
+    comma, in a file a script wrote (LF rows): the line between them (`","Reyes, Jordan"`)
+    only ends the note and starts the next field; it is no row of its own, even when the
+    signer's name is an agent's."""
+    path = tmp_path / "notes.csv"
+    path.write_bytes(
+        (
+            "Agent Name,Note,By\n"
+            f'Marcus Lee,"Called him twice\n","{by}"\n'
+            "Kayla Brooks,On module 4,Jordan Reyes\n"
+        ).encode()
+    )
+    res = run(tracker, path)
+    assert res.exit_code == 0, res.output
+    assert [status for status, _ in rows(res).values()] == ["added", "added"]

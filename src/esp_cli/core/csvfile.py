@@ -170,10 +170,15 @@ class CsvTable:
         first, last = self.lines[index], self.ends[index]
         if self.crlf and all(n in self.soft for n in range(first, last)):
             return []  # a cell's own line breaks, in a file whose rows end otherwise
+        # A line that starts by closing the quote (`",Notes,"Reyes, Jordan"`: a field that
+        # ended in a line break, then the next fields) goes on with the row before: read as a
+        # row, its first field would be the rest of that one (`,Notes,Reyes`).
         return [
-            (n, next(_reader(self.texts[n - 1], self.delimiter), []))
+            (n, next(_reader(text, self.delimiter), []))
             for n in range(self.lines[index] + 1, self.ends[index] + 1)
             if n - 1 < len(self.texts)
+            and not (text := self.texts[n - 1]).startswith('"' + self.delimiter)
+            and text != '"'
         ]
 
     def swallowed(self, index: int, line: int) -> str:
