@@ -263,7 +263,7 @@ class ColumnWriter:
         if cell is not None and (
             cell.has_formula
             or cell.attr(b"vm") is not None
-            or (cell.attr(b"t") == b"b" and isinstance(value, str))
+            or (isinstance(value, str) and cell.attr(b"t") == b"b")
         ):
             return False
         if value is None or isinstance(value, (bool, int)):
