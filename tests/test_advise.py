@@ -1219,8 +1219,18 @@ def test_a_name_too_long_for_a_file_is_told_cut_and_that_file_is_the_agents_proo
         ("فاروق، ياسمين", "Hi ياسمين,", "ياسمين فاروق TBT.pdf"),
         ("Farouk\u060c Yasmin", "Hi Yasmin,", "Yasmin Farouk TBT.pdf"),
         ("Holt\uff0cZachary", "Hi Zachary,", "Zachary Holt TBT.pdf"),
+        # A numeral not in capitals after a first name that begins a surname too: no
+        # generation, the name greeted whole.
+        ("Mr. Ben Iv", "Hi Mr. Ben Iv,", "Mr. Ben Iv TBT.pdf"),
     ],
-    ids=["a-title", "arabic-last-first", "arabic-unmarked", "arabic-comma-latin", "full-width"],
+    ids=[
+        "a-title",
+        "arabic-last-first",
+        "arabic-unmarked",
+        "arabic-comma-latin",
+        "full-width",
+        "no-generation",
+    ],
 )
 def test_the_greeting_is_the_first_name_and_the_file_name_first_name_first(
     tmp_path: Path, name: str, hello: str, file: str

@@ -460,6 +460,28 @@ def test_the_email_says_what_is_not_complete_as_the_document_does(
         ("Mr. Ben IV.", "Mr. Ben"),
         ("Mr. Ben IV", "Mr. Ben"),
         ("Mr. Smith Iv.", "Mr. Smith"),
+        # Nor without the period: not in capitals, no generation after such a first name,
+        # whatever the numeral; the name greeted whole as with the period, without it.
+        ("Mr. Ben Iv", "Mr. Ben Iv"),
+        ("Mr. Al Ii", "Mr. Al Ii"),
+        ("Mr. Al Ii.", "Mr. Al Ii"),
+        ("Ms. Do Iii", "Ms. Do Iii"),
+        ("Ms. Do Iii.", "Ms. Do Iii"),
+        ("Mr. Le Ii", "Mr. Le Ii"),
+        ("Mr. Ben iv", "Mr. Ben iv"),
+        ("Dr. Van Iv", "Dr. Van Iv"),
+        ("Dr. Van Iv.", "Dr. Van Iv"),
+        ("Dr. Van V.", "Dr. Van V."),  # an initial: its period kept
+        ("Mr. Ben. Iv", "Mr. Ben. Iv"),  # a particle's period kept as typed ('St. James')
+        ("Mr. Ben. Iv.", "Mr. Ben. Iv"),  # the last word's stray one left out
+        ("Mr. Ben Iv Jr.", "Mr. Ben Iv"),  # a generation after them left out
+        ("Mr. Al Ii PhD", "Mr. Al Ii"),
+        ("Mr. Al II", "Mr. Al"),  # in capitals: the generation
+        ("Ms. Do III.", "Ms. Do"),
+        ("Mr. Smith Iv", "Mr. Smith"),  # after a word that begins no surname: the generation
+        ("Mr. Smith Ii", "Mr. Smith"),
+        ("Mr. Smith Vi", "Mr. Smith Vi"),  # a surname as well, as 'Ms. Mai Vi'
+        ("Mr. Smith Vi.", "Smith"),  # a surname cut short, as 'Ms. Mai Vi.' is Mai
         ("De La Cruz Ana", "De"),  # no title: the first word, as a tracker's name is read
         ("Dr.Rebecca Stone", "Rebecca"),  # typed with no space after the title
         ("Dra. Ana Lopez", "Ana"),  # Spanish titles
@@ -507,6 +529,8 @@ def test_a_first_name_is_a_word_without_the_punctuation_around_it(
         ("Mr. Ch.", "Hi Mr. Ch.,"),
         ("Mr. C.", "Hi Mr. C.,"),
         ("Mr. Ben Iv.", "Hi Mr. Ben Iv,"),
+        ("Mr. Ben Iv", "Hi Mr. Ben Iv,"),
+        ("Mr. Al Ii", "Hi Mr. Al Ii,"),
         ("Ms. Lê.", "Hi Ms. Lê,"),
         ("Mr. 王.", "Hi Mr. 王,"),
     ],

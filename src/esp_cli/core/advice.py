@@ -403,8 +403,9 @@ _SURNAME_PARTICLES = frozenset(
 # 'VI': the degree, the generation), when one word would be left: the name is greeted
 # whole.
 _ALSO_NAMES = frozenset({"do", "v", "vi"})
-# The generations in Roman numerals: typed in capitals ('IV', 'IV.'); 'Iv.' after a first
-# name that begins a surname too ('Mr. Ben Iv.') is no generation (see first_name).
+# The generations in Roman numerals: typed in capitals ('IV', 'IV.'); 'Iv.' or 'Iv' after a
+# first name that begins a surname too ('Mr. Ben Iv.', 'Mr. Al Ii') is no generation (see
+# first_name).
 _GENERATIONS = frozenset({"ii", "iii", "iv", "v", "vi"})
 
 
@@ -546,10 +547,11 @@ def first_name(name: str) -> str | None:
                 len(surname) == 2
                 and _folded(surname[0]) in _PARTICLES
                 and _folded(surname[-1]) in _GENERATIONS
-                and _abbreviated(last)
                 and not last.isupper()
             ):
-                break  # 'Mr. Ben Iv.': not 'Mr. Ben' the fourth (_either: greeted whole)
+                # 'Mr. Ben Iv.', 'Mr. Ben Iv', 'Mr. Al Ii': not 'Mr. Ben' the fourth, with
+                # or without the period (_either: greeted whole).
+                break
             degree = len(last) > 1 and last.isupper()  # 'Dr. Smith DO', 'Mr. Smith VI'
             if (
                 len(surname) == 2
