@@ -1619,3 +1619,126 @@ def test_a_notice_to_another_agent_and_her_one_off_address_is_hers(
         got = run(tracker, folder)
     assert got["unmatched"] == [], got["unmatched"]
     assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]
+
+
+# ------- other mail programs' ways of writing a person: `Name (address)`, `address (Name)`,
+# `Name [address]`, and a name alone written last name first in a list with addresses
+
+OTHER_FORMS = [
+    ("Jordan Reyes (jordan.reyes@vendorcx.com)", (("Jordan Reyes", "jordan.reyes@vendorcx.com"),)),
+    ("jordan.reyes@vendorcx.com (Jordan Reyes)", (("Jordan Reyes", "jordan.reyes@vendorcx.com"),)),
+    ("Reyes, Jordan (jordan.reyes@vendorcx.com)",
+     (("Reyes, Jordan", "jordan.reyes@vendorcx.com"),)),
+    ("jordan.reyes@vendorcx.com (Reyes, Jordan)",
+     (("Reyes, Jordan", "jordan.reyes@vendorcx.com"),)),
+    ("Jordan Reyes [jordan.reyes@vendorcx.com]", (("Jordan Reyes", "jordan.reyes@vendorcx.com"),)),
+    ("Reyes, Jordan [jordan.reyes@vendorcx.com]",
+     (("Reyes, Jordan", "jordan.reyes@vendorcx.com"),)),
+    ("Jordan Reyes [jordan.reyes@vendorcx.com]; Xavier Dunn [x.dunn@vendorcx.com]",
+     (("Jordan Reyes", "jordan.reyes@vendorcx.com"), ("Xavier Dunn", "x.dunn@vendorcx.com"))),
+    ("Jordan Reyes (jordan.reyes@vendorcx.com), Dunn, Xavier (x.dunn@vendorcx.com)",
+     (("Jordan Reyes", "jordan.reyes@vendorcx.com"), ("Dunn, Xavier", "x.dunn@vendorcx.com"))),
+    ("Rebecca Stone <r.stone@vendorcx.com>, Dunn, Xavier",
+     (("Rebecca Stone", "r.stone@vendorcx.com"), ("Dunn, Xavier", ""))),
+    ("Dunn, Xavier, Rebecca Stone <r.stone@vendorcx.com>",
+     (("Dunn, Xavier", ""), ("Rebecca Stone", "r.stone@vendorcx.com"))),
+    ("r.stone@vendorcx.com, Dunn, Xavier J., AET-1 Agents, Brook, Kayla",
+     (("", "r.stone@vendorcx.com"), ("Dunn, Xavier J.", ""), ("AET-1 Agents", ""),
+      ("Brook, Kayla", ""))),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("value", "people"), OTHER_FORMS)
+def test_other_mail_programs_ways_of_writing_a_person_are_read_alike(
+    value: str, people: tuple[tuple[str, str], ...]
+) -> None:
+    """Each read alike in a quoted header block's To, a .msg's display To, an attached
+    message's To, and (one person) a quoted header block's From and a message's From."""
+    from esp_cli.mail.selfreports import (
+        address_header,
+        display_people,
+        quoted_message,
+        read_message,
+        sender_of,
+    )
+
+    assert display_people(value) == people
+    msg = read_message(f"From: {value}\r\nTo: {value}\r\n\r\nx\r\n".encode())
+    assert address_header(msg, "to") == people
+    if len(people) == 1:
+        assert sender_of(msg) == people[0]
+        body = f"-----Original Message-----\nFrom: {value}\nSent: {SENT}\n\nx\n"
+        quoted = quoted_message(body)
+        assert quoted is not None and quoted.sender == people[0]
+
+
+OWN_QUOTED = [
+    "Xavier Dunn (xavier.dunn@x.com)",
+    "xavier.dunn@x.com (Dunn, Xavier)",
+    "Xavier Dunn [xavier.dunn@x.com]",
+    "Dunn, Xavier [xavier.dunn@x.com]",
+]
+
+
+@pytest.mark.parametrize("sender", OWN_QUOTED)
+@pytest.mark.parametrize("as_msg", [False, True])
+def test_her_own_email_quoted_in_another_programs_way_is_hers(
+    tracker: Path, folder: Path, sender: str, as_msg: bool
+) -> None:
+    """Xavier forwards his own earlier report, its header block written by another program:
+    his own e-mail, never another person's report."""
+    data = _import(tracker, folder, _mail("FW: ESP progress", _outlook(sender)), as_msg=as_msg)
+    assert _refused(data).startswith(
+        f"a forward of Xavier Dunn's own earlier e-mail (sent {SENT}) with nothing typed above"
+    ), data["unmatched"]
+
+
+@pytest.mark.parametrize(
+    "sender",
+    ["Kayla Brook (kayla.brook77@gmail.com)", "Kayla Brook [kayla.brook77@gmail.com]",
+     "kayla.brook77@gmail.com (Kayla Brook)"],
+)  # fmt: skip
+def test_a_colleagues_report_quoted_in_another_programs_way_names_her(
+    tracker: Path, folder: Path, sender: str
+) -> None:
+    reason = _refused(_import(tracker, folder, _mail("FW: ESP progress", _outlook(sender))))
+    assert reason.startswith(
+        "a forward by Xavier Dunn with nothing typed in it, of another person's report: it "
+        f"quotes a report Kayla Brook (kayla.brook77@gmail.com) sent {SENT}"
+    ), reason
+
+
+@pytest.mark.parametrize(
+    "to",
+    ["Rebecca Stone (rebecca.stone@x.com)", "Stone, Rebecca [rebecca.stone@x.com]",
+     "rebecca.stone@x.com (Stone, Rebecca)", "Stone, Rebecca (rebecca.stone@x.com)"],
+)  # fmt: skip
+def test_a_notice_to_a_colleague_written_in_another_programs_way_is_hers_not_his(
+    tracker: Path, folder: Path, to: str
+) -> None:
+    block = _notice("SPOC Team <spoc.team@x.com>", CLOSED, to)
+    reason = _refused(_import(tracker, folder, _mail("FW: Your ticket", block)))
+    assert TO_REBECCA in reason, reason
+
+
+@pytest.mark.parametrize(
+    "to",
+    ["Rebecca Stone <rebecca.stone@x.com>, Dunn, Xavier",
+     "Dunn, Xavier, Rebecca Stone <rebecca.stone@x.com>",
+     "Rebecca Stone (rebecca.stone@x.com), Dunn, Xavier"],
+)  # fmt: skip
+@pytest.mark.parametrize("how", ["inline", "eml"])
+def test_a_notice_to_her_by_name_alone_beside_a_colleagues_address_is_hers(
+    tracker: Path, folder: Path, to: str, how: str
+) -> None:
+    """Her name written last name first with no address, in a list of addresses: one person,
+    she, not two names no agent has."""
+    sender = "Learning Hub <noreply@learninghub.x.com>"
+    if how == "inline":
+        got = _import(tracker, folder, _mail("FW: Your ticket", _notice(sender, CLOSED, to)))
+    else:
+        name, data = _attaching_raw(_raw_notice(sender, to), how)
+        (folder / name).write_bytes(data)
+        got = run(tracker, folder)
+    assert got["unmatched"] == [], got["unmatched"]
+    assert [i["note"] for i in got["imported"]] == ["11/24/2026 - Xavier Dunn - Your ticket"]

@@ -591,6 +591,45 @@ def test_a_comma_in_a_name_before_its_address_is_part_of_the_name(
         assert recipient(pieces[0]) == '"Hughes, Torrey" <t@x.com>' or "(" in pieces[0]
 
 
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        # A comma or `;` in a comment (RFC 5322's parentheses) separates no one.
+        ("t@x.com (Hughes, Torrey), a@x.com (Li; Amanda)",
+         ["t@x.com (Hughes, Torrey)", "a@x.com (Li; Amanda)"]),
+        # Other mail programs' name then address, its comma kept as before `<address>`.
+        ("Hughes, Torrey [t@x.com], Li, Amanda (a@x.com)",
+         ["Hughes, Torrey [t@x.com]", "Li, Amanda (a@x.com)"]),
+        # A parenthesis never closed opens no comment.
+        ("Hughes (VendorCX, t@x.com, a@x.com", ["Hughes (VendorCX", "t@x.com", "a@x.com"]),
+    ],
+)  # fmt: skip
+def test_a_comma_in_a_comment_or_before_a_bracketed_address_separates_no_one(
+    text: str, pieces: list[str]
+) -> None:
+    from esp_cli.core.addresses import address_spec, split_addresses
+
+    assert split_addresses(text) == pieces
+    assert address_spec("t@x.com (Hughes, Torrey)") == "t@x.com"
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("Stone <r@x.com>, Dunn, Xavier", ["Stone <r@x.com>", "Dunn, Xavier"]),
+        ("Dunn, Xavier, Stone <r@x.com>", ["Dunn, Xavier", "Stone <r@x.com>"]),
+        ("r@x.com, Dunn, Xavier J., ESP Agents, Brook, Kayla",
+         ["r@x.com", "Dunn, Xavier J.", "ESP Agents", "Brook, Kayla"]),
+        ("Van Dyke, Dick <d@x.com>", ["Van Dyke, Dick <d@x.com>"]),
+    ],
+)  # fmt: skip
+def test_a_name_alone_last_name_first_is_one_piece_when_asked(text: str, pieces: list[str]) -> None:
+    from esp_cli.core.addresses import split_addresses
+
+    assert split_addresses(text, last_first=True) == pieces
+    assert split_addresses("Hughes, Torrey") == ["Hughes", "Torrey"]  # unasked: as ever
+
+
 # -- the sender's name: [people] user as the From line and the sign-off show it -------------
 
 

@@ -28,53 +28,83 @@ MAX_ADDRESS = 254
 # `Hughes, Torrey <t@example.com>`: a name, its commas unquoted as Outlook's To box shows it,
 # then the address in angle brackets.
 _NAME_THEN_ADDRESS = re.compile(r"^(?P<name>[^<>\"@]*?)\s*<(?P<addr>[^<>]+)>$")
-# `Hughes, Torrey [mailto:t@example.com]`: the same, as older Outlook quotes a recipient.
-_NAME_THEN_MAILTO = re.compile(r"^[^<>\"@\[\]]*?\s*\[mailto:[^\[\]\s]+\]$", re.I)
+# `Hughes, Torrey [mailto:t@example.com]`: the same, as older Outlook quotes a recipient;
+# `Hughes, Torrey [t@example.com]` (Lotus Notes, some web mail) and `Hughes, Torrey
+# (t@example.com)`, as other mail programs write one.
+_NAME_THEN_BRACKETED = re.compile(
+    r"^[^<>\"@\[\]()]*?\s*(\[(mailto:)?[^\[\]\s]+@[^\[\]\s]+\]|\([^()\s]+@[^()\s]+\))$", re.I
+)
+# A name alone of one word (`Dunn`), the last name of `Dunn, Xavier`.
+_ONE_NAME_WORD = re.compile(r"^[^\W\d_][\w.'’-]*$")
 
 
-def split_addresses(text: str, at: str = ",;") -> list[str]:
-    """The recipients in `text`, split at `,` and `;` (those of `at`) outside quotes and
-    angle brackets; blank pieces (a trailing `;`) left out. A comma in a name before its
-    `<address>` (`Hughes, Torrey <t@example.com>`, as Outlook's To box shows it) or its
-    `[mailto:address]` (as older Outlook quotes it) is part of the name."""
+def split_addresses(text: str, at: str = ",;", *, last_first: bool = False) -> list[str]:
+    """The recipients in `text`, split at `,` and `;` (those of `at`) outside quotes, angle
+    brackets and parentheses (a comment: `t@example.com (Hughes, Torrey)`); blank pieces (a
+    trailing `;`) left out. A comma in a name before its `<address>` (`Hughes, Torrey
+    <t@example.com>`, as Outlook's To box shows it), its `[mailto:address]` (as older Outlook
+    quotes it), its `[address]` or its `(address)` (as other mail programs write it) is part
+    of the name. `last_first`: a name alone of one word and the name alone after it are one
+    name, last name first (`Dunn, Xavier` in `Stone <r@example.com>, Dunn, Xavier`)."""
+    pieces, separators, unclosed = _pieces(text, at, comments=True)
+    if unclosed:  # a parenthesis never closed opens no comment
+        pieces, separators, _ = _pieces(text, at, comments=False)
+    merged: list[str] = []
+    joined = False  # whether merged[-1] is a name joined to what followed it
+    for i, piece in enumerate(pieces):
+        previous = merged[-1].strip() if merged else ""
+        named = bool(previous) and separators[i - 1] == "," and "@" not in previous and not joined
+        this = piece.strip()
+        joins = named and bool(
+            _NAME_THEN_ADDRESS.match(this)
+            or _NAME_THEN_BRACKETED.match(this)
+            or last_first
+            and "@" not in this
+            and this
+            and _ONE_NAME_WORD.match(previous)
+        )
+        if joins:
+            merged[-1] = f"{previous}, {this}"
+        else:
+            merged.append(piece)
+        joined = joins
+    return [p.strip() for p in merged if p.strip()]
+
+
+def _pieces(text: str, at: str, *, comments: bool) -> tuple[list[str], list[str], bool]:
+    """`text` split at the characters of `at` outside quotes, angle brackets and (when
+    `comments`) parentheses: the pieces, the separator after each but the last, and whether
+    a parenthesis was left open."""
     pieces: list[str] = []
     separators: list[str] = []
     current: list[str] = []
     quoted = False
     angle = False
     escaped = False
+    depth = 0  # how deep in a comment's parentheses
     for ch in text:
         if escaped:
             escaped = False
-        elif ch == "\\" and quoted:
+        elif ch == "\\" and (quoted or depth):
             escaped = True
-        elif ch == '"' and not angle:
+        elif ch == '"' and not angle and not depth:
             quoted = not quoted
-        elif ch == "<" and not quoted:
+        elif ch == "<" and not quoted and not depth:
             angle = True
-        elif ch == ">" and not quoted:
+        elif ch == ">" and not quoted and not depth:
             angle = False
-        elif ch in at and not quoted and not angle:
+        elif ch == "(" and comments and not quoted and not angle:
+            depth += 1
+        elif ch == ")" and comments and not quoted and not angle and depth:
+            depth -= 1
+        elif ch in at and not quoted and not angle and not depth:
             pieces.append("".join(current))
             separators.append(ch)
             current = []
             continue
         current.append(ch)
     pieces.append("".join(current))
-    merged: list[str] = []
-    for i, piece in enumerate(pieces):
-        joins = (
-            merged
-            and separators[i - 1] == ","
-            and "@" not in merged[-1]
-            and merged[-1].strip()
-            and (_NAME_THEN_ADDRESS.match(piece.strip()) or _NAME_THEN_MAILTO.match(piece.strip()))
-        )
-        if joins:
-            merged[-1] = f"{merged[-1].strip()}, {piece.strip()}"
-        else:
-            merged.append(piece)
-    return [p.strip() for p in merged if p.strip()]
+    return pieces, separators, depth > 0
 
 
 def name_and_address(text: str) -> tuple[str, str]:

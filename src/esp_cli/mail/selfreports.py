@@ -1051,6 +1051,31 @@ def subject_text(subject: str) -> str:
 
 # `Brooks, Kayla <kayla.brooks@x.com>`: a name with a comma, unquoted, then one address.
 _NAME_AND_ADDRESS = re.compile(r"^(?P<name>[^\"<>@]*?)\s*<(?P<addr>[^<>\s@]+@[^<>\s@]+)>$")
+# Outlook's `Reyes, Jordan [mailto:jordan.reyes@x.com]`.
+_MAILTO = re.compile(r"^(?P<name>.*?)\s*\[mailto:(?P<addr>[^\]\s]+@[^\]\s]+)\]$", re.I)
+# Other mail programs' `Jordan Reyes [jordan.reyes@x.com]` (Lotus Notes, some web mail) and
+# `Jordan Reyes (jordan.reyes@x.com)`, which the email package reads as the address
+# `Jordan` (an address before a name in parentheses, `jordan.reyes@x.com (Jordan Reyes)`,
+# it reads right).
+_NAME_AND_BRACKETED = re.compile(
+    r"^(?P<name>[^<>@\[\]()]*?)\s*\[(?P<addr>[^\[\]()<>\s@]+@[^\[\]()<>\s@]+)\]$"
+)
+_NAME_AND_PARENTHESIZED = re.compile(
+    r"^(?P<name>[^<>@\[\]()]*?)\s*\((?P<addr>[^\[\]()<>\s@]+@[^\[\]()<>\s@]+)\)$"
+)
+
+
+def _name_then_address(value: str) -> tuple[str, str] | None:
+    """A name and the address written after it, as mail programs write them in a header
+    or show them in a quoted one — `Name <address>` (a comma in the name unquoted: `Holt,
+    Zachary <z@x.com>`), `Name [mailto:address]`, `Name [address]`, `Name (address)` —,
+    the name as written; None when the value is none of those."""
+    for form in (_NAME_AND_ADDRESS, _MAILTO, _NAME_AND_BRACKETED, _NAME_AND_PARENTHESIZED):
+        if (found := form.match(value)) is not None:
+            return found.group("name"), found.group("addr")
+    return None
+
+
 # Outlook's one-off recipient, an address typed in its To box: shown in quotes
 # (`'xavier.dunn@x.com'`), written so before the address too (`'a@x.com' <a@x.com>`).
 _ONE_OFF = re.compile(
@@ -1154,9 +1179,8 @@ def _mailbox(raw: str) -> tuple[str, str]:
     """One (display name, address) as an address header writes it (sender_of)."""
     if (one_off := _one_off(raw)) is not None:
         return one_off
-    found = _NAME_AND_ADDRESS.match(raw)
-    if found:
-        name, addr = found.group("name"), found.group("addr")
+    if (found := _name_then_address(raw)) is not None:
+        name, addr = found
     elif "@" not in raw:  # a display name alone (`Brooks, Kayla`): no address
         name, addr = raw.strip().strip('"<>').strip(), ""
     else:
@@ -1191,12 +1215,18 @@ def _people_in(text: str, person: Callable[[str], tuple[str, str]]) -> tuple[tup
     header block's To or Cc line, a .msg's display To (display_people) —, each read by
     `person`: split at `;` outside quotes and angle brackets (Outlook's `Dunn, Xavier;
     Stone, Rebecca`), then a part holding an address at its commas too (split_addresses:
-    `a@x.com, b@x.com`, a comma in a name before its `<address>` kept); a part with no
+    `a@x.com, b@x.com`, a comma in a name before its `<address>`, `[address]` or
+    `(address)` kept, and in a comment, `a@x.com (Dunn, Xavier)`; a name alone of one word
+    and the name alone after it one name, `Stone <r@x.com>, Dunn, Xavier`); a part with no
     address keeps its commas (`Dunn, Xavier`). A group's name (`Undisclosed recipients:`,
     `ESP Team:`) is no one. A list none of that can read is scanned for its addresses."""
     try:
         parts = split_addresses(text, at=";")
-        pieces = [p for part in parts for p in (split_addresses(part) if "@" in part else [part])]
+        pieces = [
+            p
+            for part in parts
+            for p in (split_addresses(part, last_first=True) if "@" in part else [part])
+        ]
         people = [person(_GROUP_NAME.sub("", p, count=1).strip()) for p in pieces]
     except (HeaderParseError, ValueError, IndexError, AttributeError, TypeError):
         return tuple(("", a) for a in _ANY_ADDRESS.findall(text))
@@ -2175,20 +2205,17 @@ def _header_value(line: str) -> str:
     return re.split(r"[:：]", line, maxsplit=1)[-1].strip()
 
 
-# Outlook's `Reyes, Jordan [mailto:jordan.reyes@x.com]`.
-_MAILTO = re.compile(r"^(?P<name>.*?)\s*\[mailto:(?P<addr>[^\]\s]+@[^\]\s]+)\]$", re.I)
-
-
 def _quoted_person(value: str) -> tuple[str, str]:
-    """A quoted header's From value as (display name, address), as Outlook writes it:
-    `Name <address>` with a comma in the name unquoted (`Holt, Zachary <z@x.com>`), `Name
-    [mailto:address]`, an address alone, or a name alone (an Exchange user's: no address)."""
+    """A quoted header's From value as (display name, address), as Outlook and other mail
+    programs write it: a name then its address (_name_then_address: `Holt, Zachary
+    <z@x.com>`, `Name [mailto:address]`, `Name [address]`, `Name (address)`), an address
+    alone or before its name in parentheses, or a name alone (an Exchange user's: no
+    address)."""
     value = " ".join(value.split())
     if (one_off := _one_off(value)) is not None:
         return one_off
-    found = _NAME_AND_ADDRESS.match(value) or _MAILTO.match(value)
-    if found:
-        return found.group("name").strip().strip('"').strip(), found.group("addr")
+    if (found := _name_then_address(value)) is not None:
+        return found[0].strip().strip('"').strip(), found[1]
     if "@" in value:
         name, addr = parseaddr(value)
         return name, addr
