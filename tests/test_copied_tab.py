@@ -193,10 +193,13 @@ def test_advise_due_leaves_out_an_agent_on_two_sheets_and_advises_the_others(
 
 def test_advise_due_is_not_held_up_by_an_old_row_it_does_not_advise(tmp_path: Path) -> None:
     """A re-hire's old row on another class's sheet (complete, so advised nothing) is no
-    reason to refuse the agents due."""
+    reason to refuse the agents due, nor to leave her out: another class, another agent.
+    (The same class on another sheet is her row copied: test_advise_due_leaves_out_an_agent_
+    whose_other_row_is_not_due.)"""
     rows = [[a.get(h) for h in advise.HEADERS] for a in advise.AGENTS]
     old = [list(rows[0])]
-    done = {"call_cert_complete": "Yes", "tbts_complete": "Yes", "citrix_access": "No Issues"}
+    done = {"call_cert_complete": "Yes", "tbts_complete": "Yes", "citrix_access": "No Issues",
+            "class": advise.C2, "esp_start": date(2026, 3, 2)}  # fmt: skip
     for key, value in done.items():
         old[0][advise.HEADERS.index(factories.headers(key)[0])] = value
     factories.make_workbook(
@@ -207,6 +210,7 @@ def test_advise_due_is_not_held_up_by_an_old_row_it_does_not_advise(tmp_path: Pa
     res = run("advise", "--due", "--as-of", advise.DAY.isoformat(), "--out",
               str(tmp_path / "drafts"), "-c", str(config))  # fmt: skip
     assert res.exit_code == 0, res.output
+    assert "two sheets" not in res.stderr
     assert any(f.name.startswith(f"{advise.DAY.isoformat()} Ana Lopez") or "Ana Lopez" in f.name
                for f in (tmp_path / "drafts").iterdir())  # fmt: skip
 
@@ -274,6 +278,157 @@ def test_report_locate_leaves_out_a_case_on_two_sheets(tmp_path: Path) -> None:
     ), why
     # Without screenshots or an e-mail, the cases are only shown, as every report shows them.
     assert run("report", "locate", "-c", str(folder / "esp.toml")).exit_code == 0
+
+
+# -- only one of her two rows due: the other row (the team's, or a stale copy) holds her back --
+
+
+def twice_one_due(stderr: str, name: str, first: str, again: str) -> str:
+    """The warning for an agent on two sheets whose rows differ, one of them due: one line,
+    naming both rows and the column that differs. The fix names neither tab for deleting:
+    which one is stale is for a person to say."""
+    line = said_once(stderr)
+    assert line.startswith("warning: "), stderr
+    assert f"{name} is on two sheets, {first} and {again}" in line, line
+    assert "their rows differ (" in line and "cannot tell the team's row" in line, line
+    tabs = f"{first.split('!')[0]} and {again.split('!')[0]}"
+    assert f"Fix: of {tabs}, hide the tab no longer worked on" in line, line
+    assert "delete" not in line, line
+    return line
+
+
+@pytest.mark.parametrize("due_first", [True, False])
+@pytest.mark.parametrize("by_sme", [False, True])
+def test_advise_due_leaves_out_an_agent_whose_other_row_is_not_due(
+    tmp_path: Path, due_first: bool, by_sme: bool
+) -> None:
+    """A month's tab copied on from the last and worked on: Ana Lopez finished on one
+    (complete, so advised nothing), not on the other (advice due). Neither row is hers to
+    advise from: she is left out, said once naming both rows; the others are advised. Her
+    other row may have another TBT SME: --sme chooses only the row due, and still she is
+    left out."""
+    rows = [[a.get(h) for h in advise.HEADERS] for a in advise.AGENTS]
+    done = [list(rows[0])]
+    finished = {"call_cert_complete": "Yes", "tbts_complete": "Yes", "tbt_sme": "Marcus Bell"}
+    for key, value in finished.items():
+        done[0][advise.HEADERS.index(factories.headers(key)[0])] = value
+    head = list(advise.HEADERS)
+    sheets = (
+        {"Nov": [head, *rows], "Dec": [head, *done]}
+        if due_first
+        else {"Nov": [head, *done], "Dec": [head, *rows]}
+    )
+    tracker = factories.make_workbook(tmp_path / "ESP Tracker.xlsx", sheets)
+    before = tracker.read_bytes()
+    config = advise.write_config(tmp_path)
+    out = tmp_path / "drafts"
+    scope = ["--sme", advise.SIGNER] if by_sme else []
+    res = run("advise", "--due", "--as-of", advise.DAY.isoformat(), "--out", str(out),
+              *scope, "--dry-run", "-c", str(config))  # fmt: skip
+    assert res.exit_code == 0, res.output
+    first, again = ("'Nov'!row 2", "'Dec'!row 2")
+    line = twice_one_due(res.stderr, "Ana Lopez", first, again)
+    assert "), so esp advise --due advises neither: esp cannot tell" in line
+    assert "Ana Lopez" not in res.stdout, res.stdout
+    assert "Ben" not in res.stdout and "Cara Diaz" in res.stdout  # the others go on
+    assert tracker.read_bytes() == before
+
+
+def test_advise_due_advises_an_agent_on_one_sheet_as_before(tmp_path: Path) -> None:
+    """One sheet: nobody is on two, nobody is left out, nothing said."""
+    rows = [[a.get(h) for h in advise.HEADERS] for a in advise.AGENTS]
+    factories.make_workbook(tmp_path / "ESP Tracker.xlsx", {"Nov": [list(advise.HEADERS), *rows]})
+    config = advise.write_config(tmp_path)
+    res = run("advise", "--due", "--as-of", advise.DAY.isoformat(), "--out",
+              str(tmp_path / "drafts"), "--dry-run", "-c", str(config))  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert "two sheets" not in res.stderr
+    assert "Ana Lopez" in res.stdout and "Cara Diaz" in res.stdout
+
+
+def test_document_due_leaves_out_an_agent_whose_other_row_is_not_due(tmp_path: Path) -> None:
+    """Kayla Brooks' coaching is due on one tab; on the other she has finished. No document
+    is made from either row (a stale row's would document a finished agent's coaching)."""
+    from tests import test_document as document
+
+    head = list(document.H.values())
+    rows = [[a.get(h) for h in head] for a in document.AGENTS]
+    twice = next(i for i, a in enumerate(document.AGENTS) if "Kayla Brooks" in str(a.values()))
+    done = dict(document.AGENTS[twice])
+    done.update({document.H["call_cert_complete"]: "Yes", document.H["tbts_complete"]: "Yes",
+                 document.H["tbt_sme"]: "Marcus Bell"})  # fmt: skip
+    book = factories.make_workbook(
+        tmp_path / "ESP Tracker.xlsx",
+        {"ESP Tracker": [head, *rows], "ESP Tracker (2)": [head, [done.get(h) for h in head]]},
+    )
+    config = document.write_config(tmp_path)
+    out = tmp_path / "out"
+    res = document.run(book, config, "--due", "--as-of", "2026-11-25", "--out", str(out),
+                       "--sme", "Priya Natarajan")  # fmt: skip
+    # (1: the fixture's Cy Dunn has no Agent ID for the template, as without the copy)
+    assert res.exit_code == ExitCode.FAILED, res.output
+    line = twice_one_due(
+        res.stderr, "Kayla Brooks", f"'ESP Tracker'!row {twice + 2}", "'ESP Tracker (2)'!row 2"
+    )
+    assert "esp document --due makes neither's" in line
+    made = [f.name for f in out.rglob("*") if f.is_file()]
+    assert "2026-11-25 Ana Ruiz - Written CAP.docx" in made
+    assert not any("Kayla Brooks" in name for name in made)
+
+
+def test_report_locate_leaves_out_a_case_whose_other_row_is_complete(tmp_path: Path) -> None:
+    """Ethan Brooks' Cannot Locate TBT case is open on the old month's tab; on the tab worked
+    on since, he has finished. With an e-mail and screenshots, neither row is sent nor set."""
+    from tests import test_locate as locate
+
+    folder = locate.make_folder(tmp_path)
+    tracker = folder / "ESP Tracker.xlsx"
+    ws = openpyxl.load_workbook(tracker).active
+    assert ws is not None
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    at = next(i for i, r in enumerate(rows) if r[1] == "Brooks, Ethan")
+    title = [i for i, r in enumerate(rows) if "Agent Name" in r][0]
+    finished = list(rows[at])
+    for header in ("Call Cert Complete?", "All TBTs Complete?"):
+        finished[rows[title].index(header)] = "Yes"
+    # On the tab worked on since, only Ethan Brooks (the others' rows are the other tab's).
+    factories.make_workbook(tracker, {"Nov": rows, "Dec": [*rows[:at], finished]})
+    before = tracker.read_bytes()
+    eml = folder / "locate.eml"
+    res = run("report", "locate", "--screenshots", str(folder / "shots"), "--eml", str(eml),
+              "--dry-run", "-c", str(folder / "esp.toml"))  # fmt: skip
+    assert res.exit_code == 0, res.output
+    line = twice_one_due(res.stderr, "Ethan Brooks", f"'Nov'!row {at + 1}", f"'Dec'!row {at + 1}")
+    assert "esp report locate e-mails and sets neither" in line
+    shown = " ".join(res.stdout.split())
+    assert "Ethan Brooks" not in shown and "Amira Hassan" in shown, shown
+    assert tracker.read_bytes() == before
+
+
+def test_round_leaves_out_an_agent_whose_other_row_is_complete(tmp_path: Path, today: date) -> None:
+    """Agent 0 is outstanding on one tab, complete on the other: the round asks about
+    neither row, said once naming both; Agent 1 is asked about."""
+    headers = factories.TRACKER_HEADERS
+    cells = [
+        {"class": CLASS, "agent_name": f"Agent {i}", "agent_id": f"E104{i:02}",
+         "esp_start": today, "call_cert_complete": "No"}
+        for i in range(2)
+    ]  # fmt: skip
+    rows = [[agent.get(key) for key in factories.TRACKER_KEYS] for agent in cells]
+    done = {**cells[0], "call_cert_complete": "Yes", "tbts_complete": "Yes"}
+    tracker = factories.make_workbook(
+        tmp_path / "ESP Tracker.xlsx",
+        {
+            "ESP Tracker": [list(headers), *rows],
+            "ESP Tracker (2)": [list(headers), [done.get(key) for key in factories.TRACKER_KEYS]],
+        },
+    )
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    res = run("round", "--class", CLASS, "--tracker", str(tracker), "--dry-run",
+              "-c", str(tmp_path / "esp.toml"), stdin="q\n")  # fmt: skip
+    line = twice_one_due(res.stderr, "Agent 0", "'ESP Tracker'!row 2", "'ESP Tracker (2)'!row 2")
+    assert "esp round asks about neither of them" in line
+    assert "Agent 1" in res.stderr and "[1/1]" in res.stderr, res.stderr
 
 
 # -- the reports: an agent on two sheets counted once, said once on stderr ---------------------
@@ -713,3 +868,32 @@ def test_only_a_name_of_the_class_on_another_sheet_too_is_compared(
     monkeypatch.setattr(finder, "_identities", identified)
     assert finder.agents_twice(read_table(Workbook.open(one_sheet), keys=None).rows()) == []
     assert asked == []
+
+
+def test_a_past_round_says_an_agent_copied_alike_is_a_copy(tmp_path: Path, today: date) -> None:
+    """A round for an earlier day reads more of the chosen agents' cells (their dates, to
+    tell who was outstanding then): her other row, read alike, is a copy no one changed
+    since, and the warning says so, not that the rows differ."""
+    from datetime import timedelta
+
+    keys = (*factories.TRACKER_KEYS, "call_cert_date")
+    cells = [
+        {"class": CLASS, "agent_name": f"Agent {i}", "agent_id": f"E104{i:02}",
+         "esp_start": today - timedelta(days=7), "call_cert_complete": "Yes",
+         "call_cert_date": today, "tbts_complete": "Yes"}
+        for i in range(2)
+    ]  # fmt: skip
+    rows = [[agent.get(key) for key in keys] for agent in cells]
+    head = list(factories.headers(*keys))
+    tracker = factories.make_workbook(
+        tmp_path / "ESP Tracker.xlsx",
+        {"ESP Tracker": [head, *rows], "ESP Tracker (2)": [head, rows[0]]},
+    )
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    day = (today - timedelta(days=1)).isoformat()
+    res = run("round", "--class", CLASS, "--date", day, "--tracker", str(tracker), "--dry-run",
+              "-c", str(tmp_path / "esp.toml"), stdin="q\n")  # fmt: skip
+    line = said_once(res.stderr)
+    assert "'ESP Tracker'!row 2 and 'ESP Tracker (2)'!row 2" in line
+    assert "rows differ" not in line and "delete 'ESP Tracker (2)' or hide it" in line, line
+    assert "Agent 1" in res.stderr and "[1/1]" in res.stderr, res.stderr

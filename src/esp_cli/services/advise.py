@@ -638,14 +638,17 @@ def advise_due(
             kinds = [k for k in situations(facts, ev, as_of) if k in DUE_KINDS]
             if kinds:
                 calls.append((row, ev, kinds))
-        # An agent due on two sheets (a copy of the tab) would be advised twice: left out,
-        # said, before any message is made; the others are advised.
+        # An agent on two sheets (a copy of the tab) would be advised twice, or from a stale
+        # row when only that one is due: left out, said, before any message is made; the
+        # others are advised. Her other row is looked for among every agent, whatever
+        # --class and --sme chose.
         kept = {
             (r.sheet, r.row)
             for r in without_agents_twice(
                 [row for row, _ev, _k in calls],
                 s.table.path.name,
                 "esp advise --due advises neither",
+                among=all_rows,
             )
         }
         calls = [c for c in calls if (c[0].sheet, c[0].row) in kept]

@@ -266,10 +266,14 @@ def _sheet_ref(sheet: str, row: int) -> str:
 _TWICE_NAMED = 5
 
 
-def _twice_words(twice: list[tuple[Row, Row, str]], where: str) -> tuple[str, str]:
+def _twice_words(
+    twice: list[tuple[Row, Row, str]], where: str, differ: bool = False
+) -> tuple[str, str]:
     """What refuse_agents_twice and count_agents_once say of the agents `twice` found on two
     sheets of the tracker `where`: (what is so, naming the first agent's two rows and the
-    others by name, a few; the fix, the copy of a tab deleted or hidden)."""
+    others by name, a few; the fix, the copy of a tab deleted or hidden). Rows that `differ`
+    are no copy no one changed since (a month's tab copied on from the last and worked on):
+    which tab is the stale one is for a person to say, so none is named for deleting."""
     first, again, shared = twice[0]
     more = len(twice) - 1
     copies = list(dict.fromkeys(f"'{r.sheet}'" for _f, r, _s in twice))
@@ -288,6 +292,13 @@ def _twice_words(twice: list[tuple[Row, Row, str]], where: str) -> tuple[str, st
         "only: in Excel, right-click its tab > Hide); otherwise keep one row per agent (esp "
         "doctor lists such rows: ESP005)."
     )
+    if differ:
+        tabs = list(dict.fromkeys(f"'{r.sheet}'" for pair in twice for r in pair[:2]))
+        fix = (
+            f"of {listed(tabs)}, hide the tab no longer worked on (esp reads the visible "
+            "sheets only: in Excel, right-click its tab > Hide); otherwise keep one row per "
+            "agent (esp doctor lists such rows: ESP005)."
+        )
     return said, fix
 
 
@@ -331,7 +342,7 @@ def count_agents_once(rows: Iterable[Row], where: str, command: str) -> list[Row
         said, fix = _twice_words(alike, where)
         log.warning("%s; %s counts each of them once. Fix: %s", said, command, fix)
     if unlike:
-        said, fix = _twice_words(unlike, where)
+        said, fix = _twice_words(unlike, where, differ=True)
         column = next(column for _t, column in differs if column is not None)
         log.warning(
             "%s; their rows differ (%s), so %s counts both: esp cannot tell the team's row "
@@ -348,14 +359,19 @@ def count_agents_once(rows: Iterable[Row], where: str, command: str) -> list[Row
 def without_agents_twice(
     rows: Iterable[Row], where: str, doing: str, among: Iterable[Row] | None = None
 ) -> list[Row]:
-    """`rows` (those a daily command acts on at once, chosen from `among`) without either
-    row of an agent on two sheets of the tracker `where` (agents_twice: a copy of the tab,
-    a month's tab copied on from the last): the command goes on for the others, her two rows
-    are left as they were, as the refusal of her own row leaves them. Said once on stderr,
-    one line naming both rows, what `doing` leaves, and the fix, as refuse_agents_twice
-    says it."""
+    """`rows` (those a daily command acts on at once, chosen from `among`: every agent row
+    of the tracker, whatever the command's scope) without either row of an agent on two
+    sheets of the tracker `where` (agents_twice: a copy of the tab, a month's tab copied on
+    from the last): the command goes on for the others, her two rows are left as they were,
+    as the refusal of her own row leaves them. One of her rows is enough: when only one is
+    due, the other may be the team's (she finished there) and the one due a stale copy.
+    Said once on stderr, one line naming both rows, what `doing` leaves, and the fix, as
+    refuse_agents_twice says it; rows that differ on a line of their own, naming the
+    column."""
     rows = list(rows)
     writes = {(r.sheet, r.row) for r in rows}
+    if not writes:
+        return rows
     twice = [
         (first, again, shared)
         for first, again, shared in agents_twice(rows if among is None else among)
@@ -363,8 +379,23 @@ def without_agents_twice(
     ]
     if not twice:
         return rows
-    said, fix = _twice_words(twice, where)
-    log.warning("%s; %s. Fix: %s", said, doing, fix)
+    differs = [(t, _first_difference(t[0], t[1])) for t in twice]
+    alike = [t for t, column in differs if column is None]
+    unlike = [t for t, column in differs if column is not None]
+    if alike:
+        said, fix = _twice_words(alike, where)
+        log.warning("%s; %s. Fix: %s", said, doing, fix)
+    if unlike:
+        said, fix = _twice_words(unlike, where, differ=True)
+        column = next(column for _t, column in differs if column is not None)
+        log.warning(
+            "%s; their rows differ (%s), so %s: esp cannot tell the team's row from a stale "
+            "copy. Fix: %s",
+            said,
+            column,
+            doing,
+            fix,
+        )
     both = {(r.sheet, r.row) for first, again, _s in twice for r in (first, again)}
     return [r for r in rows if (r.sheet, r.row) not in both]
 

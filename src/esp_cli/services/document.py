@@ -1018,12 +1018,17 @@ def document_due(
         need_rule_columns(s.table, config, rows=rows if cls or sme else None)
         # a past day: the access columns as they were then (services.replay)
         wanted = due_steps(rows, rows_as_of(s.table, config, on, rows, today=today), on, run)
-        # An agent due on two sheets (a copy of the tab) would get two documents: left out,
-        # said, before any is made; the others' are made.
+        # An agent on two sheets (a copy of the tab) would get two documents, or one from a
+        # stale row when only that one is due: left out, said, before any is made; the
+        # others' are made. Her other row is looked for among every agent, whatever --class
+        # and --sme chose.
         kept = {
             (r.sheet, r.row)
             for r in without_agents_twice(
-                [c.row for c in wanted], s.table.path.name, "esp document --due makes neither's"
+                [c.row for c in wanted],
+                s.table.path.name,
+                "esp document --due makes neither's",
+                among=s.table.rows(),
             )
         }
         wanted = [c for c in wanted if (c.row.sheet, c.row.row) in kept]

@@ -206,13 +206,15 @@ def locate_cases(
                     at[(row.sheet, row.row)] = now_row
             if mailing is not None or files:
                 # An agent on two sheets (a copy of the tab) would be a case twice in the
-                # e-mail and matched to no screenshot: left out, said; the others go on.
+                # e-mail and matched to no screenshot, or a case from a stale row when her
+                # other row is closed: left out, said; the others go on.
                 kept = {
                     (row.sheet, row.row)
                     for row in without_agents_twice(
                         [row for row, _ in found],
                         s.table.path.name,
                         "esp report locate e-mails and sets neither",
+                        among=then,
                     )
                 }
                 held = [row for row, _ in found if (row.sheet, row.row) not in kept]

@@ -986,9 +986,11 @@ def start_round(
     need_rule_columns(table, config, rows=scope)
     chosen = select_agents(table, cls, sme, signer, past, overlay)
     # An agent on two sheets (a copy of the tab) would be asked about twice, each answer
-    # written to one of the rows: left out, said, the round goes on for the others.
+    # written to one of the rows, or from a stale row when only that one is outstanding:
+    # left out, said, the round goes on for the others. Her other row is looked for among
+    # every agent, whatever --class and --sme chose.
     rows = without_agents_twice(
-        chosen.rows, table.path.name, "esp round asks about neither of them"
+        chosen.rows, table.path.name, "esp round asks about neither of them", among=table.rows()
     )
     if overlay.ops:
         overlay.revert()
