@@ -472,6 +472,11 @@ def test_the_email_says_what_is_not_complete_as_the_document_does(
         ("Dr. Van Iv", "Dr. Van Iv"),
         ("Dr. Van Iv.", "Dr. Van Iv"),
         ("Dr. Van V.", "Dr. Van V."),  # an initial: its period kept
+        # A letter alone, without its period: a surname or an initial as well (as 'Ms. Ana
+        # V'), greeted whole in either case.
+        ("Mr. Ben v", "Mr. Ben v"),
+        ("Ms. Le v", "Ms. Le v"),
+        ("Mr. Ben V", "Mr. Ben V"),
         ("Mr. Ben. Iv", "Mr. Ben. Iv"),  # a particle's period kept as typed ('St. James')
         ("Mr. Ben. Iv.", "Mr. Ben. Iv"),  # the last word's stray one left out
         ("Mr. Ben Iv Jr.", "Mr. Ben Iv"),  # a generation after them left out

@@ -1645,6 +1645,16 @@ OTHER_FORMS = [
     ("r.stone@vendorcx.com, Dunn, Xavier J., AET-1 Agents, Brook, Kayla",
      (("", "r.stone@vendorcx.com"), ("Dunn, Xavier J.", ""), ("AET-1 Agents", ""),
       ("Brook, Kayla", ""))),
+    # A name of its own after a one-word one: two people (a team's name, then an agent).
+    ("spoc@client.com, Support, Kayla Brooks",
+     (("", "spoc@client.com"), ("Support", ""), ("Kayla Brooks", ""))),
+    # The address after its scheme (Exchange's SMTP:, mailto:) or before a stray period.
+    ("Reyes, Jordan [SMTP:jordan.reyes@vendorcx.com]",
+     (("Reyes, Jordan", "jordan.reyes@vendorcx.com"),)),
+    ("Jordan Reyes (mailto:jordan.reyes@vendorcx.com)",
+     (("Jordan Reyes", "jordan.reyes@vendorcx.com"),)),
+    ("Jordan Reyes [jordan.reyes@vendorcx.com.]",
+     (("Jordan Reyes", "jordan.reyes@vendorcx.com"),)),
 ]  # fmt: skip
 
 

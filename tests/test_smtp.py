@@ -621,6 +621,14 @@ def test_a_comma_in_a_comment_or_before_a_bracketed_address_separates_no_one(
         ("r@x.com, Dunn, Xavier J., ESP Agents, Brook, Kayla",
          ["r@x.com", "Dunn, Xavier J.", "ESP Agents", "Brook, Kayla"]),
         ("Van Dyke, Dick <d@x.com>", ["Van Dyke, Dick <d@x.com>"]),
+        # A name of its own after a one-word one is another person (a list's or a team's
+        # name, then an agent).
+        ("spoc@client.com, Support, Kayla Brooks",
+         ["spoc@client.com", "Support", "Kayla Brooks"]),
+        ("a@x.com, Ana, Ben Stone", ["a@x.com", "Ana", "Ben Stone"]),
+        # An address after its scheme, as Exchange writes it.
+        ("Reyes, Jordan [SMTP:j@x.com], Li, Amanda (mailto:a@x.com)",
+         ["Reyes, Jordan [SMTP:j@x.com]", "Li, Amanda (mailto:a@x.com)"]),
     ],
 )  # fmt: skip
 def test_a_name_alone_last_name_first_is_one_piece_when_asked(text: str, pieces: list[str]) -> None:

@@ -31,11 +31,17 @@ _NAME_THEN_ADDRESS = re.compile(r"^(?P<name>[^<>\"@]*?)\s*<(?P<addr>[^<>]+)>$")
 # `Hughes, Torrey [mailto:t@example.com]`: the same, as older Outlook quotes a recipient;
 # `Hughes, Torrey [t@example.com]` (Lotus Notes, some web mail) and `Hughes, Torrey
 # (t@example.com)`, as other mail programs write one.
+# (`[SMTP:t@example.com]`, `(mailto:t@example.com)`: the address after its scheme.)
 _NAME_THEN_BRACKETED = re.compile(
-    r"^[^<>\"@\[\]()]*?\s*(\[(mailto:)?[^\[\]\s]+@[^\[\]\s]+\]|\([^()\s]+@[^()\s]+\))$", re.I
+    r"^[^<>\"@\[\]()]*?\s*(\[((mailto|smtp):)?[^\[\]\s:]+@[^\[\]\s]+\]"
+    r"|\(((mailto|smtp):)?[^()\s:]+@[^()\s]+\))$",
+    re.I,
 )
-# A name alone of one word (`Dunn`), the last name of `Dunn, Xavier`.
+# A name alone of one word (`Dunn`), the last name of `Dunn, Xavier`; and what may follow
+# it as the first name: one word, maybe with an initial (`Xavier`, `Xavier J.`), never a
+# name of its own (`Kayla Brooks` after `Support` is another person).
 _ONE_NAME_WORD = re.compile(r"^[^\W\d_][\w.'’-]*$")
+_FIRST_NAME = re.compile(r"^[^\W\d_][\w'’-]*(\s+[^\W\d_]\.?)?$")
 
 
 def split_addresses(text: str, at: str = ",;", *, last_first: bool = False) -> list[str]:
@@ -44,8 +50,9 @@ def split_addresses(text: str, at: str = ",;", *, last_first: bool = False) -> l
     trailing `;`) left out. A comma in a name before its `<address>` (`Hughes, Torrey
     <t@example.com>`, as Outlook's To box shows it), its `[mailto:address]` (as older Outlook
     quotes it), its `[address]` or its `(address)` (as other mail programs write it) is part
-    of the name. `last_first`: a name alone of one word and the name alone after it are one
-    name, last name first (`Dunn, Xavier` in `Stone <r@example.com>, Dunn, Xavier`)."""
+    of the name. `last_first`: a name alone of one word and a first name alone after it
+    (maybe with an initial) are one name, last name first (`Dunn, Xavier` in `Stone
+    <r@example.com>, Dunn, Xavier`; `Support, Kayla Brooks` stays two)."""
     pieces, separators, unclosed = _pieces(text, at, comments=True)
     if unclosed:  # a parenthesis never closed opens no comment
         pieces, separators, _ = _pieces(text, at, comments=False)
@@ -59,8 +66,7 @@ def split_addresses(text: str, at: str = ",;", *, last_first: bool = False) -> l
             _NAME_THEN_ADDRESS.match(this)
             or _NAME_THEN_BRACKETED.match(this)
             or last_first
-            and "@" not in this
-            and this
+            and _FIRST_NAME.match(this)
             and _ONE_NAME_WORD.match(previous)
         )
         if joins:

@@ -548,9 +548,11 @@ def first_name(name: str) -> str | None:
                 and _folded(surname[0]) in _PARTICLES
                 and _folded(surname[-1]) in _GENERATIONS
                 and not last.isupper()
+                and (len(surname[-1]) > 1 or _abbreviated(last))
             ):
                 # 'Mr. Ben Iv.', 'Mr. Ben Iv', 'Mr. Al Ii': not 'Mr. Ben' the fourth, with
-                # or without the period (_either: greeted whole).
+                # or without the period (_either: greeted whole). A letter alone ('Mr. Ben
+                # v') is a surname or an initial as well, as below.
                 break
             degree = len(last) > 1 and last.isupper()  # 'Dr. Smith DO', 'Mr. Smith VI'
             if (

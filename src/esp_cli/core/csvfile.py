@@ -138,6 +138,17 @@ def guess_delimiter(text: str) -> str:
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
+def _as_a_row(text: str, delimiter: str) -> list[str]:
+    """A line of a CSV file read as a row of its own (CsvTable.inner). One that starts with
+    a `"` before the delimiter has that `"` alone as its first field: a ditto mark typed by
+    hand (`",Maria Gonzalez,Password reset done`), or the end of a field that ended in a
+    line break (`","Reyes, Jordan"`); read as CSV, the `"` would open a quote and the field
+    would take the delimiter and what follows (`,Maria Gonzalez,…`)."""
+    if text == '"' or text.startswith('"' + delimiter):
+        return ['"', *(next(_reader(text[2:], delimiter), [""]) if len(text) > 1 else [])]
+    return next(_reader(text, delimiter), [])
+
+
 @dataclass(frozen=True)
 class CsvTable:
     """A CSV's rows, the delimiter that splits them, the line of the file each row starts
@@ -170,15 +181,10 @@ class CsvTable:
         first, last = self.lines[index], self.ends[index]
         if self.crlf and all(n in self.soft for n in range(first, last)):
             return []  # a cell's own line breaks, in a file whose rows end otherwise
-        # A line that starts by closing the quote (`",Notes,"Reyes, Jordan"`: a field that
-        # ended in a line break, then the next fields) goes on with the row before: read as a
-        # row, its first field would be the rest of that one (`,Notes,Reyes`).
         return [
-            (n, next(_reader(text, self.delimiter), []))
+            (n, _as_a_row(self.texts[n - 1], self.delimiter))
             for n in range(self.lines[index] + 1, self.ends[index] + 1)
             if n - 1 < len(self.texts)
-            and not (text := self.texts[n - 1]).startswith('"' + self.delimiter)
-            and text != '"'
         ]
 
     def swallowed(self, index: int, line: int) -> str:

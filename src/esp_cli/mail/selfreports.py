@@ -1057,11 +1057,17 @@ _MAILTO = re.compile(r"^(?P<name>.*?)\s*\[mailto:(?P<addr>[^\]\s]+@[^\]\s]+)\]$"
 # `Jordan Reyes (jordan.reyes@x.com)`, which the email package reads as the address
 # `Jordan` (an address before a name in parentheses, `jordan.reyes@x.com (Jordan Reyes)`,
 # it reads right).
+# The address after its scheme, if written (`[SMTP:j@x.com]`, `(mailto:j@x.com)`), without
+# a period after it (`[j@x.com.]`).
 _NAME_AND_BRACKETED = re.compile(
-    r"^(?P<name>[^<>@\[\]()]*?)\s*\[(?P<addr>[^\[\]()<>\s@]+@[^\[\]()<>\s@]+)\]$"
+    r"^(?P<name>[^<>@\[\]()]*?)\s*\[(?:(?:mailto|smtp):)?"
+    r"(?P<addr>[^\[\]()<>\s@:]+@[^\[\]()<>\s@]+?)\.?\]$",
+    re.I,
 )
 _NAME_AND_PARENTHESIZED = re.compile(
-    r"^(?P<name>[^<>@\[\]()]*?)\s*\((?P<addr>[^\[\]()<>\s@]+@[^\[\]()<>\s@]+)\)$"
+    r"^(?P<name>[^<>@\[\]()]*?)\s*\((?:(?:mailto|smtp):)?"
+    r"(?P<addr>[^\[\]()<>\s@:]+@[^\[\]()<>\s@]+?)\.?\)$",
+    re.I,
 )
 
 
@@ -1205,7 +1211,7 @@ def address_header(msg: Message, *names: str) -> tuple[tuple[str, str], ...]:
 
 
 # A group's name before its members (`Undisclosed recipients:`, `AET-1 Agents:`).
-_GROUP_NAME = re.compile(r'^[^"<>@:;,]*:')
+_GROUP_NAME = re.compile(r'^[^"<>@:;,()\[\]]*:')  # (not `Name (mailto:` nor `Name [SMTP:`)
 # An address, found by a plain scan in a header nothing else can read.
 _ANY_ADDRESS = re.compile(r"[^\s<>\"(),;:\[\]@]+@[^\s<>\"(),;:\[\]@]+")
 
