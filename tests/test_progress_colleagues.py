@@ -1488,6 +1488,12 @@ def test_a_wrapped_to_naming_another_agent_only_is_still_refused(
         ("'xavier.dunn@x.com' <xavier.dunn@x.com>", (("", "xavier.dunn@x.com"),)),
         ("undisclosed-recipients:;", ()),
         ("Undisclosed recipients:;", ()),
+        # A group's name with brackets or parentheses, its members after it.
+        (
+            "Team [AET-1]: Dunn, Xavier; Stone, Rebecca",
+            (("Dunn, Xavier", ""), ("Stone, Rebecca", "")),
+        ),
+        ("AET-1 Agents (Nov): a@x.com, b@x.com;", (("", "a@x.com"), ("", "b@x.com"))),
     ],
 )
 def test_a_quoted_to_reads_outlooks_one_off_address_and_a_group(

@@ -1211,7 +1211,9 @@ def address_header(msg: Message, *names: str) -> tuple[tuple[str, str], ...]:
 
 
 # A group's name before its members (`Undisclosed recipients:`, `AET-1 Agents:`).
-_GROUP_NAME = re.compile(r'^[^"<>@:;,()\[\]]*:')  # (not `Name (mailto:` nor `Name [SMTP:`)
+# Its brackets and parentheses hold no colon (`AET-1 Agents (Nov):`, `Team [AET-1]:`): the
+# colon of `Jordan Reyes (mailto:j@x.com)` or `Reyes, Jordan [SMTP:j@x.com]` ends no group.
+_GROUP_NAME = re.compile(r'^(?:[^"<>@:;,\[\]()]|\[[^\[\]:@]*\]|\([^():@]*\))*:')
 # An address, found by a plain scan in a header nothing else can read.
 _ANY_ADDRESS = re.compile(r"[^\s<>\"(),;:\[\]@]+@[^\s<>\"(),;:\[\]@]+")
 
