@@ -405,6 +405,61 @@ def test_report_locate_leaves_out_a_case_whose_other_row_is_complete(tmp_path: P
     assert tracker.read_bytes() == before
 
 
+def test_report_locate_lists_a_case_whose_other_row_is_complete_and_says_so(
+    tmp_path: Path,
+) -> None:
+    """Shown only (no e-mail, no screenshots), Ethan Brooks' case on the old month's tab is
+    listed, as it is open there, and one warning line names both rows: on the tab worked on
+    since he has finished, and esp cannot tell which row is the team's."""
+    from tests import test_locate as locate
+
+    folder = locate.make_folder(tmp_path)
+    tracker = folder / "ESP Tracker.xlsx"
+    ws = openpyxl.load_workbook(tracker).active
+    assert ws is not None
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    at = next(i for i, r in enumerate(rows) if r[1] == "Brooks, Ethan")
+    title = [i for i, r in enumerate(rows) if "Agent Name" in r][0]
+    finished = list(rows[at])
+    for header in ("Call Cert Complete?", "All TBTs Complete?"):
+        finished[rows[title].index(header)] = "Yes"
+    factories.make_workbook(tracker, {"Nov": rows, "Dec": [*rows[:at], finished]})
+    res = run("report", "locate", "-c", str(folder / "esp.toml"))
+    assert res.exit_code == 0, res.output
+    line = twice_one_due(res.stderr, "Ethan Brooks", f"'Nov'!row {at + 1}", f"'Dec'!row {at + 1}")
+    assert "esp report locate counts the one it reads" in line
+    assert "Ethan Brooks" in " ".join(res.stdout.split())
+
+
+@pytest.mark.parametrize("command", ["report eod", "escalations --today", "progress missing"])
+def test_a_report_for_one_sme_says_when_an_agents_other_row_is_another_smes(
+    tmp_path: Path, today: date, command: str
+) -> None:
+    """A month's tab copied on and worked on: Agent 0's TBT SME changed on the new tab. A
+    report for one SME counts the row of hers it reads, and says her other row differs."""
+    keys = (*factories.TRACKER_KEYS, "tbt_sme")
+    cells = [
+        {"class": CLASS, "agent_name": f"Agent {i}", "agent_id": f"E104{i:02}",
+         "esp_start": today, "tbt_sme": "Priya Natarajan"}
+        for i in range(2)
+    ]  # fmt: skip
+    moved = {**cells[0], "tbt_sme": "Marcus Bell"}
+    tracker = factories.make_workbook(
+        tmp_path / "ESP Tracker.xlsx",
+        {
+            "ESP Tracker": [
+                list(factories.headers(*keys)),
+                *([c.get(k) for k in keys] for c in cells),
+            ],
+            "ESP Tracker (2)": [list(factories.headers(*keys)), [moved.get(k) for k in keys]],
+        },
+    )
+    res = run(*command.split(), "--sme", "Priya Natarajan", "--tracker", str(tracker))
+    assert res.exit_code == 0, res.output
+    line = twice_one_due(res.stderr, "Agent 0", "'ESP Tracker'!row 2", "'ESP Tracker (2)'!row 2")
+    assert "their rows differ (TBT SME)" in line, line
+
+
 def test_round_leaves_out_an_agent_whose_other_row_is_complete(tmp_path: Path, today: date) -> None:
     """Agent 0 is outstanding on one tab, complete on the other: the round asks about
     neither row, said once naming both; Agent 1 is asked about."""

@@ -326,16 +326,32 @@ def _first_difference(a: Row, b: Row) -> str | None:
     return None
 
 
-def count_agents_once(rows: Iterable[Row], where: str, command: str) -> list[Row]:
-    """`rows` (those a report counts or lists) without an agent's row again on another
-    sheet of the tracker `where` (agents_twice: a copy of the tab) when the two rows hold the
-    same in every column read: each such agent counted once, from the sheet first in tab
-    order (the other row is the same). Two rows that differ are both counted: no telling the
-    team's row from a stale copy, and a completion recorded on one is never dropped for the
-    other. Each said once on stderr, one line naming both rows and the fix, as
+def count_agents_once(
+    rows: Iterable[Row], where: str, command: str, among: Iterable[Row] | None = None
+) -> list[Row]:
+    """`rows` (those a report counts or lists, chosen from `among`: every agent row of the
+    tracker) without an agent's row again on another sheet of the tracker `where`
+    (agents_twice: a copy of the tab) when the two rows hold the same in every column read:
+    each such agent counted once, from the sheet first in tab order (the other row is the
+    same). Two rows that differ are both counted: no telling the team's row from a stale
+    copy, and a completion recorded on one is never dropped for the other. An agent only one
+    of whose rows is among `rows` (the other not a case, or another SME's) is counted from
+    it. Each said once on stderr, one line naming both rows and the fix, as
     refuse_agents_twice says it."""
     rows = list(rows)
-    differs = [(t, _first_difference(t[0], t[1])) for t in agents_twice(rows)]
+    counted = {(r.sheet, r.row) for r in rows}
+    pairs = agents_twice(rows) if among is None else [
+        t for t in agents_twice(among)
+        if (t[0].sheet, t[0].row) in counted or (t[1].sheet, t[1].row) in counted
+    ]  # fmt: skip
+    differs = [(t, _first_difference(t[0], t[1])) for t in pairs]
+    one = [
+        (t, column)
+        for t, column in differs
+        if column is not None
+        and ((t[0].sheet, t[0].row) in counted) != ((t[1].sheet, t[1].row) in counted)
+    ]
+    differs = [d for d in differs if d not in one]
     alike = [t for t, column in differs if column is None]
     unlike = [t for t, column in differs if column is not None]
     if alike:
@@ -349,6 +365,16 @@ def count_agents_once(rows: Iterable[Row], where: str, command: str) -> list[Row
             "from a stale copy. Fix: %s",
             said,
             column,
+            command,
+            fix,
+        )
+    if one:
+        said, fix = _twice_words([t for t, _c in one], where, differ=True)
+        log.warning(
+            "%s; their rows differ (%s), and %s counts the one it reads: esp cannot tell the "
+            "team's row from a stale copy. Fix: %s",
+            said,
+            one[0][1],
             command,
             fix,
         )

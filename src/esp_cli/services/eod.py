@@ -149,7 +149,7 @@ def eod_report(
     chosen = agents_for(table, cls, sme, counted)
     need_rule_columns(table, config, rows=chosen.rows if cls or sme else None)
     # An agent on two sheets (a copy of the tab) is one agent: counted once, said.
-    once = count_agents_once(chosen.rows, table.path.name, "esp report eod")
+    once = count_agents_once(chosen.rows, table.path.name, "esp report eod", among=table.rows())
     # Access issues and the SPOC columns as they were at the end of the day (services.replay):
     # the rules and the access tally read the same values.
     rows = rows_as_of(table, config, day, once)

@@ -404,7 +404,9 @@ def run_escalations(
         if not write:
             # An agent on two sheets (a copy of the tab) is one agent: listed once, said.
             # Written, each row gets its own computed columns.
-            rows = count_agents_once(rows, s.table.path.name, "esp escalations")
+            rows = count_agents_once(
+                rows, s.table.path.name, "esp escalations", among=s.table.rows()
+            )
         rows = rows_as_of(s.table, config, as_of, rows)
         evaluated = evaluate_rows(
             rows, as_of, now, cal, config.spoc_phone, s.counted, read_on=config.today()

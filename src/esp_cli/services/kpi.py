@@ -81,7 +81,7 @@ def kpi_report(
     # A past `end`: the access columns as they were then (services.replay), as the evening
     # report's KPI section reads them.
     # An agent on two sheets (a copy of the tab) is one agent: counted once, said.
-    once = count_agents_once(chosen.rows, table.path.name, "esp report kpi")
+    once = count_agents_once(chosen.rows, table.path.name, "esp report kpi", among=table.rows())
     rows = rows_as_of(table, config, end, once)
     figures = kpis_of(table, rows, config, cal, start, end)
     waiting = chosen.counted_in(counted, rows)

@@ -222,7 +222,7 @@ def locate_cases(
             else:
                 # Only shown: an agent on two sheets is one case, listed once, said.
                 once = count_agents_once(
-                    (row for row, _ in found), s.table.path.name, "esp report locate"
+                    (row for row, _ in found), s.table.path.name, "esp report locate", among=then
                 )
                 kept = {(row.sheet, row.row) for row in once}
                 found = [(row, why) for row, why in found if (row.sheet, row.row) in kept]

@@ -1067,7 +1067,9 @@ def missing_reports(
     chosen = agents_for(table, cls, sme, counted)
     need_rule_columns(table, config, rows=chosen.rows if cls or sme else None)
     # An agent on two sheets (a copy of the tab) is one agent: counted once, said.
-    once = count_agents_once(chosen.rows, table.path.name, "esp progress missing")
+    once = count_agents_once(
+        chosen.rows, table.path.name, "esp progress missing", among=table.rows()
+    )
     return replace(
         missing_in(table, on, once),
         cls=cls,
