@@ -281,6 +281,25 @@ def test_a_command_loads_no_mail_nor_document_code_it_does_not_run(
     assert loaded & MAIL_AND_DOCUMENTS == set()
 
 
+def test_the_computed_columns_of_waiting_changes_load_no_round_code() -> None:
+    """`esp pending`, and a write that finds changes waiting, work out the computed columns
+    of a round's answers without loading esp round, access or the SMEs' code; the columns
+    those answers write are round's own."""
+    code = (
+        "import sys\n"
+        "import esp_cli.services.computed as computed\n"
+        "loaded = sorted(m for m in ('esp_cli.services.round', 'esp_cli.services.access',\n"
+        "    'esp_cli.services.smes') if m in sys.modules)\n"
+        "from esp_cli.core.rules import LADDER\n"
+        "from esp_cli.services import access, round\n"
+        "written = {access.ACCESS, access.SPOC_CALLED, access.INCIDENT, access.CALLBACK,\n"
+        "    'call_cert_complete', 'tbts_complete', *(step.column for step in LADDER)}\n"
+        "print(loaded, computed.REEVALUATE_KEYS == written, round.REEVALUATE_KEYS is\n"
+        "    computed.REEVALUATE_KEYS)\n"
+    )
+    assert python_prints(code) == "[] True True\n"
+
+
 def test_help_loads_no_command_renderer() -> None:
     """A command's renderer (render/eod.py, render/locate.py ...) loads when the command
     runs, as its service does: `esp --help` needs only the formats' names."""

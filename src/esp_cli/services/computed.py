@@ -19,6 +19,7 @@ import logging
 
 from esp_cli.config import Config
 from esp_cli.core.columns import BY_KEY, RULES_NEED
+from esp_cli.core.rules import LADDER
 from esp_cli.core.waiting import ROUND_WHY, NotWorkedOut, WaitingOp
 from esp_cli.errors import MissingColumnsError
 from esp_cli.services.escalations import COMPUTED_KEYS, keep_computed
@@ -28,7 +29,6 @@ from esp_cli.services.facts import (
     calendar_from,
     need_rule_columns,
 )
-from esp_cli.services.round import REEVALUATE_KEYS
 from esp_cli.workbook import waiting
 from esp_cli.workbook.finder import RowFinder
 from esp_cli.workbook.session import FollowUp, WriteSession
@@ -36,6 +36,21 @@ from esp_cli.workbook.tracker import Row, Table
 
 log = logging.getLogger("esp")
 
+# The columns esp round's answers write after which the rules may say something else (a
+# step, access, the SPOC, a completion: round.REEVALUATE): with them, the computed columns
+# are brought up to date. Here, not in round, so that a write finding a round's answers
+# waiting loads none of round's code.
+REEVALUATE_KEYS = frozenset(
+    {
+        "citrix_access",
+        "spoc_called",
+        "incident_number",
+        "callback_phone",
+        "call_cert_complete",
+        "tbts_complete",
+        *(step.column for step in LADDER),
+    }
+)
 # The cells the rules read, whose change a command's computed columns follow.
 RULES_READ = frozenset(FACT_KEYS) - {EARLY_NOTES_KEY}
 # Those whose change alone brings them up to date: esp locate records Searched by Course

@@ -77,6 +77,7 @@ from esp_cli.services.agents import (
     say_held_for_sme,
     without_agents_twice,
 )
+from esp_cli.services.computed import REEVALUATE_KEYS
 from esp_cli.services.escalations import (
     COMPUTED_KEYS,
     computed_cells,
@@ -145,18 +146,6 @@ APPLY_KEYS = tuple(dict.fromkeys((*LOOKUP_KEYS, *FACT_KEYS, *WRITE_KEYS, *COMPUT
 # Answers after which the rules may say something else: the computed columns (Escalation
 # Stage, Next Action, Next Action Due), where the sheet has them, are brought up to date.
 REEVALUATE = frozenset({Key.STEP, Key.ACCESS, Key.SPOC, Key.CALL_CERT, Key.TBTS})
-# The columns those answers write.
-REEVALUATE_KEYS = frozenset(
-    {
-        ACCESS,
-        SPOC_CALLED,
-        INCIDENT,
-        CALLBACK,
-        "call_cert_complete",
-        "tbts_complete",
-        *(step.column for step in LADDER),
-    }
-)
 JOURNAL_VERSION = 1
 _STEPS = frozenset(step.value for step in LADDER)
 
