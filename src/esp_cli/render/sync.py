@@ -38,7 +38,7 @@ def render(result: SyncResult, fmt: Format) -> None:
         write_csv(
             rows,
             ["kind", "sheet", "cell", "agent", "class", "column", "old", "new", "reason",
-             "overwrite", "waiting_op"],
+             "waiting_op", "overwrite"],
         )  # fmt: skip
     else:
         verb = changed_verb(result.write)
