@@ -746,3 +746,24 @@ def test_a_first_column_note_ending_in_a_line_break_is_applied(
     res = run(tracker, path)
     assert res.exit_code == 0, res.output
     assert [status for status, _ in rows(res).values()] == ["added", "added"]
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n"], ids=["LF", "CRLF"])
+def test_a_signer_ending_in_a_line_break_before_the_agent_is_applied(
+    tmp_path: Path, tracker: Path, end: str
+) -> None:
+    """The signer first, quoted, ending in a line break (a script's file, its rows and the
+    cell's break alike): the line `",Marcus Lee,On module 4` closes that quote and goes on
+    with the row; a quote opened as any field is (`"Jordan Reyes`), it is no ditto mark,
+    and the line no row of its own."""
+    path = tmp_path / "notes.csv"
+    path.write_bytes(
+        (
+            f"By,Agent Name,Note{end}"
+            f'"Jordan Reyes{end}",Marcus Lee,On module 4{end}'
+            f"Jordan Reyes,Kayla Brooks,Called SPOC{end}"
+        ).encode()
+    )
+    res = run(tracker, path)
+    assert res.exit_code == 0, res.output
+    assert [status for status, _ in rows(res).values()] == ["added", "added"]

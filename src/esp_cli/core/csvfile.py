@@ -138,15 +138,10 @@ def guess_delimiter(text: str) -> str:
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
-def _as_a_row(text: str, delimiter: str) -> list[str]:
-    """A line of a CSV file read as a row of its own (CsvTable.inner). One that starts with
-    a `"` before the delimiter has that `"` alone as its first field: a ditto mark typed by
-    hand (`",Maria Gonzalez,Password reset done`), or the end of a field that ended in a
-    line break (`","Reyes, Jordan"`); read as CSV, the `"` would open a quote and the field
-    would take the delimiter and what follows (`,Maria Gonzalez,…`)."""
-    if text == '"' or text.startswith('"' + delimiter):
-        return ['"', *(next(_reader(text[2:], delimiter), [""]) if len(text) > 1 else [])]
-    return next(_reader(text, delimiter), [])
+def _lone_quote(text: str, delimiter: str) -> bool:
+    """Whether a line holds a `"` typed alone as a field (a ditto mark: "as above"), which
+    opens a quote there: first on the line, or between two delimiters."""
+    return text.startswith('"' + delimiter) or f'{delimiter}"{delimiter}' in text
 
 
 @dataclass(frozen=True)
@@ -181,11 +176,25 @@ class CsvTable:
         first, last = self.lines[index], self.ends[index]
         if self.crlf and all(n in self.soft for n in range(first, last)):
             return []  # a cell's own line breaks, in a file whose rows end otherwise
-        return [
-            (n, _as_a_row(self.texts[n - 1], self.delimiter))
-            for n in range(self.lines[index] + 1, self.ends[index] + 1)
-            if n - 1 < len(self.texts)
-        ]
+        found = []
+        for n in range(first + 1, last + 1):
+            if n - 1 >= len(self.texts):
+                break
+            text, d = self.texts[n - 1], self.delimiter
+            if text == '"' or text.startswith('"' + d):
+                # The line starts by closing the quote that opened on an earlier line: the
+                # end of a field that ended in a line break (`"Jordan Reyes⏎",Maria…`),
+                # which goes on with that row; or a ditto mark's, when a `"` typed alone as
+                # a field opened it (`",Marcus Lee,On module 4`, then `",Kayla Brooks,…`):
+                # then this line is a row of its own, that `"` its first field.
+                opened = next((o for o, c in self.spans if o < n <= c), first)
+                if not _lone_quote(self.texts[opened - 1], d):
+                    continue
+                fields = ['"', *(next(_reader(text[2:], d), [""]) if len(text) > 1 else [])]
+            else:
+                fields = next(_reader(text, d), [])
+            found.append((n, fields))
+        return found
 
     def swallowed(self, index: int, line: int) -> str:
         """Why the row at `index` is not taken as written when its `line` (one of inner's)
