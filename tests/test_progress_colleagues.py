@@ -1661,6 +1661,8 @@ OTHER_FORMS = [
      (("Jordan Reyes", "jordan.reyes@vendorcx.com"),)),
     ("Jordan Reyes [jordan.reyes@vendorcx.com.]",
      (("Jordan Reyes", "jordan.reyes@vendorcx.com"),)),
+    ("Jordan Reyes [SIP:jordan.reyes@vendorcx.com]",
+     (("Jordan Reyes", "jordan.reyes@vendorcx.com"),)),
 ]  # fmt: skip
 
 

@@ -31,10 +31,11 @@ _NAME_THEN_ADDRESS = re.compile(r"^(?P<name>[^<>\"@]*?)\s*<(?P<addr>[^<>]+)>$")
 # `Hughes, Torrey [mailto:t@example.com]`: the same, as older Outlook quotes a recipient;
 # `Hughes, Torrey [t@example.com]` (Lotus Notes, some web mail) and `Hughes, Torrey
 # (t@example.com)`, as other mail programs write one.
-# (`[SMTP:t@example.com]`, `(mailto:t@example.com)`: the address after its scheme.)
+# (`[SMTP:t@example.com]`, `(mailto:t@example.com)`, `[SIP:…]`: the address after its
+# scheme.)
 _NAME_THEN_BRACKETED = re.compile(
-    r"^[^<>\"@\[\]()]*?\s*(\[((mailto|smtp):)?[^\[\]\s:]+@[^\[\]\s]+\]"
-    r"|\(((mailto|smtp):)?[^()\s:]+@[^()\s]+\))$",
+    r"^[^<>\"@\[\]()]*?\s*(\[([a-z][\w+.-]*:)?[^\[\]\s:]+@[^\[\]\s]+\]"
+    r"|\(([a-z][\w+.-]*:)?[^()\s:]+@[^()\s]+\))$",
     re.I,
 )
 # A name alone of one word (`Dunn`), the last name of `Dunn, Xavier`; and what may follow
@@ -58,6 +59,7 @@ def split_addresses(text: str, at: str = ",;", *, last_first: bool = False) -> l
         pieces, separators, _ = _pieces(text, at, comments=False)
     merged: list[str] = []
     joined = False  # whether merged[-1] is a name joined to what followed it
+
     for i, piece in enumerate(pieces):
         previous = merged[-1].strip() if merged else ""
         named = bool(previous) and separators[i - 1] == "," and "@" not in previous and not joined

@@ -1057,15 +1057,15 @@ _MAILTO = re.compile(r"^(?P<name>.*?)\s*\[mailto:(?P<addr>[^\]\s]+@[^\]\s]+)\]$"
 # `Jordan Reyes (jordan.reyes@x.com)`, which the email package reads as the address
 # `Jordan` (an address before a name in parentheses, `jordan.reyes@x.com (Jordan Reyes)`,
 # it reads right).
-# The address after its scheme, if written (`[SMTP:j@x.com]`, `(mailto:j@x.com)`), without
-# a period after it (`[j@x.com.]`).
+# The address after its scheme, if written (`[SMTP:j@x.com]`, `(mailto:j@x.com)`,
+# `[SIP:j@x.com]`), without a period after it (`[j@x.com.]`).
 _NAME_AND_BRACKETED = re.compile(
-    r"^(?P<name>[^<>@\[\]()]*?)\s*\[(?:(?:mailto|smtp):)?"
+    r"^(?P<name>[^<>@\[\]()]*?)\s*\[(?:[a-z][\w+.-]*:)?"
     r"(?P<addr>[^\[\]()<>\s@:]+@[^\[\]()<>\s@]+?)\.?\]$",
     re.I,
 )
 _NAME_AND_PARENTHESIZED = re.compile(
-    r"^(?P<name>[^<>@\[\]()]*?)\s*\((?:(?:mailto|smtp):)?"
+    r"^(?P<name>[^<>@\[\]()]*?)\s*\((?:[a-z][\w+.-]*:)?"
     r"(?P<addr>[^\[\]()<>\s@:]+@[^\[\]()<>\s@]+?)\.?\)$",
     re.I,
 )
