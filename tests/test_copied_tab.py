@@ -285,15 +285,17 @@ def test_report_locate_leaves_out_a_case_on_two_sheets(tmp_path: Path) -> None:
 
 def twice_one_due(stderr: str, name: str, first: str, again: str) -> str:
     """The warning for an agent on two sheets whose rows differ, one of them due: one line,
-    naming both rows and the column that differs. The fix names neither tab for deleting:
-    which one is stale is for a person to say."""
+    naming both rows and the column that differs. The fix names neither tab for deleting
+    (which one is stale is for a person to say): her row on the tab no longer worked on."""
     line = said_once(stderr)
     assert line.startswith("warning: "), stderr
     assert f"{name} is on two sheets, {first} and {again}" in line, line
     assert "their rows differ (" in line and "cannot tell the team's row" in line, line
     tabs = f"{first.split('!')[0]} and {again.split('!')[0]}"
-    assert f"Fix: of {tabs}, hide the tab no longer worked on" in line, line
-    assert "delete" not in line, line
+    assert f"Fix: keep one row per agent: of {tabs}, delete the row on the tab no longer" in (
+        line
+    ), line
+    assert "delete '" not in line, line
     return line
 
 
@@ -484,6 +486,37 @@ def test_round_leaves_out_an_agent_whose_other_row_is_complete(tmp_path: Path, t
     line = twice_one_due(res.stderr, "Agent 0", "'ESP Tracker'!row 2", "'ESP Tracker (2)'!row 2")
     assert "esp round asks about neither of them" in line
     assert "Agent 1" in res.stderr and "[1/1]" in res.stderr, res.stderr
+
+
+@pytest.mark.parametrize("placeholder", [None, "Pending"])
+def test_a_namesake_new_hire_on_another_smes_tab_is_no_copy(
+    tmp_path: Path, today: date, placeholder: str | None
+) -> None:
+    """Two new hires named Agent 0 in one class, no Agent ID yet (or `Pending` typed for
+    each new hire), on two SMEs' tabs: one outstanding, the other complete. By name and class alone,
+    on tabs that share no other agent, they are two people: the round asks about the one
+    outstanding, and says nothing of two sheets."""
+    headers = factories.TRACKER_HEADERS
+
+    def agent(i: int, **more: Any) -> list[Any]:
+        cells = {"class": CLASS, "agent_name": f"Agent {i}", "esp_start": today,
+                 "agent_id": placeholder if i in (0, 2, 4) else f"E104{i:02}",
+                 "call_cert_complete": "No", **more}  # fmt: skip
+        return [cells.get(key) for key in factories.TRACKER_KEYS]
+
+    done = {"call_cert_complete": "Yes", "tbts_complete": "Yes"}
+    tracker = factories.make_workbook(
+        tmp_path / "ESP Tracker.xlsx",
+        {
+            "Keisha Grant": [list(headers), *(agent(i) for i in range(3))],
+            "Marcus Bell": [list(headers), agent(0, **done), *(agent(i) for i in range(3, 6))],
+        },
+    )
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    res = run("round", "--class", CLASS, "--tracker", str(tracker), "--dry-run",
+              "-c", str(tmp_path / "esp.toml"), stdin="q\n")  # fmt: skip
+    assert "two sheets" not in res.stderr, res.stderr
+    assert "[1/6] Agent 0 — AET-1116 (Keisha Grant!row 2)" in res.stderr, res.stderr
 
 
 # -- the reports: an agent on two sheets counted once, said once on stderr ---------------------

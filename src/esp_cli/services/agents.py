@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -28,6 +29,7 @@ from esp_cli.core.values import email_key, id_key
 from esp_cli.core.words import listed
 from esp_cli.errors import AgentNotFoundError, EspError, InputFileError, UsageError
 from esp_cli.system import shell_quote
+from esp_cli.workbook.finder import BY_NAME
 from esp_cli.workbook.finder import RowFinder as RowFinder
 from esp_cli.workbook.finder import agents_twice as agents_twice
 from esp_cli.workbook.finder import class_key as class_key
@@ -295,9 +297,10 @@ def _twice_words(
     if differ:
         tabs = list(dict.fromkeys(f"'{r.sheet}'" for pair in twice for r in pair[:2]))
         fix = (
-            f"of {listed(tabs)}, hide the tab no longer worked on (esp reads the visible "
-            "sheets only: in Excel, right-click its tab > Hide); otherwise keep one row per "
-            "agent (esp doctor lists such rows: ESP005)."
+            f"keep one row per agent: of {listed(tabs)}, delete the row on the tab no longer "
+            "worked on, or hide that tab if no one works on it any more (esp reads the "
+            "visible sheets only: in Excel, right-click its tab > Hide); esp doctor lists "
+            "such rows (ESP005)."
         )
     return said, fix
 
@@ -326,6 +329,24 @@ def _first_difference(a: Row, b: Row) -> str | None:
     return None
 
 
+def _hers(
+    pairs: list[tuple[Row, Row, str]], pool: list[Row]
+) -> Callable[[tuple[Row, Row, str]], bool]:
+    """Whether a pair of agents_twice is surely one agent's two rows, so that one of them
+    stands for her: an Agent ID, N Number or e-mail of hers says so, or (her name and class
+    alone, BY_NAME) her two sheets are a tab and its copy, at least half the agents of the
+    smaller one on both. Two namesakes with no IDs yet on two SMEs' tabs are two people."""
+    size = Counter(row.sheet for row in pool)
+    shared = Counter(frozenset((a.sheet, b.sheet)) for a, b, _s in pairs)
+    copies = {sheets for sheets, n in shared.items() if 2 * n >= min(size[s] for s in sheets)}
+    return lambda t: t[2] != BY_NAME or frozenset((t[0].sheet, t[1].sheet)) in copies
+
+
+def _rows_in(pair: tuple[Row, Row, str], places: set[tuple[str, int]]) -> int:
+    """How many of an agent's two rows (agents_twice) are among `places` (sheet, row)."""
+    return sum((row.sheet, row.row) in places for row in pair[:2])
+
+
 def count_agents_once(
     rows: Iterable[Row], where: str, command: str, among: Iterable[Row] | None = None
 ) -> list[Row]:
@@ -340,26 +361,21 @@ def count_agents_once(
     refuse_agents_twice says it."""
     rows = list(rows)
     counted = {(r.sheet, r.row) for r in rows}
-    pairs = agents_twice(rows) if among is None else [
-        t for t in agents_twice(among)
-        if (t[0].sheet, t[0].row) in counted or (t[1].sheet, t[1].row) in counted
-    ]  # fmt: skip
-    differs = [(t, _first_difference(t[0], t[1])) for t in pairs]
-    one = [
-        (t, column)
-        for t, column in differs
-        if column is not None
-        and ((t[0].sheet, t[0].row) in counted) != ((t[1].sheet, t[1].row) in counted)
-    ]
-    differs = [d for d in differs if d not in one]
-    alike = [t for t, column in differs if column is None]
-    unlike = [t for t, column in differs if column is not None]
+    pool = rows if among is None else list(among)
+    pairs = agents_twice(pool)
+    hers = _hers(pairs, pool)
+    differs = [(t, _first_difference(t[0], t[1]), n) for t in pairs if (n := _rows_in(t, counted))]
+    alike = [t for t, column, n in differs if n == 2 and column is None]
+    unlike = [t for t, column, n in differs if n == 2 and column is not None]
+    # Only one of her rows counted (the other no case, or another SME's): said when the
+    # other is surely hers (_hers).
+    one = [(t, column) for t, column, n in differs if n == 1 and column is not None and hers(t)]
     if alike:
         said, fix = _twice_words(alike, where)
         log.warning("%s; %s counts each of them once. Fix: %s", said, command, fix)
     if unlike:
         said, fix = _twice_words(unlike, where, differ=True)
-        column = next(column for _t, column in differs if column is not None)
+        column = next(column for _t, column, n in differs if n == 2 and column is not None)
         log.warning(
             "%s; their rows differ (%s), so %s counts both: esp cannot tell the team's row "
             "from a stale copy. Fix: %s",
@@ -398,11 +414,11 @@ def without_agents_twice(
     writes = {(r.sheet, r.row) for r in rows}
     if not writes:
         return rows
-    twice = [
-        (first, again, shared)
-        for first, again, shared in agents_twice(rows if among is None else among)
-        if (first.sheet, first.row) in writes or (again.sheet, again.row) in writes
-    ]
+    pool = rows if among is None else list(among)
+    pairs = agents_twice(pool)
+    hers = _hers(pairs, pool)
+    # Both her rows acted on, or one (see _hers).
+    twice = [t for t in pairs if (n := _rows_in(t, writes)) == 2 or (n == 1 and hers(t))]
     if not twice:
         return rows
     differs = [(t, _first_difference(t[0], t[1])) for t in twice]

@@ -298,6 +298,12 @@ def _who(row: Row) -> dict[str, object]:
     return who
 
 
+# What two rows of an agent on two sheets share when no Agent ID, N Number or e-mail of
+# hers tells her apart (none typed, or `Pending` typed for every new hire): her name and
+# class alone, which a namesake's rows share too.
+BY_NAME = "name and class"
+
+
 def agents_twice(rows: Iterable[Row]) -> list[tuple[Row, Row, str]]:
     """The rows of `rows` that are an agent's row again on another sheet (Excel's Move or
     Copy of the tab puts every agent on two): (the row on the sheet first in tab order, the
@@ -345,7 +351,7 @@ def agents_twice(rows: Iterable[Row]) -> list[tuple[Row, Row, str]]:
                 if on_sheet[(row.sheet, key, value)] == 1
                 and on_sheet[(other.sheet, key, value)] == 1
             ),
-            "name and class",
+            BY_NAME,
         )
         found.append((other, row, shared))
     return found
