@@ -393,8 +393,9 @@ def test_report_locate_leaves_out_a_case_whose_other_row_is_complete(tmp_path: P
     finished = list(rows[at])
     for header in ("Call Cert Complete?", "All TBTs Complete?"):
         finished[rows[title].index(header)] = "Yes"
-    # On the tab worked on since, only Ethan Brooks (the others' rows are the other tab's).
-    factories.make_workbook(tracker, {"Nov": rows, "Dec": [*rows[:at], finished]})
+    # The tab worked on since: a copy (Done Agent's row copied too, no case on either).
+    done = next(r for r in rows if r[1] == "Done Agent")
+    factories.make_workbook(tracker, {"Nov": rows, "Dec": [*rows[:at], finished, done]})
     before = tracker.read_bytes()
     eml = folder / "locate.eml"
     res = run("report", "locate", "--screenshots", str(folder / "shots"), "--eml", str(eml),
@@ -425,7 +426,9 @@ def test_report_locate_lists_a_case_whose_other_row_is_complete_and_says_so(
     finished = list(rows[at])
     for header in ("Call Cert Complete?", "All TBTs Complete?"):
         finished[rows[title].index(header)] = "Yes"
-    factories.make_workbook(tracker, {"Nov": rows, "Dec": [*rows[:at], finished]})
+    # The tab worked on since: a copy (Done Agent's row copied too, no case on either).
+    done = next(r for r in rows if r[1] == "Done Agent")
+    factories.make_workbook(tracker, {"Nov": rows, "Dec": [*rows[:at], finished, done]})
     res = run("report", "locate", "-c", str(folder / "esp.toml"))
     assert res.exit_code == 0, res.output
     line = twice_one_due(res.stderr, "Ethan Brooks", f"'Nov'!row {at + 1}", f"'Dec'!row {at + 1}")
@@ -488,9 +491,10 @@ def test_round_leaves_out_an_agent_whose_other_row_is_complete(tmp_path: Path, t
     assert "Agent 1" in res.stderr and "[1/1]" in res.stderr, res.stderr
 
 
+@pytest.mark.parametrize("others", [3, 1], ids=["tab of 4", "tab of 2"])
 @pytest.mark.parametrize("placeholder", [None, "Pending"])
 def test_a_namesake_new_hire_on_another_smes_tab_is_no_copy(
-    tmp_path: Path, today: date, placeholder: str | None
+    tmp_path: Path, today: date, placeholder: str | None, others: int
 ) -> None:
     """Two new hires named Agent 0 in one class, no Agent ID yet (or `Pending` typed for
     each new hire), on two SMEs' tabs: one outstanding, the other complete. By name and class alone,
@@ -509,14 +513,18 @@ def test_a_namesake_new_hire_on_another_smes_tab_is_no_copy(
         tmp_path / "ESP Tracker.xlsx",
         {
             "Keisha Grant": [list(headers), *(agent(i) for i in range(3))],
-            "Marcus Bell": [list(headers), agent(0, **done), *(agent(i) for i in range(3, 6))],
+            "Marcus Bell": [
+                list(headers),
+                agent(0, **done),
+                *(agent(i) for i in range(3, 3 + others)),
+            ],
         },
     )
     (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
     res = run("round", "--class", CLASS, "--tracker", str(tracker), "--dry-run",
               "-c", str(tmp_path / "esp.toml"), stdin="q\n")  # fmt: skip
     assert "two sheets" not in res.stderr, res.stderr
-    assert "[1/6] Agent 0 — AET-1116 (Keisha Grant!row 2)" in res.stderr, res.stderr
+    assert f"[1/{3 + others}] Agent 0 — AET-1116 (Keisha Grant!row 2)" in res.stderr, res.stderr
 
 
 # -- the reports: an agent on two sheets counted once, said once on stderr ---------------------

@@ -334,11 +334,14 @@ def _hers(
 ) -> Callable[[tuple[Row, Row, str]], bool]:
     """Whether a pair of agents_twice is surely one agent's two rows, so that one of them
     stands for her: an Agent ID, N Number or e-mail of hers says so, or (her name and class
-    alone, BY_NAME) her two sheets are a tab and its copy, at least half the agents of the
-    smaller one on both. Two namesakes with no IDs yet on two SMEs' tabs are two people."""
+    alone, BY_NAME) her two sheets are a tab and its copy, two agents or more and at least
+    half the agents of the smaller one on both. Two namesakes with no IDs yet on two SMEs'
+    tabs are two people."""
     size = Counter(row.sheet for row in pool)
     shared = Counter(frozenset((a.sheet, b.sheet)) for a, b, _s in pairs)
-    copies = {sheets for sheets, n in shared.items() if 2 * n >= min(size[s] for s in sheets)}
+    copies = {
+        sheets for sheets, n in shared.items() if n >= 2 and 2 * n >= min(size[s] for s in sheets)
+    }
     return lambda t: t[2] != BY_NAME or frozenset((t[0].sheet, t[1].sheet)) in copies
 
 
