@@ -378,9 +378,10 @@ def test_document_due_leaves_out_an_agent_whose_other_row_is_not_due(tmp_path: P
     assert not any("Kayla Brooks" in name for name in made)
 
 
-def test_report_locate_leaves_out_a_case_whose_other_row_is_complete(tmp_path: Path) -> None:
-    """Ethan Brooks' Cannot Locate TBT case is open on the old month's tab; on the tab worked
-    on since, he has finished. With an e-mail and screenshots, neither row is sent nor set."""
+def ethan_finished_on_a_copy(tmp_path: Path) -> tuple[Path, Path, int]:
+    """report locate's folder (tests/test_locate.py), its tab as 'Nov' and a copy worked on
+    since as 'Dec', on which Ethan Brooks has finished (Done Agent's row copied too, no case
+    on either): the folder, the tracker, and the index of Ethan's row (his row is one more)."""
     from tests import test_locate as locate
 
     folder = locate.make_folder(tmp_path)
@@ -393,9 +394,15 @@ def test_report_locate_leaves_out_a_case_whose_other_row_is_complete(tmp_path: P
     finished = list(rows[at])
     for header in ("Call Cert Complete?", "All TBTs Complete?"):
         finished[rows[title].index(header)] = "Yes"
-    # The tab worked on since: a copy (Done Agent's row copied too, no case on either).
     done = next(r for r in rows if r[1] == "Done Agent")
     factories.make_workbook(tracker, {"Nov": rows, "Dec": [*rows[:at], finished, done]})
+    return folder, tracker, at
+
+
+def test_report_locate_leaves_out_a_case_whose_other_row_is_complete(tmp_path: Path) -> None:
+    """Ethan Brooks' Cannot Locate TBT case is open on the old month's tab; on the tab worked
+    on since, he has finished. With an e-mail and screenshots, neither row is sent nor set."""
+    folder, tracker, at = ethan_finished_on_a_copy(tmp_path)
     before = tracker.read_bytes()
     eml = folder / "locate.eml"
     res = run("report", "locate", "--screenshots", str(folder / "shots"), "--eml", str(eml),
@@ -414,21 +421,7 @@ def test_report_locate_lists_a_case_whose_other_row_is_complete_and_says_so(
     """Shown only (no e-mail, no screenshots), Ethan Brooks' case on the old month's tab is
     listed, as it is open there, and one warning line names both rows: on the tab worked on
     since he has finished, and esp cannot tell which row is the team's."""
-    from tests import test_locate as locate
-
-    folder = locate.make_folder(tmp_path)
-    tracker = folder / "ESP Tracker.xlsx"
-    ws = openpyxl.load_workbook(tracker).active
-    assert ws is not None
-    rows = [[c.value for c in row] for row in ws.iter_rows()]
-    at = next(i for i, r in enumerate(rows) if r[1] == "Brooks, Ethan")
-    title = [i for i, r in enumerate(rows) if "Agent Name" in r][0]
-    finished = list(rows[at])
-    for header in ("Call Cert Complete?", "All TBTs Complete?"):
-        finished[rows[title].index(header)] = "Yes"
-    # The tab worked on since: a copy (Done Agent's row copied too, no case on either).
-    done = next(r for r in rows if r[1] == "Done Agent")
-    factories.make_workbook(tracker, {"Nov": rows, "Dec": [*rows[:at], finished, done]})
+    folder, tracker, at = ethan_finished_on_a_copy(tmp_path)
     res = run("report", "locate", "-c", str(folder / "esp.toml"))
     assert res.exit_code == 0, res.output
     line = twice_one_due(res.stderr, "Ethan Brooks", f"'Nov'!row {at + 1}", f"'Dec'!row {at + 1}")

@@ -707,36 +707,12 @@ def test_a_note_ending_in_a_line_break_before_a_quoted_signer_is_applied(
     assert [status for status, _ in rows(res).values()] == ["added", "added"]
 
 
-def test_ditto_marks_in_a_column_never_sign_a_note_with_the_rows_they_swallow(
-    tmp_path: Path, tracker: Path
-) -> None:
-    """A file typed by hand with `"` for "as above" in the By column: the first opens a
-    quote the next closes, so two lines read as one row whose signer is the first line's
-    rest (`,Marcus Lee,On module 4`). That row is refused, naming the line that is a row of
-    its own; no note is written to either agent."""
-    path = tmp_path / "notes.csv"
-    path.write_bytes(
-        b"By,Agent Name,Note\n"
-        b"Jordan Reyes,Kayla Brooks,Called SPOC\n"
-        b'",Marcus Lee,On module 4\n'
-        b'",Kayla Brooks,Password reset done\n'
-    )
-    got = rows(run(tracker, path))
-    assert got[2] == ("added", "")
-    assert got[3][0] == "not applied"
-    assert got[3][1].startswith('a quote (") opened on line 3 is closed on line 4'), got
-    assert got[4] == ("not applied", "read inside row 3 of the file (see its reason)")
-    written = " ".join(str(n) for n in notes(tracker))
-    assert "Called SPOC" in written
-    assert "On module 4" not in written and "Password reset done" not in written
-
-
 def test_a_first_column_note_ending_in_a_line_break_is_applied(
     tmp_path: Path, tracker: Path
 ) -> None:
     """The note first, ending in a line break, then the agent quoted (a script's file, LF
-    rows): the line `","Marcus Lee",Jordan Reyes` ends the note; read as a row of its own
-    its note would be the `"` alone, which is no note."""
+    rows): the line `","Marcus Lee",Jordan Reyes` ends the note and goes on with the row;
+    it is no row of its own."""
     path = tmp_path / "notes.csv"
     path.write_bytes(
         b"Note,Agent Name,By\n"
@@ -754,8 +730,7 @@ def test_a_signer_ending_in_a_line_break_before_the_agent_is_applied(
 ) -> None:
     """The signer first, quoted, ending in a line break (a script's file, its rows and the
     cell's break alike): the line `",Marcus Lee,On module 4` closes that quote and goes on
-    with the row; a quote opened as any field is (`"Jordan Reyes`), it is no ditto mark,
-    and the line no row of its own."""
+    with the row; it is no row of its own."""
     path = tmp_path / "notes.csv"
     path.write_bytes(
         (

@@ -138,12 +138,6 @@ def guess_delimiter(text: str) -> str:
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
-def _lone_quote(text: str, delimiter: str) -> bool:
-    """Whether a line holds a `"` typed alone as a field (a ditto mark: "as above"), which
-    opens a quote there: first on the line, or between two delimiters."""
-    return text.startswith('"' + delimiter) or f'{delimiter}"{delimiter}' in text
-
-
 @dataclass(frozen=True)
 class CsvTable:
     """A CSV's rows, the delimiter that splits them, the line of the file each row starts
@@ -176,25 +170,17 @@ class CsvTable:
         first, last = self.lines[index], self.ends[index]
         if self.crlf and all(n in self.soft for n in range(first, last)):
             return []  # a cell's own line breaks, in a file whose rows end otherwise
-        found = []
-        for n in range(first + 1, last + 1):
-            if n - 1 >= len(self.texts):
-                break
-            text, d = self.texts[n - 1], self.delimiter
-            if text == '"' or text.startswith('"' + d):
-                # The line starts by closing the quote that opened on an earlier line: the
-                # end of a field that ended in a line break (`"Jordan Reyes⏎",Maria…`),
-                # which goes on with that row; or a ditto mark's, when a `"` typed alone as
-                # a field opened it (`",Marcus Lee,On module 4`, then `",Kayla Brooks,…`):
-                # then this line is a row of its own, that `"` its first field.
-                opened = next((o for o, c in self.spans if o < n <= c), first)
-                if not _lone_quote(self.texts[opened - 1], d):
-                    continue
-                fields = ['"', *(next(_reader(text[2:], d), [""]) if len(text) > 1 else [])]
-            else:
-                fields = next(_reader(text, d), [])
-            found.append((n, fields))
-        return found
+        # A line that starts by closing the quote opened on an earlier line (`",Maria…`,
+        # `","Reyes, Jordan"`: a field that ended in a line break, then the next fields)
+        # goes on with that row: read as a row of its own, its first field would be the
+        # rest of the one it closes (`,Maria…`), which a loose match may take for a name.
+        return [
+            (n, next(_reader(text, self.delimiter), []))
+            for n in range(first + 1, last + 1)
+            if n - 1 < len(self.texts)
+            and not (text := self.texts[n - 1]).startswith('"' + self.delimiter)
+            and text != '"'
+        ]
 
     def swallowed(self, index: int, line: int) -> str:
         """Why the row at `index` is not taken as written when its `line` (one of inner's)

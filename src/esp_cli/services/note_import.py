@@ -215,9 +215,7 @@ def _inner_rows(
         # An agent and a note are a row, its empty last fields left out or not (as the
         # reader takes a row shorter than its header): a hand-typed file leaves them out.
         values = {f: parts[c] if c < len(parts) else "" for c, f in fields.items()}
-        # A `"` alone (csvfile: a ditto mark, or the end of a field before it) is no agent
-        # and no note.
-        if _text(values["agent"]) not in ("", '"') and _text(values["note"]) not in ("", '"'):
+        if _text(values["agent"]) and _text(values["note"]):
             found.append((line, values, table.swallowed(index, line)))
     return found
 
