@@ -286,15 +286,17 @@ def test_report_locate_leaves_out_a_case_on_two_sheets(tmp_path: Path) -> None:
 def twice_one_due(stderr: str, name: str, first: str, again: str) -> str:
     """The warning for an agent on two sheets whose rows differ, one of them due: one line,
     naming both rows and the column that differs. The fix names neither tab for deleting
-    (which one is stale is for a person to say): her row on the tab no longer worked on."""
+    (which one is stale is for a person to say): an old copy hidden, else the stale row
+    deleted."""
     line = said_once(stderr)
     assert line.startswith("warning: "), stderr
     assert f"{name} is on two sheets, {first} and {again}" in line, line
     assert "their rows differ (" in line and "cannot tell the team's row" in line, line
     tabs = f"{first.split('!')[0]} and {again.split('!')[0]}"
-    assert f"Fix: keep one row per agent: of {tabs}, delete the row on the tab no longer" in (
+    assert f"Fix: keep one row per agent: if one of {tabs} is an old copy no one works" in (line), (
         line
-    ), line
+    )
+    assert "otherwise delete the stale row" in line, line
     assert "delete '" not in line, line
     return line
 
@@ -485,19 +487,28 @@ def test_round_leaves_out_an_agent_whose_other_row_is_complete(tmp_path: Path, t
 
 
 @pytest.mark.parametrize("others", [3, 1], ids=["tab of 4", "tab of 2"])
-@pytest.mark.parametrize("placeholder", [None, "Pending"])
+@pytest.mark.parametrize(
+    ("placeholder", "new_hires"),
+    [(None, (0, 2, 4)), ("Pending", (0, 2, 4)), ("Pending", (0,)), ("n/a", (0,))],
+    ids=["blank", "Pending", "Pending once a tab", "n/a once a tab"],
+)
 def test_a_namesake_new_hire_on_another_smes_tab_is_no_copy(
-    tmp_path: Path, today: date, placeholder: str | None, others: int
+    tmp_path: Path,
+    today: date,
+    placeholder: str | None,
+    new_hires: tuple[int, ...],
+    others: int,
 ) -> None:
     """Two new hires named Agent 0 in one class, no Agent ID yet (or `Pending` typed for
-    each new hire), on two SMEs' tabs: one outstanding, the other complete. By name and class alone,
+    each new hire, or only one on each tab: still no one's ID), on two SMEs' tabs: one
+    outstanding, the other complete. By name and class alone,
     on tabs that share no other agent, they are two people: the round asks about the one
     outstanding, and says nothing of two sheets."""
     headers = factories.TRACKER_HEADERS
 
     def agent(i: int, **more: Any) -> list[Any]:
         cells = {"class": CLASS, "agent_name": f"Agent {i}", "esp_start": today,
-                 "agent_id": placeholder if i in (0, 2, 4) else f"E104{i:02}",
+                 "agent_id": placeholder if i in new_hires else f"E104{i:02}",
                  "call_cert_complete": "No", **more}  # fmt: skip
         return [cells.get(key) for key in factories.TRACKER_KEYS]
 

@@ -297,10 +297,9 @@ def _twice_words(
     if differ:
         tabs = list(dict.fromkeys(f"'{r.sheet}'" for pair in twice for r in pair[:2]))
         fix = (
-            f"keep one row per agent: of {listed(tabs)}, delete the row on the tab no longer "
-            "worked on, or hide that tab if no one works on it any more (esp reads the "
-            "visible sheets only: in Excel, right-click its tab > Hide); esp doctor lists "
-            "such rows (ESP005)."
+            f"keep one row per agent: if one of {listed(tabs)} is an old copy no one works "
+            "on, hide it (esp reads the visible sheets only: in Excel, right-click its tab > "
+            "Hide); otherwise delete the stale row (esp doctor lists such rows: ESP005)."
         )
     return said, fix
 

@@ -350,11 +350,19 @@ def agents_twice(rows: Iterable[Row]) -> list[tuple[Row, Row, str]]:
                 for key, label, value in _identities(row)
                 if on_sheet[(row.sheet, key, value)] == 1
                 and on_sheet[(other.sheet, key, value)] == 1
+                and _an_id(key, value)
             ),
             BY_NAME,
         )
         found.append((other, row, shared))
     return found
+
+
+def _an_id(key: str, value: str) -> bool:
+    """Whether a value of an identity column is one person's: an e-mail, or an Agent ID or
+    N Number with a digit in it (`Pending`, `TBD`, `n/a`, typed for a new hire, are none,
+    even when only one row of a sheet holds them)."""
+    return key == "email" or any(ch.isdigit() for ch in value)
 
 
 def _contradicts(row: Row, wanted_id: str, wanted_mail: str, wanted_n: str = "") -> bool:
