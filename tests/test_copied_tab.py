@@ -133,17 +133,22 @@ def test_the_same_name_told_apart_by_an_id_is_two_agents(tmp_path: Path, differs
     assert smes(tracker, "ESP Tracker") == smes(tracker, "ESP Tracker (2)") == ["Keisha Grant"]
 
 
+def outstanding(today: date) -> list[dict[str, Any]]:
+    """Agent 0 and Agent 1 of the class, each with an Agent ID, their Call Cert not done."""
+    return [
+        {"class": CLASS, "agent_name": f"Agent {i}", "agent_id": f"E104{i:02}",
+         "esp_start": today, "call_cert_complete": "No"}
+        for i in range(2)
+    ]  # fmt: skip
+
+
 def test_round_leaves_out_an_agent_on_two_sheets_and_asks_about_the_others(
     tmp_path: Path, today: date
 ) -> None:
     """A daily loop goes on: the agent on both sheets is left out (said once, both rows
     named), the others are asked about."""
     headers = factories.TRACKER_HEADERS
-    cells = [
-        {"class": CLASS, "agent_name": f"Agent {i}", "agent_id": f"E104{i:02}",
-         "esp_start": today, "call_cert_complete": "No"}
-        for i in range(2)
-    ]  # fmt: skip
+    cells = outstanding(today)
     rows = [[agent.get(key) for key in factories.TRACKER_KEYS] for agent in cells]
     tracker = factories.make_workbook(
         tmp_path / "ESP Tracker.xlsx",
@@ -464,11 +469,7 @@ def test_round_leaves_out_an_agent_whose_other_row_is_complete(tmp_path: Path, t
     """Agent 0 is outstanding on one tab, complete on the other: the round asks about
     neither row, said once naming both; Agent 1 is asked about."""
     headers = factories.TRACKER_HEADERS
-    cells = [
-        {"class": CLASS, "agent_name": f"Agent {i}", "agent_id": f"E104{i:02}",
-         "esp_start": today, "call_cert_complete": "No"}
-        for i in range(2)
-    ]  # fmt: skip
+    cells = outstanding(today)
     rows = [[agent.get(key) for key in factories.TRACKER_KEYS] for agent in cells]
     done = {**cells[0], "call_cert_complete": "Yes", "tbts_complete": "Yes"}
     tracker = factories.make_workbook(
