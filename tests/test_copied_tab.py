@@ -386,9 +386,9 @@ def test_document_due_leaves_out_an_agent_whose_other_row_is_not_due(tmp_path: P
 
 
 def ethan_finished_on_a_copy(tmp_path: Path) -> tuple[Path, Path, int]:
-    """report locate's folder (tests/test_locate.py), its tab as 'Nov' and a copy worked on
-    since as 'Dec', on which Ethan Brooks has finished (Done Agent's row copied too, no case
-    on either): the folder, the tracker, and the index of Ethan's row (his row is one more)."""
+    """report locate's folder (tests/test_locate.py), its tab as 'Nov' and a copy of his
+    class worked on since as 'Dec', on which Ethan Brooks has finished: the folder, the
+    tracker, and the index of Ethan's row (his row is one more)."""
     from tests import test_locate as locate
 
     folder = locate.make_folder(tmp_path)
@@ -401,8 +401,13 @@ def ethan_finished_on_a_copy(tmp_path: Path) -> tuple[Path, Path, int]:
     finished = list(rows[at])
     for header in ("Call Cert Complete?", "All TBTs Complete?"):
         finished[rows[title].index(header)] = "Yes"
-    done = next(r for r in rows if r[1] == "Done Agent")
-    factories.make_workbook(tracker, {"Nov": rows, "Dec": [*rows[:at], finished, done]})
+    # Another agent of his class carried on to the copy, with no case.
+    carried = [None] * len(rows[at])
+    carried[:2] = rows[at][:2]
+    carried[1] = "Lee, Carried"
+    factories.make_workbook(
+        tracker, {"Nov": [*rows, carried], "Dec": [*rows[:at], finished, carried]}
+    )
     return folder, tracker, at
 
 
@@ -489,15 +494,24 @@ def test_round_leaves_out_an_agent_whose_other_row_is_complete(tmp_path: Path, t
 
 @pytest.mark.parametrize("others", [3, 1], ids=["tab of 4", "tab of 2"])
 @pytest.mark.parametrize(
-    ("placeholder", "new_hires"),
-    [(None, (0, 2, 4)), ("Pending", (0, 2, 4)), ("Pending", (0,)), ("n/a", (0,))],
-    ids=["blank", "Pending", "Pending once a tab", "n/a once a tab"],
-)
+    ("placeholder", "new_hires", "key"),
+    [
+        (None, (0, 2, 4), "agent_id"),
+        ("Pending", (0, 2, 4), "agent_id"),
+        ("Pending", (0,), "agent_id"),
+        ("n/a", (0,), "agent_id"),
+        ("0", (0,), "agent_id"),
+        ("n/a", (0,), "email"),
+    ],
+    ids=["blank", "Pending", "Pending once a tab", "n/a once a tab", "0 once a tab",
+         "e-mail n/a once a tab"],
+)  # fmt: skip
 def test_a_namesake_new_hire_on_another_smes_tab_is_no_copy(
     tmp_path: Path,
     today: date,
     placeholder: str | None,
     new_hires: tuple[int, ...],
+    key: str,
     others: int,
 ) -> None:
     """Two new hires named Agent 0 in one class, no Agent ID yet (or `Pending` typed for
@@ -508,10 +522,12 @@ def test_a_namesake_new_hire_on_another_smes_tab_is_no_copy(
     headers = factories.TRACKER_HEADERS
 
     def agent(i: int, **more: Any) -> list[Any]:
+        ids: dict[str, Any] = {"agent_id": f"E104{i:02}", "email": f"agent{i}@example.com"}
+        if i in new_hires:  # none yet, or the placeholder in one of them
+            ids = {"agent_id": None, "email": None, key: placeholder}
         cells = {"class": CLASS, "agent_name": f"Agent {i}", "esp_start": today,
-                 "agent_id": placeholder if i in new_hires else f"E104{i:02}",
-                 "call_cert_complete": "No", **more}  # fmt: skip
-        return [cells.get(key) for key in factories.TRACKER_KEYS]
+                 "call_cert_complete": "No", **ids, **more}  # fmt: skip
+        return [cells.get(k) for k in factories.TRACKER_KEYS]
 
     done = {"call_cert_complete": "Yes", "tbts_complete": "Yes"}
     tracker = factories.make_workbook(
@@ -530,6 +546,44 @@ def test_a_namesake_new_hire_on_another_smes_tab_is_no_copy(
               "-c", str(tmp_path / "esp.toml"), stdin="q\n")  # fmt: skip
     assert "two sheets" not in res.stderr, res.stderr
     assert f"[1/{3 + others}] Agent 0 — AET-1116 (Keisha Grant!row 2)" in res.stderr, res.stderr
+
+
+def test_a_class_carried_to_a_new_months_tab_is_a_copy_beside_other_classes(
+    tmp_path: Path, today: date
+) -> None:
+    """October's tab holds a finished class and AET-1116; November's, AET-1116 carried on
+    and a new class. No one has an ID yet. Agent 0 finished on November's tab, not on
+    October's: her class is a copy on both tabs, though each tab holds more besides, so the
+    round asks about neither of her rows, and says so (as of her classmates on both, whose
+    rows are alike)."""
+    headers = factories.TRACKER_HEADERS
+
+    def agent(cls: str, i: int, **more: Any) -> list[Any]:
+        cells = {"class": cls, "agent_name": f"{cls} Agent {i}", "esp_start": today,
+                 "call_cert_complete": "No", **more}  # fmt: skip
+        return [cells.get(k) for k in factories.TRACKER_KEYS]
+
+    done = {"call_cert_complete": "Yes", "tbts_complete": "Yes"}
+    carried = [agent(CLASS, i) for i in range(3)]
+    tracker = factories.make_workbook(
+        tmp_path / "ESP Tracker.xlsx",
+        {
+            "Oct": [list(headers), *(agent("AET-1001", i, **done) for i in range(5)), *carried],
+            "Nov": [
+                list(headers),
+                agent(CLASS, 0, **done),
+                *carried[1:],
+                *(agent("AET-1201", i) for i in range(5)),
+            ],
+        },
+    )
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    res = run("round", "--class", CLASS, "--tracker", str(tracker), "--dry-run",
+              "-c", str(tmp_path / "esp.toml"), stdin="q\n")  # fmt: skip
+    said = [line for line in res.stderr.splitlines() if f"{CLASS} Agent 0 is on two" in line]
+    assert len(said) == 1, res.stderr
+    assert "'Oct'!row 7 and 'Nov'!row 2" in said[0] and "their rows differ (" in said[0]
+    assert "Agent 0 —" not in res.stderr  # not asked about
 
 
 # -- the reports: an agent on two sheets counted once, said once on stderr ---------------------

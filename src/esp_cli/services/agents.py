@@ -333,15 +333,22 @@ def _hers(
 ) -> Callable[[tuple[Row, Row, str]], bool]:
     """Whether a pair of agents_twice is surely one agent's two rows, so that one of them
     stands for her: an Agent ID, N Number or e-mail of hers says so, or (her name and class
-    alone, BY_NAME) her two sheets are a tab and its copy, two agents or more and at least
-    half the agents of the smaller one on both. Two namesakes with no IDs yet on two SMEs'
-    tabs are two people."""
-    size = Counter(row.sheet for row in pool)
-    shared = Counter(frozenset((a.sheet, b.sheet)) for a, b, _s in pairs)
+    alone, BY_NAME) her class on her two sheets is a copy: two agents or more of it, and at
+    least half of it on the sheet with fewer, on both (a month's tab copied on carries the
+    class whole, beside the classes only one month holds). Two namesakes with no IDs yet on
+    two SMEs' tabs are two people."""
+
+    def place(a: Row, b: Row) -> tuple[frozenset[str], str]:
+        return frozenset((a.sheet, b.sheet)), class_key(a.cls)
+
+    size = Counter((row.sheet, class_key(row.cls)) for row in pool)
+    shared = Counter(place(a, b) for a, b, _s in pairs)
     copies = {
-        sheets for sheets, n in shared.items() if n >= 2 and 2 * n >= min(size[s] for s in sheets)
+        (sheets, cls)
+        for (sheets, cls), n in shared.items()
+        if n >= 2 and 2 * n >= min(size[(s, cls)] for s in sheets)
     }
-    return lambda t: t[2] != BY_NAME or frozenset((t[0].sheet, t[1].sheet)) in copies
+    return lambda t: t[2] != BY_NAME or place(t[0], t[1]) in copies
 
 
 def _rows_in(pair: tuple[Row, Row, str], places: set[tuple[str, int]]) -> int:

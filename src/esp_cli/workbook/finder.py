@@ -359,10 +359,12 @@ def agents_twice(rows: Iterable[Row]) -> list[tuple[Row, Row, str]]:
 
 
 def _an_id(key: str, value: str) -> bool:
-    """Whether a value of an identity column is one person's: an e-mail, or an Agent ID or
-    N Number with a digit in it (`Pending`, `TBD`, `n/a`, typed for a new hire, are none,
-    even when only one row of a sheet holds them)."""
-    return key == "email" or any(ch.isdigit() for ch in value)
+    """Whether a value of an identity column is one person's: an e-mail address, or an
+    Agent ID or N Number with three digits or more (`Pending`, `TBD`, `n/a`, `0`, typed for
+    a new hire, are none, even when only one row of a sheet holds them)."""
+    if key == "email":
+        return "@" in value
+    return sum(ch.isdigit() for ch in value) >= 3
 
 
 def _contradicts(row: Row, wanted_id: str, wanted_mail: str, wanted_n: str = "") -> bool:
