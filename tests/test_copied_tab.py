@@ -501,10 +501,11 @@ def test_round_leaves_out_an_agent_whose_other_row_is_complete(tmp_path: Path, t
         ("Pending", (0,), "agent_id"),
         ("n/a", (0,), "agent_id"),
         ("0", (0,), "agent_id"),
+        ("000000", (0,), "agent_id"),
         ("n/a", (0,), "email"),
     ],
     ids=["blank", "Pending", "Pending once a tab", "n/a once a tab", "0 once a tab",
-         "e-mail n/a once a tab"],
+         "000000 once a tab", "e-mail n/a once a tab"],
 )  # fmt: skip
 def test_a_namesake_new_hire_on_another_smes_tab_is_no_copy(
     tmp_path: Path,
@@ -546,6 +547,35 @@ def test_a_namesake_new_hire_on_another_smes_tab_is_no_copy(
               "-c", str(tmp_path / "esp.toml"), stdin="q\n")  # fmt: skip
     assert "two sheets" not in res.stderr, res.stderr
     assert f"[1/{3 + others}] Agent 0 — AET-1116 (Keisha Grant!row 2)" in res.stderr, res.stderr
+
+
+def test_a_class_split_between_two_smes_tabs_with_two_namesake_pairs_is_no_copy(
+    tmp_path: Path, today: date
+) -> None:
+    """A class split between two SMEs' tabs, no IDs yet, and two names on both (Agent 0
+    and Agent 1, two people each): half the class on the smaller tab is no copy. Agent 0
+    on Keisha's tab is outstanding, her namesake on Marcus's has finished: the round asks
+    about Keisha's, and says nothing of two sheets."""
+    headers = factories.TRACKER_HEADERS
+
+    def agent(i: int, **more: Any) -> list[Any]:
+        cells = {"class": CLASS, "agent_name": f"Agent {i}", "esp_start": today,
+                 "call_cert_complete": "No", **more}  # fmt: skip
+        return [cells.get(k) for k in factories.TRACKER_KEYS]
+
+    done = {"call_cert_complete": "Yes", "tbts_complete": "Yes"}
+    tracker = factories.make_workbook(
+        tmp_path / "ESP Tracker.xlsx",
+        {
+            "Keisha Grant": [list(headers), *(agent(i) for i in range(4))],
+            "Marcus Bell": [list(headers), agent(0, **done), agent(1), agent(8), agent(9)],
+        },
+    )
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    res = run("round", "--class", CLASS, "--tracker", str(tracker), "--dry-run",
+              "-c", str(tmp_path / "esp.toml"), stdin="q\n")  # fmt: skip
+    assert "Agent 0 is on two sheets" not in res.stderr, res.stderr
+    assert "] Agent 0 — AET-1116 (Keisha Grant!row 2)" in res.stderr, res.stderr
 
 
 def test_a_class_carried_to_a_new_months_tab_is_a_copy_beside_other_classes(

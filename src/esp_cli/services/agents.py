@@ -334,9 +334,9 @@ def _hers(
     """Whether a pair of agents_twice is surely one agent's two rows, so that one of them
     stands for her: an Agent ID, N Number or e-mail of hers says so, or (her name and class
     alone, BY_NAME) her class on her two sheets is a copy: two agents or more of it, and at
-    least half of it on the sheet with fewer, on both (a month's tab copied on carries the
-    class whole, beside the classes only one month holds). Two namesakes with no IDs yet on
-    two SMEs' tabs are two people."""
+    least three in four of it on the sheet with fewer, on both (a month's tab copied on
+    carries the class whole, beside the classes only one month holds). Two namesakes with no
+    IDs yet on two SMEs' tabs, a class split between them, are two people."""
 
     def place(a: Row, b: Row) -> tuple[frozenset[str], str]:
         return frozenset((a.sheet, b.sheet)), class_key(a.cls)
@@ -346,7 +346,7 @@ def _hers(
     copies = {
         (sheets, cls)
         for (sheets, cls), n in shared.items()
-        if n >= 2 and 2 * n >= min(size[(s, cls)] for s in sheets)
+        if n >= 2 and 4 * n >= 3 * min(size[(s, cls)] for s in sheets)
     }
     return lambda t: t[2] != BY_NAME or place(t[0], t[1]) in copies
 

@@ -360,11 +360,13 @@ def agents_twice(rows: Iterable[Row]) -> list[tuple[Row, Row, str]]:
 
 def _an_id(key: str, value: str) -> bool:
     """Whether a value of an identity column is one person's: an e-mail address, or an
-    Agent ID or N Number with three digits or more (`Pending`, `TBD`, `n/a`, `0`, typed for
-    a new hire, are none, even when only one row of a sheet holds them)."""
+    Agent ID or N Number with three digits or more, not all the same (`Pending`, `TBD`,
+    `n/a`, `0`, `000000`, typed for a new hire, are none, even when only one row of a sheet
+    holds them)."""
     if key == "email":
         return "@" in value
-    return sum(ch.isdigit() for ch in value) >= 3
+    digits = [ch for ch in value if ch.isdigit()]
+    return len(digits) >= 3 and len(set(digits)) > 1  # not `000000`, `999`
 
 
 def _contradicts(row: Row, wanted_id: str, wanted_mail: str, wanted_n: str = "") -> bool:
