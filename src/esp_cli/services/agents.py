@@ -341,6 +341,8 @@ def _hers(
     def place(a: Row, b: Row) -> tuple[frozenset[str], str]:
         return frozenset((a.sheet, b.sheet)), class_key(a.cls)
 
+    if not any(shared == BY_NAME for _a, _b, shared in pairs):
+        return lambda t: True  # each pair is hers by an ID (or there is none: one sheet)
     size = Counter((row.sheet, class_key(row.cls)) for row in pool)
     shared = Counter(place(a, b) for a, b, _s in pairs)
     copies = {
