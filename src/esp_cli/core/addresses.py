@@ -59,7 +59,6 @@ def split_addresses(text: str, at: str = ",;", *, last_first: bool = False) -> l
         pieces, separators, _ = _pieces(text, at, comments=False)
     merged: list[str] = []
     joined = False  # whether merged[-1] is a name joined to what followed it
-
     for i, piece in enumerate(pieces):
         previous = merged[-1].strip() if merged else ""
         named = bool(previous) and separators[i - 1] == "," and "@" not in previous and not joined

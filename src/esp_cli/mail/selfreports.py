@@ -1056,9 +1056,8 @@ _MAILTO = re.compile(r"^(?P<name>.*?)\s*\[mailto:(?P<addr>[^\]\s]+@[^\]\s]+)\]$"
 # Other mail programs' `Jordan Reyes [jordan.reyes@x.com]` (Lotus Notes, some web mail) and
 # `Jordan Reyes (jordan.reyes@x.com)`, which the email package reads as the address
 # `Jordan` (an address before a name in parentheses, `jordan.reyes@x.com (Jordan Reyes)`,
-# it reads right).
-# The address after its scheme, if written (`[SMTP:j@x.com]`, `(mailto:j@x.com)`,
-# `[SIP:j@x.com]`), without a period after it (`[j@x.com.]`).
+# it reads right): the address after its scheme, if written (`[SMTP:j@x.com]`,
+# `(mailto:j@x.com)`, `[SIP:j@x.com]`), without a period after it (`[j@x.com.]`).
 _NAME_AND_BRACKETED = re.compile(
     r"^(?P<name>[^<>@\[\]()]*?)\s*\[(?:[a-z][\w+.-]*:)?"
     r"(?P<addr>[^\[\]()<>\s@:]+@[^\[\]()<>\s@]+?)\.?\]$",

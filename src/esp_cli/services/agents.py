@@ -358,6 +358,19 @@ def _rows_in(pair: tuple[Row, Row, str], places: set[tuple[str, int]]) -> int:
     return sum((row.sheet, row.row) in places for row in pair[:2])
 
 
+def _say_rows_differ(twice: list[tuple[Row, Row, str]], column: str, where: str, done: str) -> None:
+    """Say, once on stderr, that the agents `twice` found on two sheets have rows that
+    differ (the first in `column`), what the command `done` with them, and the fix."""
+    said, fix = _twice_words(twice, where, differ=True)
+    log.warning(
+        "%s; their rows differ (%s), %s: esp cannot tell the team's row from a stale copy. Fix: %s",
+        said,
+        column,
+        done,
+        fix,
+    )
+
+
 def count_agents_once(
     rows: Iterable[Row], where: str, command: str, among: Iterable[Row] | None = None
 ) -> list[Row]:
@@ -385,25 +398,11 @@ def count_agents_once(
         said, fix = _twice_words(alike, where)
         log.warning("%s; %s counts each of them once. Fix: %s", said, command, fix)
     if unlike:
-        said, fix = _twice_words(unlike, where, differ=True)
         column = next(column for _t, column, n in differs if n == 2 and column is not None)
-        log.warning(
-            "%s; their rows differ (%s), so %s counts both: esp cannot tell the team's row "
-            "from a stale copy. Fix: %s",
-            said,
-            column,
-            command,
-            fix,
-        )
+        _say_rows_differ(unlike, column, where, f"so {command} counts both")
     if one:
-        said, fix = _twice_words([t for t, _c in one], where, differ=True)
-        log.warning(
-            "%s; their rows differ (%s), and %s counts the one it reads: esp cannot tell the "
-            "team's row from a stale copy. Fix: %s",
-            said,
-            one[0][1],
-            command,
-            fix,
+        _say_rows_differ(
+            [t for t, _c in one], one[0][1], where, f"and {command} counts the one it reads"
         )
     again = {(r.sheet, r.row) for _f, r, _s in alike}
     return [r for r in rows if (r.sheet, r.row) not in again]
@@ -439,16 +438,8 @@ def without_agents_twice(
         said, fix = _twice_words(alike, where)
         log.warning("%s; %s. Fix: %s", said, doing, fix)
     if unlike:
-        said, fix = _twice_words(unlike, where, differ=True)
         column = next(column for _t, column in differs if column is not None)
-        log.warning(
-            "%s; their rows differ (%s), so %s: esp cannot tell the team's row from a stale "
-            "copy. Fix: %s",
-            said,
-            column,
-            doing,
-            fix,
-        )
+        _say_rows_differ(unlike, column, where, f"so {doing}")
     both = {(r.sheet, r.row) for first, again, _s in twice for r in (first, again)}
     return [r for r in rows if (r.sheet, r.row) not in both]
 
