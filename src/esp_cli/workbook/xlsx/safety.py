@@ -346,13 +346,15 @@ def make_backup(
     label = f"op-{op}" if op else moment.strftime("%f")
     target = folder / f"{path.stem}.{moment.strftime(BACKUP_STAMP)}.{label}{path.suffix}"
     system.write_file_atomically(target, original, like=like)
-    _prune(folder, path, retention or Retention())
+    _prune(folder, path, retention or Retention(), made=target)
     return target
 
 
-def _prune(folder: Path, path: Path, retention: Retention) -> None:
+def _prune(folder: Path, path: Path, retention: Retention, made: Path | None = None) -> None:
     """Remove the backups older than `retention.days`, beyond the newest `retention.count`.
-    Only files named exactly as esp names this workbook's backups are ever removed."""
+    Only files named exactly as esp names this workbook's backups are ever removed, and
+    never the backup just `made` (the one the write names), whatever the retention says
+    (`keep_count = 0`, `keep_days = 0`) or its time (a share's clock behind this one's)."""
     mine = []
     for p, _m in backups_of(path, folder):
         with contextlib.suppress(OSError):
@@ -360,7 +362,9 @@ def _prune(folder: Path, path: Path, retention: Retention) -> None:
     mine.sort()
     cutoff = (datetime.now() - timedelta(days=retention.days)).timestamp()
     gone = [
-        old for mtime, _name, old in mine[: max(len(mine) - retention.count, 0)] if mtime < cutoff
+        old
+        for mtime, name, old in mine[: max(len(mine) - retention.count, 0)]
+        if mtime < cutoff and (made is None or name != made.name)
     ]
     if gone and retention.before_removing is not None:
         gone = retention.before_removing(gone)
