@@ -215,6 +215,46 @@ def test_a_file_from_a_newer_esp_is_kept_for_it_not_offered_for_dropping(small: 
     assert len(list(Store(small).folder.glob("*.json"))) == 1
 
 
+def test_an_empty_waiting_file_nothing_is_writing_is_named_and_droppable(small: Path) -> None:
+    """A file of 0 bytes (a publish killed between reserving its name and filling it, a
+    sync client or a copy that cut it): no esp is making it, so it is not "being made" —
+    it is named like a file cut short, skipped, and `esp pending drop` removes it."""
+    owner = open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Kept", "-t", str(small)).exit_code == 7
+    empty = Store(small).folder / "20261201T090000000000Z-aaaa0006.json"
+    empty.write_bytes(b"")
+    for argv in (["pending"], ["escalations", "--today"]):
+        res = run(*argv, "-t", str(small))
+        assert empty.name in res.stderr and "not a whole waiting change" in res.stderr, argv
+        assert f"esp pending drop {empty.name}" in res.stderr, res.stderr
+    owner.unlink()
+    applied = run("apply", "-t", str(small))
+    assert empty.name in applied.stderr and "empty" in applied.stderr, applied.output
+    assert values(small)["ESP Tracker!K4"].endswith("Kept")
+    assert empty.exists()  # never removed unasked
+    dropped = run("pending", "drop", empty.name, "-t", str(small))
+    assert dropped.exit_code == 0, dropped.output
+    assert not empty.exists()
+    listed = run("pending", "-t", str(small))
+    assert "aaaa0006" not in listed.stderr, listed.stderr
+
+
+def test_an_empty_waiting_file_an_esp_is_making_is_left_alone(small: Path) -> None:
+    """Where a folder takes no hard links, esp reserves a change's name (an empty file)
+    and then puts its whole file there: meanwhile its temporary file is beside it, and the
+    empty file is nothing to report or offer for dropping."""
+    open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Kept", "-t", str(small)).exit_code == 7
+    folder = Store(small).folder
+    empty = folder / "20261201T090000000000Z-aaaa0007.json"
+    empty.write_bytes(b"")
+    (folder / f".{empty.name}.esp-tmp-{os.getpid()}-abcdefgh").write_bytes(b"{")
+    res = run("pending", "-t", str(small))
+    assert res.exit_code == 0 and "aaaa0007" not in res.stderr, res.output
+    found = Store(small).unwritten()
+    assert [o.op for o in found.ops] != [] and "aaaa0007" not in found.unreadable
+
+
 @pytest.mark.parametrize(
     "encode",
     [lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"), lambda t: t.encode("utf-16")],

@@ -292,9 +292,15 @@ class Store:
         except OSError as exc:
             found.warnings.append(f"{entry}: cannot be read ({exc.strerror}); skipped.")
             return None
-        if not data:
-            return None  # being made (a folder without hard links reserves its name first)
+        if not data and system.being_made(entry):
+            return None  # a folder without hard links reserves its name first
         try:
+            if not data:
+                # Read again: made whole meanwhile, else nothing is making it (a publish
+                # killed between the two steps, a sync client or a copy that cut it).
+                data = entry.read_bytes()
+                if not data:
+                    raise ValueError("empty: 0 bytes")
             op = WaitingOp.from_json(json.loads(_decode(data)), entry.name)
             if op.op != op_id:
                 raise ValueError("its id is not the one in its name")
@@ -304,6 +310,11 @@ class Store:
                 f"{entry}: {exc}, which this esp ({__version__}) cannot read; it waits for "
                 "that version: update esp, or run esp apply on the computer that made it."
             )
+        except FileNotFoundError:
+            return None  # written and removed meanwhile
+        except OSError as exc:
+            found.warnings.append(f"{entry}: cannot be read ({exc.strerror}); skipped.")
+            return None
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             if isinstance(exc, json.JSONDecodeError):
                 why = "cut short or damaged"
@@ -420,10 +431,12 @@ class Store:
         change (a copy edited by hand once its original was written) is not that change: it
         waits under an id of its own, as a copy of a change still waiting does (_own_id).
         The warnings name, too, changes waiting for a tracker renamed or moved (strays)."""
+        if clean:
+            # First: a change whose publishing was killed is then said as the empty file
+            # it left, not taken for one being made.
+            system.remove_stale_temps(self.folder, _NAME.fullmatch)
         found = self.load(clean)
         logged = self._logged(found.ops)
-        if clean:
-            system.remove_stale_temps(self.folder, _NAME.fullmatch)
         seen = {o.op: o for o in found.ops}
         kept: list[WaitingOp] = []
         for op in found.ops:
