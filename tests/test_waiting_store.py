@@ -133,6 +133,8 @@ def test_a_change_for_another_tracker_of_the_same_name_is_never_written(tmp_path
     assert run("note", "add", "Dana Cole", "Team A note only", "-t", str(a)).exit_code == 7
     before = b.read_bytes()
     assert _pending_ids(b) == []
+    listed = run("pending", "-t", str(b))
+    assert "Team A note only" not in listed.output and str(a) not in listed.stderr, listed.output
     applied = run("apply", "-t", str(b))
     assert applied.exit_code == 0, applied.output
     assert b.read_bytes() == before
@@ -142,6 +144,38 @@ def test_a_change_for_another_tracker_of_the_same_name_is_never_written(tmp_path
     assert run("apply", "-t", str(a)).exit_code == 0
     assert values(a)["ESP Tracker!K4"].endswith("Team A note only")
     assert "ESP Tracker!K4" not in values(b)
+
+
+def test_a_change_in_a_copied_tracker_folder_is_named_for_the_tracker_it_waits_for(
+    tmp_path: Path,
+) -> None:
+    """The tracker's folder copied elsewhere, the old one kept: in the copy, the change made
+    for the old tracker (still there) is not written — it is that tracker's — but it is
+    said, once, naming the file and the tracker, with the fix; `esp pending drop` removes
+    the copy's file (and never the old folder's)."""
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    first = factories.tracker(old / TRACKER, AGENTS, headers=HEADERS)
+    owner = open_in_excel(old)
+    assert run("note", "add", "Dana Cole", "Made in the old place", "-t", str(first)).exit_code == 7
+    owner.unlink()
+    shutil.copytree(old, tmp_path / "new")
+    moved = tmp_path / "new" / TRACKER
+    (file,) = Store(moved).folder.glob("*.json")
+    for argv in (["pending"], ["apply"], ["escalations", "--today"]):
+        res = run(*argv, "-t", str(moved))
+        assert res.exit_code == 0, res.output
+        said = [line for line in res.stderr.splitlines() if file.name in line]
+        assert len(said) == 1, (argv, res.stderr)
+        assert str(first.resolve()) in said[0] and "esp pending drop" in said[0], said
+    assert "Made in the old place" not in str(values(moved).get("ESP Tracker!K4"))
+    dropped = run("pending", "drop", file.name, "-t", str(moved))
+    assert dropped.exit_code == 0, dropped.output
+    assert not file.exists() and len(list(Store(first).folder.glob("*.json"))) == 1
+    assert file.name not in run("pending", "-t", str(moved)).stderr
+    res = run("pending", "-t", str(first))
+    assert "Made in the old place" in res.stdout and "copy" not in res.stderr, res.output
 
 
 # -- damaged, hand-edited and newer files ----------------------------------------------------

@@ -153,6 +153,10 @@ class Waiting:
     ops: list[WaitingOp] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     unreadable: dict[str, list[Path]] = field(default_factory=dict)
+    # Changes made for another tracker that is there, whose folder this is a copy of (a
+    # tracker's folder copied elsewhere, the old one kept): said, never written here; `esp
+    # pending drop` removes their files here.
+    copies: list[WaitingOp] = field(default_factory=list)
 
 
 def _decode(data: bytes) -> str:
@@ -221,6 +225,28 @@ class Store:
         except OSError:
             return True
 
+    def _copied_here(self, op: WaitingOp) -> bool:
+        """Whether `op`, made for another tracker that is there (not ours), is in a copy of
+        that tracker's folder of waiting changes: that tracker keeps them elsewhere. Not so
+        when the two share this very folder (one `[backup] dir`), where it is simply the
+        other's."""
+        theirs = folder_for(Path(op.tracker_path), self.backup_dir)
+        return theirs != self.folder and not _same_file(theirs, self.folder)
+
+    def _copies_said(self, copies: Sequence[WaitingOp]) -> list[str]:
+        """One warning per tracker the copied changes wait for, naming their files."""
+        by_tracker: dict[str, list[str]] = {}
+        for op in copies:
+            by_tracker.setdefault(op.tracker_path, []).append(op.file)
+        return [
+            f"{self.folder}: {len(files)} change(s) here wait for {made_for}, which is still "
+            f"there ({', '.join(files)}): they are that tracker's (this folder a copy of its "
+            f"own?) and are not written to {self.tracker.name} here. Run esp apply --tracker "
+            f'"{made_for}" to write them there; if they are stale copies, esp pending drop '
+            f"{files[0]} removes one here."
+            for made_for, files in by_tracker.items()
+        ]
+
     def load(self, clean: bool = False) -> Waiting:
         """Every waiting operation of this tracker, oldest first. A file that is not a
         whole one (cut short, damaged, edited by hand, from a newer esp) is skipped with a
@@ -262,7 +288,11 @@ class Store:
         place: dict[str, int] = {}
         for at, (entry, op_id) in enumerate(entries):
             op = self._read(entry, op_id, found)
-            if op is None or not self.ours(op):
+            if op is None:
+                continue
+            if not self.ours(op):
+                if self._copied_here(op):
+                    found.copies.append(op)
                 continue
             if op.op in seen:
                 if op == seen[op.op]:
@@ -282,6 +312,7 @@ class Store:
             place[op.file] = at
             found.ops.append(op)
         found.ops.sort(key=lambda o: (o.time, place[o.file]))
+        found.warnings += self._copies_said(found.copies)
         return found
 
     def _read(self, entry: Path, op_id: str, found: Waiting) -> WaitingOp | None:
@@ -576,8 +607,9 @@ class Store:
         esp's lock (so a write applying it at that moment goes first, and then there is
         nothing to drop), an entry recording it in the operation log (who dropped what,
         whose change it was), then its file. A file that could not be read can be dropped
-        too (its entry says so), by its id or its file name (two files of one id). Never a
-        file of another tracker. Returns its id, the operation (None: a damaged file) and
+        too (its entry says so), by its id or its file name (two files of one id), and so
+        can a copy here of another tracker's change (Waiting.copies). Never a file of
+        another tracker sharing this folder. Returns its id, the operation (None: a damaged file) and
         the file."""
         key = wanted.strip().lower()
         if len(key) < min_prefix:
@@ -593,10 +625,12 @@ class Store:
                 history.settle(self.log, safety.digest_of(self.tracker))
             found = self.unwritten(clean=True)
             by_name = {f.name.lower(): (i, f) for i, fs in found.unreadable.items() for f in fs}
-            by_name.update({o.file.lower(): (o.op, self.folder / o.file) for o in found.ops})
+            # The changes copied here for another tracker too: their files here are copies.
+            droppable = [*found.ops, *found.copies]
+            by_name.update({o.file.lower(): (o.op, self.folder / o.file) for o in droppable})
             named = by_name.get(key) or by_name.get(f"{key}.json")
             files = {i: fs[0] for i, fs in found.unreadable.items()}
-            ids = sorted({o.op for o in found.ops} | set(files))
+            ids = sorted({o.op for o in droppable} | set(files))
             matches = [named[0]] if named else [i for i in ids if i.startswith(key)]
             if not matches:
                 raise UsageError(
@@ -609,11 +643,11 @@ class Store:
                     fix="give more characters of the id.",
                 )
             chosen = matches[0]
-            op = next((o for o in found.ops if o.op == chosen), None)
+            op = next((o for o in droppable if o.op == chosen), None)
             file = self.folder / op.file if op is not None else files[chosen]
             if named is not None:
                 file = named[1]
-                op = next((o for o in found.ops if self.folder / o.file == file), None)
+                op = next((o for o in droppable if self.folder / o.file == file), None)
             recorder = history.Recorder(self.log, self.tracker)
             try:
                 recorder.append([_dropped_entry(chosen, op, file, signer, recorder)])
