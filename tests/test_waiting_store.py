@@ -24,6 +24,7 @@ import pytest
 from esp_cli.core.waiting import FORMAT
 from esp_cli.workbook import history, waiting
 from esp_cli.workbook.waiting import Store
+from esp_cli.workbook.xlsx import safety
 from tests import factories
 from tests.test_waiting import (
     _KILL_SITE,
@@ -176,6 +177,33 @@ def test_a_change_in_a_copied_tracker_folder_is_named_for_the_tracker_it_waits_f
     assert file.name not in run("pending", "-t", str(moved)).stderr
     res = run("pending", "-t", str(first))
     assert "Made in the old place" in res.stdout and "copy" not in res.stderr, res.output
+
+
+def test_a_file_in_the_place_of_the_trackers_backups_folder_is_said_with_its_fix(
+    tmp_path: Path,
+) -> None:
+    """In a shared `[backup] dir`, a file of the team's named like the tracker's own folder
+    there: nothing written, nothing removed, and the fix says a file has that folder's name
+    (not the folder's permissions) — for a write and for a change that would wait."""
+    shared = tmp_path / "bk"
+    shared.mkdir()
+    book = _team(tmp_path, "TeamA", shared)
+    mine = safety.backup_dir_for(book, shared)
+    mine.write_text("the team's own notes", encoding="utf-8")
+    before = book.read_bytes()
+    for busy in (False, True):
+        if busy:
+            open_in_excel(book.parent)
+        res = run("note", "add", "Dana Cole", "x", "-t", str(book))
+        assert res.exit_code == 6, res.output
+        line = res.stderr.strip().splitlines()[-1]
+        assert f"{mine} is a file" in line and "Move or rename" in line, line
+        assert "permissions" not in line and "writable" not in line, line
+    assert mine.read_text(encoding="utf-8") == "the team's own notes"
+    assert book.read_bytes() == before
+    for argv in (["pending"], ["history"]):
+        res = run(*argv, "-t", str(book))
+        assert f"{mine} is a file" in res.stderr, (argv, res.output)
 
 
 # -- damaged, hand-edited and newer files ----------------------------------------------------

@@ -261,10 +261,11 @@ class Store:
         except FileNotFoundError:
             return Waiting()
         except OSError as exc:
+            fix = safety.in_the_way_fix(self.folder)
             return Waiting(
                 warnings=[
                     f"{self.folder}: cannot be read ({exc.strerror}); the changes waiting "
-                    "there are not counted."
+                    "there are not counted." + (f" Fix: {fix}" if fix else "")
                 ]
             )
         found = Waiting()
@@ -596,7 +597,8 @@ class Store:
         return WriteFailedError(
             f"{busy}, and its change cannot be kept to wait beside it in {self.folder} "
             f"({exc.strerror or exc}); nothing was written and nothing kept.",
-            fix="check that the backups folder is writable ([backup] dir in esp.toml), "
+            fix=safety.in_the_way_fix(self.folder)
+            or "check that the backups folder is writable ([backup] dir in esp.toml), "
             "or run the command again once the tracker is free.",
         )
 

@@ -377,9 +377,39 @@ def _reason(exc: OSError) -> str:
     return "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror or str(exc)
 
 
+def file_in_the_way(folder: Path) -> Path | None:
+    """A file (not a folder) where `folder`, or a folder above it, should be: a file of
+    the team's named like the tracker's own folder in a shared `[backup] dir`. None when
+    there is none."""
+    for p in (folder, *folder.parents):
+        try:
+            st = p.stat()
+        except OSError:
+            continue  # not there (or a file above it): look further up
+        return None if stat.S_ISDIR(st.st_mode) else p
+    return None
+
+
+def in_the_way_fix(folder: Path) -> str | None:
+    """The fix when a file stands where the backups folder `folder` (or one above it)
+    should be (None: none does)."""
+    found = file_in_the_way(folder)
+    if found is None:
+        return None
+    return (
+        f"{found} is a file, not a folder: esp keeps the tracker's backups, history and "
+        "waiting changes in a folder of that name. Move or rename that file (esp leaves it "
+        "alone), or set [backup] dir in esp.toml to another folder."
+    )
+
+
 def backups_fix(exc: OSError, folder: Path) -> str:
     """The fix for a backup or log that could not be written in `folder`, for the cause:
-    space for a full disk, the folder's permissions for a refusal (a read-only share)."""
+    a file where the folder should be, space for a full disk, the folder's permissions for
+    a refusal (a read-only share)."""
+    in_the_way = in_the_way_fix(folder)
+    if in_the_way is not None:
+        return in_the_way
     elsewhere = "or set [backup] dir in esp.toml to a folder you can write"
     if exc.errno == errno.ENAMETOOLONG:
         return (
