@@ -275,6 +275,10 @@ def test_a_file_from_a_newer_esp_is_kept_for_it_not_offered_for_dropping(small: 
         assert "newer esp" in res.stderr and "aaaa0004" in res.stderr, res.output
         assert "drop" not in res.stderr and "Nothing waits" not in res.stderr, res.stderr
     assert len(list(Store(small).folder.glob("*.json"))) == 1
+    # A change still waits: esp apply's exit code says so, as for one a conflict holds.
+    for argv in (["apply"], ["apply", "--format", "json"], ["apply", "--dry-run"]):
+        res = run(*argv, "-t", str(small))
+        assert res.exit_code == 5, (argv, res.output)
 
 
 def test_an_empty_waiting_file_nothing_is_writing_is_named_and_droppable(small: Path) -> None:

@@ -157,6 +157,8 @@ class Waiting:
     # tracker's folder copied elsewhere, the old one kept): said, never written here; `esp
     # pending drop` removes their files here.
     copies: list[WaitingOp] = field(default_factory=list)
+    # Changes kept by a newer esp, which this one cannot read: they wait for it.
+    newer: list[Path] = field(default_factory=list)
 
 
 def _decode(data: bytes) -> str:
@@ -342,6 +344,7 @@ class Store:
                 f"{entry}: {exc}, which this esp ({__version__}) cannot read; it waits for "
                 "that version: update esp, or run esp apply on the computer that made it."
             )
+            found.newer.append(entry)
         except FileNotFoundError:
             return None  # written and removed meanwhile
         except OSError as exc:
