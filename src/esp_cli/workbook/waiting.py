@@ -614,8 +614,8 @@ class Store:
         whose change it was), then its file. A file that could not be read can be dropped
         too (its entry says so), by its id or its file name (two files of one id), and so
         can a copy here of another tracker's change (Waiting.copies). Never a file of
-        another tracker sharing this folder. Returns its id, the operation (None: a damaged file) and
-        the file."""
+        another tracker sharing this folder. Returns its id, the operation (None: a damaged
+        file) and the file."""
         key = wanted.strip().lower()
         if len(key) < min_prefix:
             raise UsageError(
