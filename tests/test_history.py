@@ -750,6 +750,57 @@ def test_archived_round_journals_are_pruned_by_their_exact_names(tmp_path: Path)
     assert left == sorted([*others, kept[1].name, kept[2].name])
 
 
+def test_the_backup_a_write_makes_is_never_removed_by_its_own_pruning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """keep_days = 0 and keep_count = 0 (both accepted): the older backups go, the one
+    just made stays — it is the one the write names. Made on a clock behind the pruning's
+    (a share's), it is older than the cutoff and still stays."""
+    folder = tmp_path / "esp-backups"
+    folder.mkdir()
+    older = _backups(folder, [1, 2])
+
+    class Ahead(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Any:
+            return datetime.now(tz) + timedelta(hours=1)
+
+    monkeypatch.setattr(safety, "datetime", Ahead)
+    made = safety.make_backup(
+        tmp_path / "T.xlsx", b"x", folder, "0000abcd", safety.Retention(days=0, count=0)
+    )
+    assert made.is_file()
+    assert not any(p.exists() for p in older)
+
+
+def test_with_keep_count_0_every_write_names_a_backup_that_is_there(
+    book: Path, tmp_path: Path
+) -> None:
+    cfg = tmp_path / "esp.toml"
+    cfg.write_text("[backup]\nkeep_days = 0\nkeep_count = 0\n", encoding="utf-8")
+    args = ("--by", "Jo", "-t", str(book), "--config", str(cfg))
+    folder = book.parent / "esp-backups"
+    for text in ("first", "second", "third"):
+        res = ok("note", "add", "Ann Lee", text, *args, "--format", "json")
+        backup = Path(json.loads(res.stdout)["backup"])
+        assert backup.is_file(), res.output
+        assert [p.name for p in folder.glob("*.xlsx")] == [backup.name]
+
+
+def test_an_archived_round_journal_stays_with_keep_count_0(tmp_path: Path) -> None:
+    from esp_cli.config import Config
+    from esp_cli.services.round import archive_journal
+
+    folder = tmp_path / "esp-backups"
+    folder.mkdir()
+    made = []
+    for i in range(2):
+        journal = tmp_path / ".T.xlsx.esp-round.jsonl"
+        journal.write_text(f'{{"n": {i}}}\n')
+        made.append(archive_journal(journal, tmp_path / "T.xlsx", Config(backup_keep_count=0)))
+    assert sorted(p.name for p in folder.iterdir()) == [made[1].name]
+
+
 def test_backup_retention_is_read_from_esp_toml(tmp_path: Path) -> None:
     toml = tmp_path / "esp.toml"
     toml.write_text("[backup]\nkeep_days = 30\nkeep_count = 100\n")

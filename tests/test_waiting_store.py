@@ -24,6 +24,7 @@ import pytest
 from esp_cli.core.waiting import FORMAT
 from esp_cli.workbook import history, waiting
 from esp_cli.workbook.waiting import Store
+from esp_cli.workbook.xlsx import safety
 from tests import factories
 from tests.test_waiting import (
     _KILL_SITE,
@@ -133,6 +134,8 @@ def test_a_change_for_another_tracker_of_the_same_name_is_never_written(tmp_path
     assert run("note", "add", "Dana Cole", "Team A note only", "-t", str(a)).exit_code == 7
     before = b.read_bytes()
     assert _pending_ids(b) == []
+    listed = run("pending", "-t", str(b))
+    assert "Team A note only" not in listed.output and str(a) not in listed.stderr, listed.output
     applied = run("apply", "-t", str(b))
     assert applied.exit_code == 0, applied.output
     assert b.read_bytes() == before
@@ -142,6 +145,65 @@ def test_a_change_for_another_tracker_of_the_same_name_is_never_written(tmp_path
     assert run("apply", "-t", str(a)).exit_code == 0
     assert values(a)["ESP Tracker!K4"].endswith("Team A note only")
     assert "ESP Tracker!K4" not in values(b)
+
+
+def test_a_change_in_a_copied_tracker_folder_is_named_for_the_tracker_it_waits_for(
+    tmp_path: Path,
+) -> None:
+    """The tracker's folder copied elsewhere, the old one kept: in the copy, the change made
+    for the old tracker (still there) is not written — it is that tracker's — but it is
+    said, once, naming the file and the tracker, with the fix; `esp pending drop` removes
+    the copy's file (and never the old folder's)."""
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    first = factories.tracker(old / TRACKER, AGENTS, headers=HEADERS)
+    owner = open_in_excel(old)
+    assert run("note", "add", "Dana Cole", "Made in the old place", "-t", str(first)).exit_code == 7
+    owner.unlink()
+    shutil.copytree(old, tmp_path / "new")
+    moved = tmp_path / "new" / TRACKER
+    (file,) = Store(moved).folder.glob("*.json")
+    for argv in (["pending"], ["apply"], ["escalations", "--today"]):
+        res = run(*argv, "-t", str(moved))
+        assert res.exit_code == 0, res.output
+        said = [line for line in res.stderr.splitlines() if file.name in line]
+        assert len(said) == 1, (argv, res.stderr)
+        assert str(first.resolve()) in said[0] and "esp pending drop" in said[0], said
+    assert "Made in the old place" not in str(values(moved).get("ESP Tracker!K4"))
+    dropped = run("pending", "drop", file.name, "-t", str(moved))
+    assert dropped.exit_code == 0, dropped.output
+    assert not file.exists() and len(list(Store(first).folder.glob("*.json"))) == 1
+    assert file.name not in run("pending", "-t", str(moved)).stderr
+    res = run("pending", "-t", str(first))
+    assert "Made in the old place" in res.stdout and "copy" not in res.stderr, res.output
+
+
+def test_a_file_in_the_place_of_the_trackers_backups_folder_is_said_with_its_fix(
+    tmp_path: Path,
+) -> None:
+    """In a shared `[backup] dir`, a file of the team's named like the tracker's own folder
+    there: nothing written, nothing removed, and the fix says a file has that folder's name
+    (not the folder's permissions) — for a write and for a change that would wait."""
+    shared = tmp_path / "bk"
+    shared.mkdir()
+    book = _team(tmp_path, "TeamA", shared)
+    mine = safety.backup_dir_for(book, shared)
+    mine.write_text("the team's own notes", encoding="utf-8")
+    before = book.read_bytes()
+    for busy in (False, True):
+        if busy:
+            open_in_excel(book.parent)
+        res = run("note", "add", "Dana Cole", "x", "-t", str(book))
+        assert res.exit_code == 6, res.output
+        line = res.stderr.strip().splitlines()[-1]
+        assert f"{mine} is a file" in line and "Move or rename" in line, line
+        assert "permissions" not in line and "writable" not in line, line
+    assert mine.read_text(encoding="utf-8") == "the team's own notes"
+    assert book.read_bytes() == before
+    for argv in (["pending"], ["history"]):
+        res = run(*argv, "-t", str(book))
+        assert f"{mine} is a file" in res.stderr, (argv, res.output)
 
 
 # -- damaged, hand-edited and newer files ----------------------------------------------------
@@ -213,6 +275,50 @@ def test_a_file_from_a_newer_esp_is_kept_for_it_not_offered_for_dropping(small: 
         assert "newer esp" in res.stderr and "aaaa0004" in res.stderr, res.output
         assert "drop" not in res.stderr and "Nothing waits" not in res.stderr, res.stderr
     assert len(list(Store(small).folder.glob("*.json"))) == 1
+    # A change still waits: esp apply's exit code says so, as for one a conflict holds.
+    for argv in (["apply"], ["apply", "--format", "json"], ["apply", "--dry-run"]):
+        res = run(*argv, "-t", str(small))
+        assert res.exit_code == 5, (argv, res.output)
+
+
+def test_an_empty_waiting_file_nothing_is_writing_is_named_and_droppable(small: Path) -> None:
+    """A file of 0 bytes (a publish killed between reserving its name and filling it, a
+    sync client or a copy that cut it): no esp is making it, so it is not "being made" —
+    it is named like a file cut short, skipped, and `esp pending drop` removes it."""
+    owner = open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Kept", "-t", str(small)).exit_code == 7
+    empty = Store(small).folder / "20261201T090000000000Z-aaaa0006.json"
+    empty.write_bytes(b"")
+    for argv in (["pending"], ["escalations", "--today"]):
+        res = run(*argv, "-t", str(small))
+        assert empty.name in res.stderr and "not a whole waiting change" in res.stderr, argv
+        assert f"esp pending drop {empty.name}" in res.stderr, res.stderr
+    owner.unlink()
+    applied = run("apply", "-t", str(small))
+    assert empty.name in applied.stderr and "empty" in applied.stderr, applied.output
+    assert values(small)["ESP Tracker!K4"].endswith("Kept")
+    assert empty.exists()  # never removed unasked
+    dropped = run("pending", "drop", empty.name, "-t", str(small))
+    assert dropped.exit_code == 0, dropped.output
+    assert not empty.exists()
+    listed = run("pending", "-t", str(small))
+    assert "aaaa0006" not in listed.stderr, listed.stderr
+
+
+def test_an_empty_waiting_file_an_esp_is_making_is_left_alone(small: Path) -> None:
+    """Where a folder takes no hard links, esp reserves a change's name (an empty file)
+    and then puts its whole file there: meanwhile its temporary file is beside it, and the
+    empty file is nothing to report or offer for dropping."""
+    open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Kept", "-t", str(small)).exit_code == 7
+    folder = Store(small).folder
+    empty = folder / "20261201T090000000000Z-aaaa0007.json"
+    empty.write_bytes(b"")
+    (folder / f".{empty.name}.esp-tmp-{os.getpid()}-abcdefgh").write_bytes(b"{")
+    res = run("pending", "-t", str(small))
+    assert res.exit_code == 0 and "aaaa0007" not in res.stderr, res.output
+    found = Store(small).unwritten()
+    assert [o.op for o in found.ops] != [] and "aaaa0007" not in found.unreadable
 
 
 @pytest.mark.parametrize(

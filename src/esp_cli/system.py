@@ -387,14 +387,39 @@ def remove_stale_temps(folder: Path, owns: Callable[[str], object]) -> list[Path
         if found is None or not owns(found.group(1)):
             continue
         try:
-            old = now - entry.stat().st_mtime > STALE_AFTER_SECONDS
+            left = _left_over(entry, int(found.group(2)), now)
         except OSError:
             continue
-        if old or not pid_alive(int(found.group(2))):
+        if left:
             with contextlib.suppress(OSError):
                 entry.unlink()
                 removed.append(entry)
     return removed
+
+
+def _left_over(temp: Path, pid: int, now: float) -> bool:
+    """Whether esp's temporary file `temp`, made by process `pid`, is left over by a run
+    killed mid-write: its process is gone, or it is over STALE_AFTER_SECONDS old."""
+    return now - temp.stat().st_mtime > STALE_AFTER_SECONDS or not pid_alive(pid)
+
+
+def being_made(path: Path) -> bool:
+    """Whether an esp is putting a file at `path` now (create_file_atomically, in a folder
+    without hard links, reserves the name with an empty file first): its temporary file
+    for `path` is beside it, and not left over (remove_stale_temps' rule)."""
+    now = time.time()
+    try:
+        entries = list(path.parent.iterdir())
+    except OSError:
+        return False
+    for entry in entries:
+        found = _TEMP_NAME.fullmatch(entry.name)
+        if found is None or found.group(1) != path.name:
+            continue
+        with contextlib.suppress(OSError):
+            if not _left_over(entry, int(found.group(2)), now):
+                return True
+    return False
 
 
 # -- who runs esp -------------------------------------------------------------------------------

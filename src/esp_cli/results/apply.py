@@ -64,6 +64,9 @@ class ApplyResult:
     # Why what waits beside the TBT Tracking Sheet could not be written (said after the
     # tracker's part, with its exit code); None: no such error.
     sheet_error: EspError | None = field(default=None, metadata=as_json(hidden=True))
+    # Waiting files a newer esp kept, which this one cannot write: changes still waiting
+    # (each named in `warnings`), as a conflict leaves one.
+    for_newer: list[Path] = field(default_factory=list, metadata=as_json(hidden=True))
 
     @property
     @exported(key="tracking_sheet_error", after="tracking_sheet", omit_none=True)

@@ -135,6 +135,7 @@ def _apply_one(
         waiting=[o.on_clock(zone) for o in s.pending] if busy else [],
         warnings=s.warnings,
         write=report,
+        for_newer=s.for_newer,
         also_waiting=also_waiting(s.path, config),
     )
 

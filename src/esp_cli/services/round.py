@@ -383,11 +383,12 @@ def archive_journal(journal: Path, tracker: Path, config: Config) -> Path:
     os.replace(journal, target)
     # As many as the backups kept by count ([backup] keep_count; the names sort by time),
     # found by the exact name given above: another tracker's (an .xlsm named alike) never
-    # match.
+    # match. The one just archived always stays, as the backup a write makes does.
     mine = re.compile(re.escape(tracker.name) + r"\.round-\d{4}-\d\d-\d\d_\d{6}_\d{6}\.jsonl")
     kept = sorted(p for p in folder.iterdir() if mine.fullmatch(p.name))
-    for old in kept[: -config.backup_keep_count]:
-        old.unlink(missing_ok=True)
+    for old in kept[: max(len(kept) - config.backup_keep_count, 0)]:
+        if old.name != target.name:
+            old.unlink(missing_ok=True)
     return target
 
 

@@ -155,14 +155,16 @@ def migrate(tracker: Path, backup_dir: Path | None = None) -> None:
 def _unreadable_log(path: Path, exc: OSError) -> WriteFailedError:
     return WriteFailedError(
         f"{path}: the history log cannot be read ({exc.strerror}); nothing was written.",
-        fix="check the backups folder's permissions ([backup] dir in esp.toml).",
+        fix=safety.in_the_way_fix(path.parent)
+        or "check the backups folder's permissions ([backup] dir in esp.toml).",
     )
 
 
 def _unwritable_log(path: Path, exc: OSError) -> WriteFailedError:
     return WriteFailedError(
         f"{path}: the history log cannot be written ({exc.strerror or exc}); nothing was written.",
-        fix="check that the backups folder is writable ([backup] dir in esp.toml).",
+        fix=safety.in_the_way_fix(path.parent)
+        or "check that the backups folder is writable ([backup] dir in esp.toml).",
     )
 
 
@@ -337,7 +339,11 @@ def read_log(
     except FileNotFoundError:
         return Log(path, ops, warnings)
     except OSError as exc:
-        warnings.append(f"{path}: cannot be read ({exc.strerror}); no history shown.")
+        fix = safety.in_the_way_fix(path.parent)
+        warnings.append(
+            f"{path}: cannot be read ({exc.strerror}); no history shown."
+            + (f" Fix: {fix}" if fix else "")
+        )
         return Log(path, ops, warnings)
     for number, line in enumerate(data.split(b"\n"), start=1):
         if not line.strip():
@@ -886,7 +892,8 @@ class Recorder:
             raise WriteFailedError(
                 f"{self.path}: the history log cannot be written ({exc.strerror or exc}); "
                 "the workbook is unchanged.",
-                fix="check that the backups folder is writable, or set [backup] dir in "
+                fix=safety.in_the_way_fix(self.path.parent)
+                or "check that the backups folder is writable, or set [backup] dir in "
                 "esp.toml to a writable folder.",
             ) from exc
 

@@ -1015,6 +1015,8 @@ class WriteSession:
     applier: waiting.Applier | None = field(default=None, repr=False)
     store: waiting.Store | None = field(default=None, repr=False)
     warnings: list[str] = field(default_factory=list)  # waiting files that were skipped
+    # Waiting files a newer esp kept (skipped, said in `warnings`): changes that wait on.
+    for_newer: list[Path] = field(default_factory=list)
     # The waiting operations that are the command's own (esp round's answers, kept as they
     # were typed): written as part of its change, in its entry of the log.
     own: frozenset[str] = frozenset()
@@ -1700,6 +1702,7 @@ def write_session(
             pending=found.ops,
             store=store,
             warnings=found.warnings,
+            for_newer=found.newer,
             own=frozenset(own),
             dated=dated,
             would_wait=would_wait,

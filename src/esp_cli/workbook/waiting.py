@@ -153,6 +153,12 @@ class Waiting:
     ops: list[WaitingOp] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     unreadable: dict[str, list[Path]] = field(default_factory=dict)
+    # Changes made for another tracker that is there, whose folder this is a copy of (a
+    # tracker's folder copied elsewhere, the old one kept): said, never written here; `esp
+    # pending drop` removes their files here.
+    copies: list[WaitingOp] = field(default_factory=list)
+    # Changes kept by a newer esp, which this one cannot read: they wait for it.
+    newer: list[Path] = field(default_factory=list)
 
 
 def _decode(data: bytes) -> str:
@@ -221,6 +227,28 @@ class Store:
         except OSError:
             return True
 
+    def _copied_here(self, op: WaitingOp) -> bool:
+        """Whether `op`, made for another tracker that is there (not ours), is in a copy of
+        that tracker's folder of waiting changes: that tracker keeps them elsewhere. Not so
+        when the two share this very folder (one `[backup] dir`), where it is simply the
+        other's."""
+        theirs = folder_for(Path(op.tracker_path), self.backup_dir)
+        return theirs != self.folder and not _same_file(theirs, self.folder)
+
+    def _copies_said(self, copies: Sequence[WaitingOp]) -> list[str]:
+        """One warning per tracker the copied changes wait for, naming their files."""
+        by_tracker: dict[str, list[str]] = {}
+        for op in copies:
+            by_tracker.setdefault(op.tracker_path, []).append(op.file)
+        return [
+            f"{self.folder}: {len(files)} change(s) here wait for {made_for}, which is still "
+            f"there ({', '.join(files)}): they are that tracker's (this folder a copy of its "
+            f"own?) and are not written to {self.tracker.name} here. Run esp apply --tracker "
+            f'"{made_for}" to write them there; if they are stale copies, esp pending drop '
+            f"{files[0]} removes one here."
+            for made_for, files in by_tracker.items()
+        ]
+
     def load(self, clean: bool = False) -> Waiting:
         """Every waiting operation of this tracker, oldest first. A file that is not a
         whole one (cut short, damaged, edited by hand, from a newer esp) is skipped with a
@@ -235,10 +263,11 @@ class Store:
         except FileNotFoundError:
             return Waiting()
         except OSError as exc:
+            fix = safety.in_the_way_fix(self.folder)
             return Waiting(
                 warnings=[
                     f"{self.folder}: cannot be read ({exc.strerror}); the changes waiting "
-                    "there are not counted."
+                    "there are not counted." + (f" Fix: {fix}" if fix else "")
                 ]
             )
         found = Waiting()
@@ -262,7 +291,11 @@ class Store:
         place: dict[str, int] = {}
         for at, (entry, op_id) in enumerate(entries):
             op = self._read(entry, op_id, found)
-            if op is None or not self.ours(op):
+            if op is None:
+                continue
+            if not self.ours(op):
+                if self._copied_here(op):
+                    found.copies.append(op)
                 continue
             if op.op in seen:
                 if op == seen[op.op]:
@@ -282,6 +315,7 @@ class Store:
             place[op.file] = at
             found.ops.append(op)
         found.ops.sort(key=lambda o: (o.time, place[o.file]))
+        found.warnings += self._copies_said(found.copies)
         return found
 
     def _read(self, entry: Path, op_id: str, found: Waiting) -> WaitingOp | None:
@@ -292,9 +326,15 @@ class Store:
         except OSError as exc:
             found.warnings.append(f"{entry}: cannot be read ({exc.strerror}); skipped.")
             return None
-        if not data:
-            return None  # being made (a folder without hard links reserves its name first)
+        if not data and system.being_made(entry):
+            return None  # a folder without hard links reserves its name first
         try:
+            if not data:
+                # Read again: made whole meanwhile, else nothing is making it (a publish
+                # killed between the two steps, a sync client or a copy that cut it).
+                data = entry.read_bytes()
+                if not data:
+                    raise ValueError("empty: 0 bytes")
             op = WaitingOp.from_json(json.loads(_decode(data)), entry.name)
             if op.op != op_id:
                 raise ValueError("its id is not the one in its name")
@@ -304,6 +344,12 @@ class Store:
                 f"{entry}: {exc}, which this esp ({__version__}) cannot read; it waits for "
                 "that version: update esp, or run esp apply on the computer that made it."
             )
+            found.newer.append(entry)
+        except FileNotFoundError:
+            return None  # written and removed meanwhile
+        except OSError as exc:
+            found.warnings.append(f"{entry}: cannot be read ({exc.strerror}); skipped.")
+            return None
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             if isinstance(exc, json.JSONDecodeError):
                 why = "cut short or damaged"
@@ -420,10 +466,12 @@ class Store:
         change (a copy edited by hand once its original was written) is not that change: it
         waits under an id of its own, as a copy of a change still waiting does (_own_id).
         The warnings name, too, changes waiting for a tracker renamed or moved (strays)."""
+        if clean:
+            # First: a change whose publishing was killed is then said as the empty file
+            # it left, not taken for one being made.
+            system.remove_stale_temps(self.folder, _NAME.fullmatch)
         found = self.load(clean)
         logged = self._logged(found.ops)
-        if clean:
-            system.remove_stale_temps(self.folder, _NAME.fullmatch)
         seen = {o.op: o for o in found.ops}
         kept: list[WaitingOp] = []
         for op in found.ops:
@@ -552,7 +600,8 @@ class Store:
         return WriteFailedError(
             f"{busy}, and its change cannot be kept to wait beside it in {self.folder} "
             f"({exc.strerror or exc}); nothing was written and nothing kept.",
-            fix="check that the backups folder is writable ([backup] dir in esp.toml), "
+            fix=safety.in_the_way_fix(self.folder)
+            or "check that the backups folder is writable ([backup] dir in esp.toml), "
             "or run the command again once the tracker is free.",
         )
 
@@ -563,9 +612,10 @@ class Store:
         esp's lock (so a write applying it at that moment goes first, and then there is
         nothing to drop), an entry recording it in the operation log (who dropped what,
         whose change it was), then its file. A file that could not be read can be dropped
-        too (its entry says so), by its id or its file name (two files of one id). Never a
-        file of another tracker. Returns its id, the operation (None: a damaged file) and
-        the file."""
+        too (its entry says so), by its id or its file name (two files of one id), and so
+        can a copy here of another tracker's change (Waiting.copies). Never a file of
+        another tracker sharing this folder. Returns its id, the operation (None: a damaged
+        file) and the file."""
         key = wanted.strip().lower()
         if len(key) < min_prefix:
             raise UsageError(
@@ -580,10 +630,12 @@ class Store:
                 history.settle(self.log, safety.digest_of(self.tracker))
             found = self.unwritten(clean=True)
             by_name = {f.name.lower(): (i, f) for i, fs in found.unreadable.items() for f in fs}
-            by_name.update({o.file.lower(): (o.op, self.folder / o.file) for o in found.ops})
+            # The changes copied here for another tracker too: their files here are copies.
+            droppable = [*found.ops, *found.copies]
+            by_name.update({o.file.lower(): (o.op, self.folder / o.file) for o in droppable})
             named = by_name.get(key) or by_name.get(f"{key}.json")
             files = {i: fs[0] for i, fs in found.unreadable.items()}
-            ids = sorted({o.op for o in found.ops} | set(files))
+            ids = sorted({o.op for o in droppable} | set(files))
             matches = [named[0]] if named else [i for i in ids if i.startswith(key)]
             if not matches:
                 raise UsageError(
@@ -596,11 +648,11 @@ class Store:
                     fix="give more characters of the id.",
                 )
             chosen = matches[0]
-            op = next((o for o in found.ops if o.op == chosen), None)
+            op = next((o for o in droppable if o.op == chosen), None)
             file = self.folder / op.file if op is not None else files[chosen]
             if named is not None:
                 file = named[1]
-                op = next((o for o in found.ops if self.folder / o.file == file), None)
+                op = next((o for o in droppable if self.folder / o.file == file), None)
             recorder = history.Recorder(self.log, self.tracker)
             try:
                 recorder.append([_dropped_entry(chosen, op, file, signer, recorder)])

@@ -346,13 +346,15 @@ def make_backup(
     label = f"op-{op}" if op else moment.strftime("%f")
     target = folder / f"{path.stem}.{moment.strftime(BACKUP_STAMP)}.{label}{path.suffix}"
     system.write_file_atomically(target, original, like=like)
-    _prune(folder, path, retention or Retention())
+    _prune(folder, path, retention or Retention(), made=target)
     return target
 
 
-def _prune(folder: Path, path: Path, retention: Retention) -> None:
+def _prune(folder: Path, path: Path, retention: Retention, made: Path | None = None) -> None:
     """Remove the backups older than `retention.days`, beyond the newest `retention.count`.
-    Only files named exactly as esp names this workbook's backups are ever removed."""
+    Only files named exactly as esp names this workbook's backups are ever removed, and
+    never the backup just `made` (the one the write names), whatever the retention says
+    (`keep_count = 0`, `keep_days = 0`) or its time (a share's clock behind this one's)."""
     mine = []
     for p, _m in backups_of(path, folder):
         with contextlib.suppress(OSError):
@@ -360,7 +362,9 @@ def _prune(folder: Path, path: Path, retention: Retention) -> None:
     mine.sort()
     cutoff = (datetime.now() - timedelta(days=retention.days)).timestamp()
     gone = [
-        old for mtime, _name, old in mine[: max(len(mine) - retention.count, 0)] if mtime < cutoff
+        old
+        for mtime, name, old in mine[: max(len(mine) - retention.count, 0)]
+        if mtime < cutoff and (made is None or name != made.name)
     ]
     if gone and retention.before_removing is not None:
         gone = retention.before_removing(gone)
@@ -373,9 +377,39 @@ def _reason(exc: OSError) -> str:
     return "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror or str(exc)
 
 
+def file_in_the_way(folder: Path) -> Path | None:
+    """A file (not a folder) where `folder`, or a folder above it, should be: a file of
+    the team's named like the tracker's own folder in a shared `[backup] dir`. None when
+    there is none."""
+    for p in (folder, *folder.parents):
+        try:
+            st = p.stat()
+        except OSError:
+            continue  # not there (or a file above it): look further up
+        return None if stat.S_ISDIR(st.st_mode) else p
+    return None
+
+
+def in_the_way_fix(folder: Path) -> str | None:
+    """The fix when a file stands where the backups folder `folder` (or one above it)
+    should be (None: none does)."""
+    found = file_in_the_way(folder)
+    if found is None:
+        return None
+    return (
+        f"{found} is a file, not a folder: esp keeps the tracker's backups, history and "
+        "waiting changes in a folder of that name. Move or rename that file (esp leaves it "
+        "alone), or set [backup] dir in esp.toml to another folder."
+    )
+
+
 def backups_fix(exc: OSError, folder: Path) -> str:
     """The fix for a backup or log that could not be written in `folder`, for the cause:
-    space for a full disk, the folder's permissions for a refusal (a read-only share)."""
+    a file where the folder should be, space for a full disk, the folder's permissions for
+    a refusal (a read-only share)."""
+    in_the_way = in_the_way_fix(folder)
+    if in_the_way is not None:
+        return in_the_way
     elsewhere = "or set [backup] dir in esp.toml to a folder you can write"
     if exc.errno == errno.ENAMETOOLONG:
         return (
