@@ -326,3 +326,56 @@ def test_drop_downs_are_read_in_any_quoting_and_prefix(tmp_path: Path) -> None:
         (((2, 2, 9, 2),), ("Y", "N")),
         (((2, 3, 9, 3),), ("Done", "Open")),
     ]
+
+
+# -- character references in values and attributes ----------------------------------------
+
+
+def test_character_references_are_read_in_every_kind_of_value(tmp_path: Path) -> None:
+    """`<v>&#52;6342</v>` is 46342, as any XML parser (and Excel, LibreOffice) reads it:
+    in a number, a TRUE/FALSE, an error, a formula's text and the cell's attributes alike."""
+    from esp_cli.core.values import ErrorValue
+
+    path = with_sheet(
+        tmp_path,
+        b'<row r="1"><c r="A1"><v>&#52;6342</v></c><c r="B1"><v>&#x34;6&#46;5</v></c>'
+        b'<c r="C1" t="b"><v>&#49;</v></c><c r="D1"><v>4</v></c>'
+        b'<c r="E1" t="e"><v>&#35;N/A</v></c><c r="F1" t="str"><f>"a"</f><v>a&#66;c</v></c>'
+        b'<c r="&#71;1"><v>7</v></c></row>'
+        b'<row r="&#51;"><c r="A3"><v>3</v></c></row>',
+    )
+    wb = Workbook.open(path)
+    values = wb.values(wb.sheets[0])
+    got = [values.get(1, c) for c in range(1, 8)]
+    assert got == [46342, 46.5, True, 4, ErrorValue("#N/A"), "aBc", 7]
+    assert values.get(3, 1) == 3
+
+
+def test_a_shared_string_index_written_with_a_character_reference_is_read(
+    tmp_path: Path,
+) -> None:
+    spec = WorkbookSpec(sheets=[SheetSpec("S", rows={1: ["first", "second"]})])
+    path = write_workbook(spec, tmp_path / "s.xlsx")
+    with zipfile.ZipFile(path) as z:
+        sheet = z.read(SHEET)
+        new = sheet.replace(b'<c r="A1" t="s">', b'<c r="A1" t="&#115;">').replace(
+            b'<c r="B1" t="s"><v>1</v>', b'<c r="B1" t="s"><v>&#49;</v>'
+        )
+        assert new != sheet
+        path.write_bytes(rewrite(path.read_bytes(), z, {SHEET: new}))
+    wb = Workbook.open(path)
+    values = wb.values(wb.sheets[0])
+    assert [values.get(1, 1), values.get(1, 2)] == ["first", "second"]
+    write(path, [(2, 1, "third")])
+    assert cells(path) == {"A1": "first", "B1": "second", "A2": "third"}
+
+
+def test_a_row_numbered_with_a_character_reference_is_that_row(tmp_path: Path) -> None:
+    path = with_sheet(
+        tmp_path,
+        b'<row r="1"><c r="A1"><v>1</v></c></row><row r="&#51;"><c r="A3"><v>3</v></c></row>',
+    )
+    write(path, [(3, 2, "beside"), (2, 1, "between")])
+    etree.fromstring(sheet_xml(path))
+    assert sorted(refs(path)) == ["A1", "A2", "A3", "B3"]
+    assert cells(path) == {"A1": 1, "A2": "between", "A3": 3, "B3": "beside"}

@@ -61,6 +61,7 @@ from esp_cli.workbook.xlsx.xmlbytes import (
     root_attrs,
     set_attr,
     start_tag,
+    unescape,
 )
 
 if TYPE_CHECKING:
@@ -1409,8 +1410,9 @@ class Patcher:
             return None
         kind = (existing.attr(b"t") or b"").strip()
         if kind == b"s" and sst is not None and sst.has_runs:
-            index = re.search(rb"<(?:[^\s:<>/!?]+:)?v>\s*(\d+)\s*<", existing.body)
-            inner = sst.entry(int(index.group(1))) if index else None
+            value_tag = re.search(rb"<(?:[^\s:<>/!?]+:)?v>([^<]*)<", existing.body)
+            index = unescape(value_tag.group(1).decode("utf-8", "replace")) if value_tag else ""
+            inner = sst.entry(int(index)) if index.strip().isdigit() else None
             if inner is None:
                 return None
             return _with_run(inner, sst.prefix, sst.declarations, value)

@@ -37,6 +37,7 @@ from esp_cli.workbook.xlsx.sheetxml import SheetXml
 from esp_cli.workbook.xlsx.styles import Styles
 from esp_cli.workbook.xlsx.xmlbytes import (
     after_declaration,
+    char_refs_resolved,
     col_hidden,
     has_markup,
     parse_attrs,
@@ -233,9 +234,10 @@ class WorkbookReader:
     @staticmethod
     def _needs_plain(errors: _ErrorCells) -> bool:
         # calamine skips text written as CDATA (<v><![CDATA[12]]></v>, valid XML), misreads
-        # a value with spaces around it (<v>\n12\n</v>: string #0) and a date-formatted
-        # number that is no date (NaN: 12/30/1899; -inf: a panic).
-        return errors.cdata or errors.spaced or errors.odd
+        # a value with spaces around it (<v>\n12\n</v>: string #0), a date-formatted
+        # number that is no date (NaN: 12/30/1899; -inf: a panic), and a number, index or
+        # error spelled with a character reference (<v>&#52;6342</v>: empty).
+        return errors.cdata or errors.spaced or errors.odd or errors.charref
 
     def _values_plain(
         self, info: SheetInfo, nrows: int | None, columns: set[int] | None
@@ -427,7 +429,7 @@ def _calamine(pkg: Package, data: bytes) -> Any:
 
 def _readable(pkg: Package, dates: frozenset[int] = frozenset()) -> bytes:
     """The package as calamine reads it right: every XML part in UTF-8, its CDATA sections
-    written as escaped text, the sheets' values without spaces around them, and their
+    written as escaped text, its character references as the characters, the sheets' values without spaces around them, and their
     numbers formatted (`dates`) as dates that are no date without that format."""
     from esp_cli.workbook.xlsx import zipio
 
@@ -437,6 +439,7 @@ def _readable(pkg: Package, dates: frozenset[int] = frozenset()) -> bytes:
         if name.endswith((".xml", ".rels")):
             data = pkg.read_xml(name)
             plain = without_cdata(data) if b"<![CDATA[" in data else data
+            plain = char_refs_resolved(plain)  # after CDATA: its text stays as it is
             if name in sheets and _spaced(plain):
                 plain = unspaced_values(plain)
             if name in sheets and dates:
@@ -554,6 +557,9 @@ class _ErrorCells:
         self.cdata = False  # the sheet holds CDATA sections
         self.spaced = False  # a value of the sheet has spaces around it
         self.odd = False  # a date-formatted cell holds a number that is no date (_odd_cell)
+        # A value or attribute of the sheet is spelled with a character reference (&#52;):
+        # calamine reads such a number, index or error as empty.
+        self.charref = False
         self.merged: list[tuple[int, int, int, int]] = []  # the merged ranges (SheetValues)
         # The cells holding a formula with no result saved (SheetValues.uncalculated).
         self.uncalculated: list[tuple[int, int]] = []
@@ -606,6 +612,13 @@ def _error_cells(
     styled = _styled_patterns(text_formats) if text_formats else None
     pending = b""
     first = True
+
+    def parsed() -> _ErrorCells:
+        whole = _errors_parsed(again() if again is not None else sheet_xml, text_formats, dates)
+        whole.charref = whole.charref or found.charref
+        whole.spaced = whole.spaced or found.spaced
+        return whole
+
     for chunk in sheet_xml:
         pending += chunk
         cut = pending.rfind(b"row>")
@@ -613,11 +626,11 @@ def _error_cells(
             continue
         cut += 4
         if not _errors_in(pending[:cut], found, first, styled, text_formats, dates):
-            return _errors_parsed(again() if again is not None else sheet_xml, text_formats, dates)
+            return parsed()
         first = False
         pending = pending[cut:]
     if not _errors_in(pending, found, first, styled, text_formats, dates):
-        return _errors_parsed(again() if again is not None else sheet_xml, text_formats, dates)
+        return parsed()
     # The merged ranges come after the rows, in this last piece; unless something after
     # the rows ends in "row>" too (the pieces are cut there): then they are looked for in
     # the whole sheet, once more.
@@ -769,6 +782,11 @@ def _errors_in(
     finds every candidate whatever the spelling of its attributes."""
     start = after_declaration(piece) if first else 0
     errors = b"#" in piece
+    if errors and b"&#" in piece:
+        # A character reference (&#52;6342, r="&#65;1", &#35;N/A): only a parse resolves
+        # it, and calamine reads the sheet right once they are resolved (_readable).
+        found.charref = True
+        return False
     odd = bool(dates) and not found.odd
     # What follows a value's tag, for the checks below, found in one pass: a space (a value
     # spaced out: see _spaced), a sign, NaN or infinity (see _odd_cell), '#' (an error).

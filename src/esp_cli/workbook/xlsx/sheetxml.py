@@ -354,6 +354,12 @@ class SheetXml:
         reference is checked against the rows next to it only, and its twin may be far
         away. One pass in C over the sheet, once."""
         found = _row_numbers(self.prefix).findall(self.scan, self.sd_open_end, self.sd_close)
+        if b"" in found and self.scan.find(b"&#", self.sd_open_end, self.sd_close) >= 0:
+            # A number the pattern cannot see (r="&#51;"): the index reads each row's r.
+            try:
+                return frozenset(self._index()[2])
+            except ValueError:
+                pass  # the index says what is wrong when the write asks for it
         if b"" in found:
             nums, prev = [], 0
             for number in found:
@@ -903,6 +909,9 @@ def _row_number(attrs: bytes) -> int | None:
         if end > 4 and attrs[4:end].isdigit():
             return int(attrs[4:end])
     rm = _ROW_NUMBER.search(attrs)
+    if rm is None and b"&" in attrs:  # r="&#51;": a character reference, resolved
+        r = attr_value(attrs, b"r")
+        return int(r) if r is not None and r.strip().isdigit() else None
     return int(rm.group(1)) if rm else None
 
 
