@@ -379,3 +379,35 @@ def test_a_row_numbered_with_a_character_reference_is_that_row(tmp_path: Path) -
     etree.fromstring(sheet_xml(path))
     assert sorted(refs(path)) == ["A1", "A2", "A3", "B3"]
     assert cells(path) == {"A1": 1, "A2": "between", "A3": 3, "B3": "beside"}
+
+
+# -- relationship targets ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        b"../xl/worksheets/sheet1.xml",
+        b"./worksheets/sheet1.xml",
+        b"worksheets/../worksheets/./sheet1.xml",
+        b"/xl/worksheets/sheet1.xml",
+    ],
+)
+def test_a_sheet_is_found_however_its_relationship_spells_the_path(
+    tmp_path: Path, target: bytes
+) -> None:
+    """A target is resolved from the workbook's folder, `..` and `.` as in any path, or
+    from the package's root when it starts with '/' (OPC, ECMA-376 Part 2 §9.3)."""
+    path = with_sheet(tmp_path, b'<row r="1"><c r="A1"><v>1</v></c></row>')
+    rels = "xl/_rels/workbook.xml.rels"
+    with zipfile.ZipFile(path) as z:
+        old = z.read(rels)
+        new = re.sub(rb'Target="[^"]*sheet1\.xml"', b'Target="' + target + b'"', old)
+        assert b'Target="' + target + b'"' in new
+        path.write_bytes(rewrite(path.read_bytes(), z, {rels: new}))
+    wb = Workbook.open(path)
+    assert wb.values(wb.sheets[0]).get(1, 1) == 1
+    write(path, [(1, 2, "new")])
+    assert cells(path) == {"A1": 1, "B1": "new"}
+    res = CliRunner().invoke(app, ["doctor", "-t", str(path)])
+    assert "cannot be read" not in res.output

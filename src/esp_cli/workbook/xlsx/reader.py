@@ -32,7 +32,14 @@ from esp_cli.core.values import ErrorValue
 from esp_cli.errors import InputFileError
 from esp_cli.system import keep_large_blocks_apart
 from esp_cli.workbook.xlsx.early import take_early_parse, worth_a_head_start
-from esp_cli.workbook.xlsx.package import REL_SST, REL_STYLES, Package, SheetInfo, part_key
+from esp_cli.workbook.xlsx.package import (
+    REL_SST,
+    REL_STYLES,
+    Package,
+    SheetInfo,
+    part_key,
+    relationships,
+)
 from esp_cli.workbook.xlsx.sheetxml import SheetXml
 from esp_cli.workbook.xlsx.styles import Styles
 from esp_cli.workbook.xlsx.xmlbytes import (
@@ -95,8 +102,13 @@ class WorkbookReader:
         self.pkg = pkg
         # calamine reads UTF-8 parts only: a package with UTF-16 parts is read as a copy
         # of it whose XML is UTF-8 (and plain: see values).
-        # So is one whose shared strings are not where calamine looks for them.
-        self._plain = bool(pkg.utf16_parts) or _strings_elsewhere(pkg) is not None
+        # So is one whose shared strings are not where calamine looks for them, and one
+        # whose workbook names a part by a path calamine does not follow.
+        self._plain = (
+            bool(pkg.utf16_parts)
+            or _strings_elsewhere(pkg) is not None
+            or _targets_made_absolute(pkg) is not None
+        )
         self._early = None if self._plain else early
         self._early_sheets: dict[str, Any] = {}
         self._wb: Any = None
@@ -446,6 +458,9 @@ def _readable(pkg: Package, dates: frozenset[int] = frozenset()) -> bytes:
                 plain = numbers_read_plain(plain, dates)
             if plain is not data or name in pkg.utf16_parts:
                 replace[name] = plain
+    rels = _targets_made_absolute(pkg)
+    if rels is not None:
+        replace[pkg.rels_part_name(pkg.workbook_part)] = rels
     strings = _strings_elsewhere(pkg)
     added: tuple[zipio.NewPart, ...] = ()
     if strings is not None:
@@ -469,6 +484,31 @@ def _readable(pkg: Package, dates: frozenset[int] = frozenset()) -> bytes:
 
 
 SST_WHERE_READ = "xl/sharedStrings.xml"
+
+
+def _targets_made_absolute(pkg: Package) -> bytes | None:
+    """The workbook's relationships with each target written from the package's root, when
+    one names its part through a `.` or `..` segment (`../xl/worksheets/sheet1.xml`: valid,
+    resolved from the workbook's folder), which calamine does not follow; else None."""
+    name = pkg.rels_part_name(pkg.workbook_part)
+    if not pkg.has(name):
+        return None
+    if b"./" not in pkg.read_xml(name):
+        return None  # no "./" nor "../": every target is one calamine follows
+    from lxml import etree
+
+    root = pkg.parse(name)
+    resolved = pkg.rels(pkg.workbook_part)
+    changed = False
+    for rel in relationships(root):
+        target = str(rel.get("Target", ""))
+        if rel.get("TargetMode") == "External" or not {".", ".."} & set(target.split("/")):
+            continue
+        part = resolved.get(str(rel.get("Id", "")))
+        if part is not None:
+            rel.set("Target", "/" + part[1])
+            changed = True
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8") if changed else None
 
 
 def _strings_elsewhere(pkg: Package) -> str | None:
