@@ -411,3 +411,50 @@ def test_a_sheet_is_found_however_its_relationship_spells_the_path(
     assert cells(path) == {"A1": 1, "B1": "new"}
     res = CliRunner().invoke(app, ["doctor", "-t", str(path)])
     assert "cannot be read" not in res.output
+
+
+# -- the format a new cell takes ------------------------------------------------------------
+
+XFS = (
+    b'<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    b'<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+    b'<alignment wrapText="1"/></xf>'
+    b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+    b'<alignment horizontal="center"/></xf></cellXfs>'
+)
+
+
+def test_a_new_cell_takes_the_rows_format_then_the_columns(tmp_path: Path) -> None:
+    """As Excel formats a cell typed into a formatted row (`customFormat="1"`): the row's
+    format, else the column's, else none; a date keeps that format with a date's number
+    format added."""
+    from datetime import date
+
+    path = with_sheet(
+        tmp_path,
+        b'<row r="1" s="2" customFormat="1"><c r="A1"><v>1</v></c></row>'
+        b'<row r="2" s="2"><c r="A2"><v>2</v></c></row>'  # s without customFormat: unused
+        b'<row r="3"><c r="A3" s="1"><v>46000</v></c></row>'
+        b'<row r="4" s="3" customFormat="1"><c r="A4"><v>4</v></c></row>',
+    )
+    with zipfile.ZipFile(path) as z:
+        sheet = z.read(SHEET).replace(
+            b"<sheetData>", b'<cols><col min="3" max="3" width="9" style="3"/></cols><sheetData>'
+        )
+        styles = re.sub(rb"<cellXfs.*</cellXfs>", XFS, z.read("xl/styles.xml"))
+        path.write_bytes(
+            rewrite(path.read_bytes(), z, {SHEET: sheet, "xl/styles.xml": styles})
+        )
+    day = date(2026, 11, 16)
+    write(
+        path,
+        [(1, 2, "in a formatted row"), (1, 3, day), (2, 2, "plain"), (2, 3, "centred"),
+         (4, 2, "two\nlines")],
+    )  # fmt: skip
+    ws = openpyxl.load_workbook(path)["S"]
+    assert ws["B1"].alignment.wrap_text and ws["B1"].number_format == "General"
+    assert ws["C1"].alignment.wrap_text and ws["C1"].is_date and ws["C1"].value.date() == day
+    assert not ws["B2"].alignment.wrap_text
+    assert ws["C2"].alignment.horizontal == "center"
+    assert ws["B4"].alignment.horizontal == "center" and ws["B4"].alignment.wrap_text

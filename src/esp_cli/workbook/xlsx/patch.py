@@ -1248,15 +1248,19 @@ class Patcher:
         header: bool = False,
         records_from: int | None = None,
     ) -> int | None:
-        """A new cell's style: the column's own (`<col style>`), as Excel gives a cell typed
-        there; in a column esp adds (`like`: the column it is styled like), that column's
-        cell in the row when the column has no style of its own, and always for its header
-        (a header looks like the headers). A date gets a date format, and text holding a
-        line break one that wraps (`records_from`: the sheet's first row under its header,
-        when known)."""
+        """A new cell's style: its row's when the row is formatted whole (`<row s="2"
+        customFormat="1">`), else the column's own (`<col style>`), as Excel gives a cell
+        typed there; in a column esp adds (`like`: the column it is styled like), that
+        column's cell in the row when neither has a style of its own, and always for its
+        header (a header looks like the headers). A date gets a date format, and text
+        holding a line break one that wraps (`records_from`: the sheet's first row under its
+        header, when known): in a formatted row, the row's format with that added."""
         new_col = like is not None
         style = existing.style if existing is not None else None
-        if existing is None:
+        of_row = None if existing is not None or header else _row_style(sx, row)
+        if of_row is not None:
+            style = of_row
+        elif existing is None:
             own = self._own_style(sx, col)
             beside, neighbour_style = (
                 sx.style_of(row, like)
@@ -1265,12 +1269,15 @@ class Patcher:
             )
             style = neighbour_style if beside else own
         if isinstance(value, str) and "\n" in value and self.styles.count:
+            if of_row is not None:
+                return of_row if self.styles.wraps(of_row) else self.styles.wrap_variant(of_row)
             return self._wrapping(sx, col, style, existing, records_from)
         if isinstance(value, date) and self.styles.count:
             if style is not None and self.styles.is_date_style(style):
                 return style
             key = (id(sx), col)
-            if key not in self._column_date_style:
+            # In a formatted row: the row's format with a date's (not the column's dates').
+            if of_row is None and key not in self._column_date_style:
                 # A column esp adds has no cells yet: nothing to scan.
                 self._column_date_style[key] = (
                     None
@@ -1279,7 +1286,7 @@ class Patcher:
                         (s for s in sx.column_styles(col) if self.styles.is_date_style(s)), None
                     )
                 )
-            found = self._column_date_style[key]
+            found = self._column_date_style[key] if of_row is None else None
             if found is not None:
                 return found
             fmt = DATETIME_FMT_ID if isinstance(value, datetime) else DATE_FMT_ID
@@ -1597,6 +1604,20 @@ def _emptied_to(sx: SheetXml, writes: dict[tuple[int, int], Value], keep: int, l
 
 def _a1(r1: int, c1: int, r2: int, c2: int) -> str:
     return f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
+
+
+def _row_style(sx: SheetXml, row: int) -> int | None:
+    """The style of a row formatted whole (`<row s="2" customFormat="1">`), which Excel
+    gives a cell typed in it; None for any other row (its `s` means nothing without
+    customFormat, ECMA-376 Part 1, 18.3.1.73)."""
+    loc = sx.row(row)
+    if loc is None or b"customFormat" not in loc.attrs:  # Excel's rows mostly: one search
+        return None
+    attrs = parse_attrs(loc.attrs)
+    if attrs.get(b"customFormat", b"").strip() not in (b"1", b"true"):
+        return None
+    s = attrs.get(b"s", b"").strip()
+    return int(s) if s.isdigit() else None
 
 
 def _sheet_filter(
