@@ -443,9 +443,7 @@ def test_a_new_cell_takes_the_rows_format_then_the_columns(tmp_path: Path) -> No
             b"<sheetData>", b'<cols><col min="3" max="3" width="9" style="3"/></cols><sheetData>'
         )
         styles = re.sub(rb"<cellXfs.*</cellXfs>", XFS, z.read("xl/styles.xml"))
-        path.write_bytes(
-            rewrite(path.read_bytes(), z, {SHEET: sheet, "xl/styles.xml": styles})
-        )
+        path.write_bytes(rewrite(path.read_bytes(), z, {SHEET: sheet, "xl/styles.xml": styles}))
     day = date(2026, 11, 16)
     write(
         path,
@@ -458,3 +456,65 @@ def test_a_new_cell_takes_the_rows_format_then_the_columns(tmp_path: Path) -> No
     assert not ws["B2"].alignment.wrap_text
     assert ws["C2"].alignment.horizontal == "center"
     assert ws["B4"].alignment.horizontal == "center" and ws["B4"].alignment.wrap_text
+
+
+# -- sheetData, rows and cells in a prefix of their own ------------------------------------
+
+M = MAIN.encode()
+
+
+def _whole_sheet(tmp_path: Path, sheet: bytes) -> Path:
+    path = make_workbook(tmp_path / "p.xlsx", {"S": [["placeholder"]]})
+    with zipfile.ZipFile(path) as z:
+        path.write_bytes(rewrite(path.read_bytes(), z, {SHEET: sheet}))
+    return path
+
+
+@pytest.mark.parametrize(
+    "sheet",
+    [
+        b'<worksheet xmlns="%s"><cols><col min="2" max="2" width="30" customWidth="1"/></cols>'
+        b'<y:sheetData xmlns:y="%s"><y:row r="1"><y:c r="A1"><y:v>1</y:v></y:c></y:row>'
+        b"</y:sheetData></worksheet>" % (M, M),
+        b'<x:worksheet xmlns:x="%s"><x:dimension ref="A1"/><sheetData xmlns="%s"><row r="1">'
+        b'<c r="A1"><v>1</v></c></row></sheetData></x:worksheet>' % (M, M),
+        b'<x:worksheet xmlns:x="%s"><x:sheetData xmlns="%s"><row r="1"><c r="A1"><v>1</v></c>'
+        b"</row></x:sheetData></x:worksheet>" % (M, M),
+        b'<x:worksheet xmlns:x="%s"><x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c>'
+        b'</x:row></x:sheetData><x:autoFilter ref="A1:A1"/></x:worksheet>' % M,
+    ],
+    ids=["prefix on sheetData", "default namespace again", "rows in the default", "x: all"],
+)
+def test_rows_are_found_in_the_prefix_they_are_written_in(tmp_path: Path, sheet: bytes) -> None:
+    path = _whole_sheet(tmp_path, b'<?xml version="1.0" encoding="UTF-8"?>' + sheet)
+    wb = Workbook.open(path)
+    assert wb.values(wb.sheets[0]).get(1, 1) == 1
+    write(path, [(1, 2, "beside"), (2, 1, "below")])
+    root = etree.fromstring(sheet_xml(path))
+    assert [r.get("r") for r in root.iter(f"{{{MAIN}}}row")] == ["1", "2"]  # row 1 once
+    assert [c.get("r") for c in root.iter(f"{{{MAIN}}}c")] == ["A1", "B1", "A2"]
+    assert cells(path) == {"A1": 1, "B1": "beside", "A2": "below"}
+    head = sheet_xml(path).split(b"sheetData", 1)[0]
+    assert head.count(b"<cols") + head.count(b"<x:cols") <= 1
+
+
+def test_an_empty_sheet_data_in_a_prefix_of_its_own_gets_its_rows_in_it(tmp_path: Path) -> None:
+    sheet = b'<worksheet xmlns="%s"><y:sheetData xmlns:y="%s"/></worksheet>' % (M, M)
+    path = _whole_sheet(tmp_path, sheet)
+    write(path, [(1, 1, "first")])
+    assert b'<y:sheetData xmlns:y="%s"><y:row r="1"><y:c r="A1"' % M in sheet_xml(path)
+    assert b"</y:sheetData></worksheet>" in sheet_xml(path)
+    assert cells(path) == {"A1": "first"}
+
+
+def test_rows_in_two_prefixes_are_refused_saying_so(tmp_path: Path) -> None:
+    sheet = (
+        b'<worksheet xmlns="%s"><y:sheetData xmlns:y="%s"><y:row r="1"><y:c r="A1"><y:v>1'
+        b'</y:v></y:c></y:row><row r="2"><c r="A2"><v>2</v></c></row></y:sheetData>'
+        b"</worksheet>" % (M, M)
+    )
+    path = _whole_sheet(tmp_path, sheet)
+    before = path.read_bytes()
+    with pytest.raises(UnsafeWriteError, match=r"more than one namespace prefix \(none, y\)"):
+        write(path, [(3, 1, "x")])
+    assert path.read_bytes() == before

@@ -711,7 +711,7 @@ class Patcher:
                 if _table_name(attrs) == grown.name
             ]
         else:
-            found = _sheet_filter(sx.data[sx.sd_close :], sx.prefix)
+            found = _sheet_filter(sx.data[sx.sd_close :], sx.root_prefix)
             ranges = [found[1]] if found is not None else []
         if not ranges or _a1(*ranges[0]) != grown.after:
             return None
@@ -749,13 +749,13 @@ class Patcher:
         if grown.kind == "filter":
             sx = self.sheet_xml(grown.sheet)
             tail = sx.data[sx.sd_close :]
-            found = _sheet_filter(tail, sx.prefix)
+            found = _sheet_filter(tail, sx.root_prefix)
             if found is None or _a1(*found[1]) != grown.after:
                 return None
             auto, rng = found
             scan = blank_markup(tail)
-            bound = _filter_bound(scan, sx.prefix, auto.start())
-            return rng, _filter_reach(scan, sx.prefix, auto.start(), bound)
+            bound = _filter_bound(scan, sx.root_prefix, auto.start())
+            return rng, _filter_reach(scan, sx.root_prefix, auto.start(), bound)
         return None
 
     def _table_named(self, table_part: str, table_xml: bytes, name: str) -> bool:
@@ -1109,7 +1109,7 @@ class Patcher:
             head, body, tail = Splicer(sx, rows).parts(changes)
             if new_cols:
                 head = _add_col_widths(head, sx, {c: likes[c] for c in new_cols})
-            head = _widen_dimension(head, sx.prefix, changes)
+            head = _widen_dimension(head, sx.root_prefix, changes)
             info = self.pkg.sheet(sheet)
             shrinks = self._shrinks.get(sheet, [])
             right = self._given_back.get((sheet, "filter", ""))
@@ -1660,7 +1660,7 @@ def _grow_sheet_filter(
     over the rows esp starts right under it (see _joined_to): the sheet's tail with the new
     range, and the range as it was and as it is now; None when it has none or it does not
     grow."""
-    found = _sheet_filter(tail, sx.prefix)
+    found = _sheet_filter(tail, sx.root_prefix)
     if found is None:
         return None
     auto, (r1, c1, r2, c2) = found
@@ -1684,7 +1684,7 @@ def _shrink_sheet_filter(
     write empties at its end, and the columns it grew over after column `right` (see
     Patcher.give_back_columns; None: none), while it is still the range that write made
     (see _grow_sheet_filter); None when nothing is given back."""
-    found = _sheet_filter(tail, sx.prefix) if shrinks else None
+    found = _sheet_filter(tail, sx.root_prefix) if shrinks else None
     if found is None:
         return None
     auto, was = found
@@ -1699,8 +1699,8 @@ def _shrink_sheet_filter(
         tail, ranges = _with_filter_range(tail, auto, was, (r1, c1, end, right))
         if right < c2:
             scan = blank_markup(tail)
-            bound = _filter_bound(scan, sx.prefix, auto.start())
-            edits = _narrower_sorts(scan, sx.prefix, auto.start(), bound, right)
+            bound = _filter_bound(scan, sx.root_prefix, auto.start())
+            edits = _narrower_sorts(scan, sx.root_prefix, auto.start(), bound, right)
             for at, until, text in sorted(edits, reverse=True):
                 tail = tail[:at] + text + tail[until:]
         return tail, ranges
@@ -2218,7 +2218,7 @@ def _standard_width(sx: SheetXml) -> bytes:
     """The width of a column the sheet gives no width of its own: its <sheetFormatPr
     defaultColWidth> when Excel draws it, else Excel's standard width."""
     head = sx.scan[: sx.sd_open_end]
-    found = start_tag(sx.prefix, b"sheetFormatPr").search(head)
+    found = start_tag(sx.root_prefix, b"sheetFormatPr").search(head)
     width = parse_attrs(found.group(1)).get(b"defaultColWidth") if found else None
     return width.strip() if width is not None and _drawn(width) else _STANDARD_WIDTH
 
@@ -2260,7 +2260,7 @@ def _add_col_widths(data: bytes, sx: SheetXml, like: dict[int, int]) -> bytes:
             continue
         new = (
             b"<"
-            + sx.prefix
+            + sx.root_prefix
             + b'col min="%d" max="%d" width="' % (col, col)
             + xml_attr(width.decode("utf-8", "replace"))
             + b'" customWidth="1"/>'

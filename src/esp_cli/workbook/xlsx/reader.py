@@ -441,8 +441,10 @@ def _calamine(pkg: Package, data: bytes) -> Any:
 
 def _readable(pkg: Package, dates: frozenset[int] = frozenset()) -> bytes:
     """The package as calamine reads it right: every XML part in UTF-8, its CDATA sections
-    written as escaped text, its character references as the characters, the sheets' values without spaces around them, and their
-    numbers formatted (`dates`) as dates that are no date without that format."""
+    written as escaped text and its character references as the characters they stand for,
+    the workbook's relationships from the package's root, the sheets' values without spaces
+    around them, and their numbers formatted (`dates`) as dates that are no date without
+    that format."""
     from esp_cli.workbook.xlsx import zipio
 
     sheets = {info.part for info in pkg.sheets}
