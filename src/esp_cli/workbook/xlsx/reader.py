@@ -824,9 +824,10 @@ def _errors_in(
     finds every candidate whatever the spelling of its attributes."""
     start = after_declaration(piece) if first else 0
     errors = b"#" in piece
-    if errors and b"&#" in piece:
-        # A character reference (&#52;6342, r="&#65;1", &#35;N/A): only a parse resolves
-        # it, and calamine reads the sheet right once they are resolved (_readable).
+    if errors and b"&#" in piece and _misread_references(piece):
+        # A character reference where calamine takes the bytes as they are (&#52;6342,
+        # r="&#65;1", &#35;N/A): only a parse resolves it, and calamine reads the sheet right
+        # once they are resolved (_readable).
         found.charref = True
         return False
     odd = bool(dates) and not found.odd
@@ -900,6 +901,22 @@ def _errors_in(
             if style.isdigit() and int(style) in text_formats:
                 found.formats[where] = text_formats[int(style)]
     return True
+
+
+_VALUE_START = re.compile(rb"<(?:[^\s:<>/!?]+:)?v>")
+
+
+def _misread_references(piece: bytes) -> bool:
+    """Whether a character reference of the piece is in a value (`<v>&#52;6342</v>`) or a
+    tag (an attribute's value), which calamine reads without resolving it; one in text
+    (`<t>`, a formula) it reads right."""
+    at = piece.find(b"&#")
+    while at >= 0:
+        opened = piece.rfind(b"<", 0, at)
+        if opened > piece.rfind(b">", 0, at) or _VALUE_START.match(piece, opened):
+            return True
+        at = piece.find(b"&#", at + 2)
+    return False
 
 
 _TEXT_TYPES = ("str", "inlineStr")
