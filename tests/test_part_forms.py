@@ -471,14 +471,20 @@ RICH = (
 )
 
 
-def _note_added_to_string(tmp_path: Path, si: bytes) -> tuple[Path, int, bytes]:
-    """The sample with Z25 (Tyrone Jackson's Notes) holding the shared string `si`, after a
-    note added to it: the folder, the string's index and the shared strings part."""
+def _note_added_to_string(
+    tmp_path: Path, si: bytes, references: bool = False
+) -> tuple[Path, int, bytes]:
+    """The sample with Z25 (Tyrone Jackson's Notes) holding the shared string `si` (its
+    index's digits written as character references, `references`), after a note added to
+    it: the folder, the string's index and the shared strings part."""
     sst = original("xl/sharedStrings.xml")
     count = len(re.findall(rb"<si>", sst))
     sst = re.sub(rb'uniqueCount="\d+"', b'uniqueCount="%d"' % (count + 1), sst)
     sst = sst.replace(b"</sst>", si + b"</sst>")
-    sheet = re.sub(rb'(<c r="Z25"[^>]*t="s"><v>)\d+', rb"\g<1>%d" % count, original(SHEET))
+    index = b"%d" % count
+    if references:
+        index = b"".join(b"&#%d;" % digit for digit in index)
+    sheet = re.sub(rb'(<c r="Z25"[^>]*t="s"><v>)\d+', rb"\g<1>" + index, original(SHEET))
     folder = sample(tmp_path, {"xl/sharedStrings.xml": sst, SHEET: sheet})
     res = esp(folder, "note", "add", "Tyrone Jackson", "third", "--date", DAY, "--by", "T")
     assert res.exit_code == 0, res.output
@@ -498,6 +504,20 @@ def test_a_note_appended_to_rich_text_keeps_its_runs(tmp_path: Path) -> None:
     # Undone, the cell is the rich text it was.
     assert esp(folder, "undo").exit_code == 0
     assert re.search(rb'<c r="Z25"[^>]*t="s"><v>%d</v>' % count, part(folder, SHEET))
+
+
+def test_a_rich_text_index_written_with_a_character_reference_keeps_its_runs(
+    tmp_path: Path,
+) -> None:
+    """<v>&#51;&#49;&#50;</v> is the index 312: the note is added as a run of that string."""
+    folder, _count, now = _note_added_to_string(tmp_path, RICH, references=True)
+    assert now[now.rfind(b"<si>") :] == (
+        RICH[: -len(b"</si>")]
+        + b'<r><t xml:space="preserve">\n11/24/2026 - T - third</t></r></si></sst>'
+    )
+    assert read(folder, 25, 26) == (
+        "URGENT 11/23/2026 - Jordan Reyes - call back\n11/24/2026 - T - third"
+    )
 
 
 def _note_added_to_inline(tmp_path: Path, inline: bytes) -> bytes:

@@ -326,3 +326,195 @@ def test_drop_downs_are_read_in_any_quoting_and_prefix(tmp_path: Path) -> None:
         (((2, 2, 9, 2),), ("Y", "N")),
         (((2, 3, 9, 3),), ("Done", "Open")),
     ]
+
+
+# -- character references in values and attributes ----------------------------------------
+
+
+def test_character_references_are_read_in_every_kind_of_value(tmp_path: Path) -> None:
+    """`<v>&#52;6342</v>` is 46342, as any XML parser (and Excel, LibreOffice) reads it:
+    in a number, a TRUE/FALSE, an error, a formula's text and the cell's attributes alike."""
+    from esp_cli.core.values import ErrorValue
+
+    path = with_sheet(
+        tmp_path,
+        b'<row r="1"><c r="A1"><v>&#52;6342</v></c><c r="B1"><v>&#x34;6&#46;5</v></c>'
+        b'<c r="C1" t="b"><v>&#49;</v></c><c r="D1"><v>4</v></c>'
+        b'<c r="E1" t="e"><v>&#35;N/A</v></c><c r="F1" t="str"><f>"a"</f><v>a&#66;c</v></c>'
+        b'<c r="&#71;1"><v>7</v></c></row>'
+        b'<row r="&#51;"><c r="A3"><v>3</v></c></row>',
+    )
+    wb = Workbook.open(path)
+    values = wb.values(wb.sheets[0])
+    got = [values.get(1, c) for c in range(1, 8)]
+    assert got == [46342, 46.5, True, 4, ErrorValue("#N/A"), "aBc", 7]
+    assert values.get(3, 1) == 3
+
+
+def test_a_shared_string_index_written_with_a_character_reference_is_read(
+    tmp_path: Path,
+) -> None:
+    spec = WorkbookSpec(sheets=[SheetSpec("S", rows={1: ["first", "second"]})])
+    path = write_workbook(spec, tmp_path / "s.xlsx")
+    with zipfile.ZipFile(path) as z:
+        sheet = z.read(SHEET)
+        new = sheet.replace(b'<c r="A1" t="s">', b'<c r="A1" t="&#115;">').replace(
+            b'<c r="B1" t="s"><v>1</v>', b'<c r="B1" t="s"><v>&#49;</v>'
+        )
+        assert new != sheet
+        path.write_bytes(rewrite(path.read_bytes(), z, {SHEET: new}))
+    wb = Workbook.open(path)
+    values = wb.values(wb.sheets[0])
+    assert [values.get(1, 1), values.get(1, 2)] == ["first", "second"]
+    write(path, [(2, 1, "third")])
+    assert cells(path) == {"A1": "first", "B1": "second", "A2": "third"}
+
+
+def test_a_row_numbered_with_a_character_reference_is_that_row(tmp_path: Path) -> None:
+    path = with_sheet(
+        tmp_path,
+        b'<row r="1"><c r="A1"><v>1</v></c></row><row r="&#51;"><c r="A3"><v>3</v></c></row>',
+    )
+    write(path, [(3, 2, "beside"), (2, 1, "between")])
+    etree.fromstring(sheet_xml(path))
+    assert sorted(refs(path)) == ["A1", "A2", "A3", "B3"]
+    assert cells(path) == {"A1": 1, "A2": "between", "A3": 3, "B3": "beside"}
+
+
+# -- relationship targets ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        b"../xl/worksheets/sheet1.xml",
+        b"./worksheets/sheet1.xml",
+        b"worksheets/../worksheets/./sheet1.xml",
+        b"/xl/worksheets/sheet1.xml",
+    ],
+)
+def test_a_sheet_is_found_however_its_relationship_spells_the_path(
+    tmp_path: Path, target: bytes
+) -> None:
+    """A target is resolved from the workbook's folder, `..` and `.` as in any path, or
+    from the package's root when it starts with '/' (OPC, ECMA-376 Part 2 §9.3)."""
+    path = with_sheet(tmp_path, b'<row r="1"><c r="A1"><v>1</v></c></row>')
+    rels = "xl/_rels/workbook.xml.rels"
+    with zipfile.ZipFile(path) as z:
+        old = z.read(rels)
+        new = re.sub(rb'Target="[^"]*sheet1\.xml"', b'Target="' + target + b'"', old)
+        assert b'Target="' + target + b'"' in new
+        path.write_bytes(rewrite(path.read_bytes(), z, {rels: new}))
+    wb = Workbook.open(path)
+    assert wb.values(wb.sheets[0]).get(1, 1) == 1
+    write(path, [(1, 2, "new")])
+    assert cells(path) == {"A1": 1, "B1": "new"}
+    res = CliRunner().invoke(app, ["doctor", "-t", str(path)])
+    assert "cannot be read" not in res.output
+
+
+# -- the format a new cell takes ------------------------------------------------------------
+
+XFS = (
+    b'<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    b'<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+    b'<alignment wrapText="1"/></xf>'
+    b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+    b'<alignment horizontal="center"/></xf></cellXfs>'
+)
+
+
+def test_a_new_cell_takes_the_rows_format_then_the_columns(tmp_path: Path) -> None:
+    """As Excel formats a cell typed into a formatted row (`customFormat="1"`): the row's
+    format, else the column's, else none; a date keeps that format with a date's number
+    format added."""
+    from datetime import date
+
+    path = with_sheet(
+        tmp_path,
+        b'<row r="1" s="2" customFormat="1"><c r="A1"><v>1</v></c></row>'
+        b'<row r="2" s="2"><c r="A2"><v>2</v></c></row>'  # s without customFormat: unused
+        b'<row r="3"><c r="A3" s="1"><v>46000</v></c></row>'
+        b'<row r="4" s="3" customFormat="1"><c r="A4"><v>4</v></c></row>',
+    )
+    with zipfile.ZipFile(path) as z:
+        sheet = z.read(SHEET).replace(
+            b"<sheetData>", b'<cols><col min="3" max="3" width="9" style="3"/></cols><sheetData>'
+        )
+        styles = re.sub(rb"<cellXfs.*</cellXfs>", XFS, z.read("xl/styles.xml"))
+        path.write_bytes(rewrite(path.read_bytes(), z, {SHEET: sheet, "xl/styles.xml": styles}))
+    day = date(2026, 11, 16)
+    write(
+        path,
+        [(1, 2, "in a formatted row"), (1, 3, day), (2, 2, "plain"), (2, 3, "centred"),
+         (4, 2, "two\nlines")],
+    )  # fmt: skip
+    ws = openpyxl.load_workbook(path)["S"]
+    assert ws["B1"].alignment.wrap_text and ws["B1"].number_format == "General"
+    assert ws["C1"].alignment.wrap_text and ws["C1"].is_date and ws["C1"].value.date() == day
+    assert not ws["B2"].alignment.wrap_text
+    assert ws["C2"].alignment.horizontal == "center"
+    assert ws["B4"].alignment.horizontal == "center" and ws["B4"].alignment.wrap_text
+
+
+# -- sheetData, rows and cells in a prefix of their own ------------------------------------
+
+M = MAIN.encode()
+
+
+def _whole_sheet(tmp_path: Path, sheet: bytes) -> Path:
+    path = make_workbook(tmp_path / "p.xlsx", {"S": [["placeholder"]]})
+    with zipfile.ZipFile(path) as z:
+        path.write_bytes(rewrite(path.read_bytes(), z, {SHEET: sheet}))
+    return path
+
+
+@pytest.mark.parametrize(
+    "sheet",
+    [
+        b'<worksheet xmlns="%s"><cols><col min="2" max="2" width="30" customWidth="1"/></cols>'
+        b'<y:sheetData xmlns:y="%s"><y:row r="1"><y:c r="A1"><y:v>1</y:v></y:c></y:row>'
+        b"</y:sheetData></worksheet>" % (M, M),
+        b'<x:worksheet xmlns:x="%s"><x:dimension ref="A1"/><sheetData xmlns="%s"><row r="1">'
+        b'<c r="A1"><v>1</v></c></row></sheetData></x:worksheet>' % (M, M),
+        b'<x:worksheet xmlns:x="%s"><x:sheetData xmlns="%s"><row r="1"><c r="A1"><v>1</v></c>'
+        b"</row></x:sheetData></x:worksheet>" % (M, M),
+        b'<x:worksheet xmlns:x="%s"><x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c>'
+        b'</x:row></x:sheetData><x:autoFilter ref="A1:A1"/></x:worksheet>' % M,
+    ],
+    ids=["prefix on sheetData", "default namespace again", "rows in the default", "x: all"],
+)
+def test_rows_are_found_in_the_prefix_they_are_written_in(tmp_path: Path, sheet: bytes) -> None:
+    path = _whole_sheet(tmp_path, b'<?xml version="1.0" encoding="UTF-8"?>' + sheet)
+    wb = Workbook.open(path)
+    assert wb.values(wb.sheets[0]).get(1, 1) == 1
+    write(path, [(1, 2, "beside"), (2, 1, "below")])
+    root = etree.fromstring(sheet_xml(path))
+    assert [r.get("r") for r in root.iter(f"{{{MAIN}}}row")] == ["1", "2"]  # row 1 once
+    assert [c.get("r") for c in root.iter(f"{{{MAIN}}}c")] == ["A1", "B1", "A2"]
+    assert cells(path) == {"A1": 1, "B1": "beside", "A2": "below"}
+    head = sheet_xml(path).split(b"sheetData", 1)[0]
+    assert head.count(b"<cols") + head.count(b"<x:cols") <= 1
+
+
+def test_an_empty_sheet_data_in_a_prefix_of_its_own_gets_its_rows_in_it(tmp_path: Path) -> None:
+    sheet = b'<worksheet xmlns="%s"><y:sheetData xmlns:y="%s"/></worksheet>' % (M, M)
+    path = _whole_sheet(tmp_path, sheet)
+    write(path, [(1, 1, "first")])
+    assert b'<y:sheetData xmlns:y="%s"><y:row r="1"><y:c r="A1"' % M in sheet_xml(path)
+    assert b"</y:sheetData></worksheet>" in sheet_xml(path)
+    assert cells(path) == {"A1": "first"}
+
+
+def test_rows_in_two_prefixes_are_refused_saying_so(tmp_path: Path) -> None:
+    sheet = (
+        b'<worksheet xmlns="%s"><y:sheetData xmlns:y="%s"><y:row r="1"><y:c r="A1"><y:v>1'
+        b'</y:v></y:c></y:row><row r="2"><c r="A2"><v>2</v></c></row></y:sheetData>'
+        b"</worksheet>" % (M, M)
+    )
+    path = _whole_sheet(tmp_path, sheet)
+    before = path.read_bytes()
+    with pytest.raises(UnsafeWriteError, match=r"more than one namespace prefix \(none, y\)"):
+        write(path, [(3, 1, "x")])
+    assert path.read_bytes() == before

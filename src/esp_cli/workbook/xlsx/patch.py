@@ -61,6 +61,7 @@ from esp_cli.workbook.xlsx.xmlbytes import (
     root_attrs,
     set_attr,
     start_tag,
+    unescape,
 )
 
 if TYPE_CHECKING:
@@ -710,7 +711,7 @@ class Patcher:
                 if _table_name(attrs) == grown.name
             ]
         else:
-            found = _sheet_filter(sx.data[sx.sd_close :], sx.prefix)
+            found = _sheet_filter(sx.data[sx.sd_close :], sx.root_prefix)
             ranges = [found[1]] if found is not None else []
         if not ranges or _a1(*ranges[0]) != grown.after:
             return None
@@ -748,13 +749,13 @@ class Patcher:
         if grown.kind == "filter":
             sx = self.sheet_xml(grown.sheet)
             tail = sx.data[sx.sd_close :]
-            found = _sheet_filter(tail, sx.prefix)
+            found = _sheet_filter(tail, sx.root_prefix)
             if found is None or _a1(*found[1]) != grown.after:
                 return None
             auto, rng = found
             scan = blank_markup(tail)
-            bound = _filter_bound(scan, sx.prefix, auto.start())
-            return rng, _filter_reach(scan, sx.prefix, auto.start(), bound)
+            bound = _filter_bound(scan, sx.root_prefix, auto.start())
+            return rng, _filter_reach(scan, sx.root_prefix, auto.start(), bound)
         return None
 
     def _table_named(self, table_part: str, table_xml: bytes, name: str) -> bool:
@@ -1108,7 +1109,7 @@ class Patcher:
             head, body, tail = Splicer(sx, rows).parts(changes)
             if new_cols:
                 head = _add_col_widths(head, sx, {c: likes[c] for c in new_cols})
-            head = _widen_dimension(head, sx.prefix, changes)
+            head = _widen_dimension(head, sx.root_prefix, changes)
             info = self.pkg.sheet(sheet)
             shrinks = self._shrinks.get(sheet, [])
             right = self._given_back.get((sheet, "filter", ""))
@@ -1247,15 +1248,19 @@ class Patcher:
         header: bool = False,
         records_from: int | None = None,
     ) -> int | None:
-        """A new cell's style: the column's own (`<col style>`), as Excel gives a cell typed
-        there; in a column esp adds (`like`: the column it is styled like), that column's
-        cell in the row when the column has no style of its own, and always for its header
-        (a header looks like the headers). A date gets a date format, and text holding a
-        line break one that wraps (`records_from`: the sheet's first row under its header,
-        when known)."""
+        """A new cell's style: its row's when the row is formatted whole (`<row s="2"
+        customFormat="1">`), else the column's own (`<col style>`), as Excel gives a cell
+        typed there; in a column esp adds (`like`: the column it is styled like), that
+        column's cell in the row when neither has a style of its own, and always for its
+        header (a header looks like the headers). A date gets a date format, and text
+        holding a line break one that wraps (`records_from`: the sheet's first row under its
+        header, when known): in a formatted row, the row's format with that added."""
         new_col = like is not None
         style = existing.style if existing is not None else None
-        if existing is None:
+        of_row = None if existing is not None or header else _row_style(sx, row)
+        if of_row is not None:
+            style = of_row
+        elif existing is None:
             own = self._own_style(sx, col)
             beside, neighbour_style = (
                 sx.style_of(row, like)
@@ -1264,12 +1269,15 @@ class Patcher:
             )
             style = neighbour_style if beside else own
         if isinstance(value, str) and "\n" in value and self.styles.count:
+            if of_row is not None:
+                return of_row if self.styles.wraps(of_row) else self.styles.wrap_variant(of_row)
             return self._wrapping(sx, col, style, existing, records_from)
         if isinstance(value, date) and self.styles.count:
             if style is not None and self.styles.is_date_style(style):
                 return style
             key = (id(sx), col)
-            if key not in self._column_date_style:
+            # In a formatted row: the row's format with a date's (not the column's dates').
+            if of_row is None and key not in self._column_date_style:
                 # A column esp adds has no cells yet: nothing to scan.
                 self._column_date_style[key] = (
                     None
@@ -1278,7 +1286,7 @@ class Patcher:
                         (s for s in sx.column_styles(col) if self.styles.is_date_style(s)), None
                     )
                 )
-            found = self._column_date_style[key]
+            found = self._column_date_style[key] if of_row is None else None
             if found is not None:
                 return found
             fmt = DATETIME_FMT_ID if isinstance(value, datetime) else DATE_FMT_ID
@@ -1409,8 +1417,9 @@ class Patcher:
             return None
         kind = (existing.attr(b"t") or b"").strip()
         if kind == b"s" and sst is not None and sst.has_runs:
-            index = re.search(rb"<(?:[^\s:<>/!?]+:)?v>\s*(\d+)\s*<", existing.body)
-            inner = sst.entry(int(index.group(1))) if index else None
+            value_tag = re.search(rb"<(?:[^\s:<>/!?]+:)?v>([^<]*)<", existing.body)
+            index = unescape(value_tag.group(1).decode("utf-8", "replace")) if value_tag else ""
+            inner = sst.entry(int(index)) if index.strip().isdigit() else None
             if inner is None:
                 return None
             return _with_run(inner, sst.prefix, sst.declarations, value)
@@ -1597,6 +1606,20 @@ def _a1(r1: int, c1: int, r2: int, c2: int) -> str:
     return f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
 
 
+def _row_style(sx: SheetXml, row: int) -> int | None:
+    """The style of a row formatted whole (`<row s="2" customFormat="1">`), which Excel
+    gives a cell typed in it; None for any other row (its `s` means nothing without
+    customFormat, ECMA-376 Part 1, 18.3.1.73)."""
+    loc = sx.row(row)
+    if loc is None or b"customFormat" not in loc.attrs:  # Excel's rows mostly: one search
+        return None
+    attrs = parse_attrs(loc.attrs)
+    if attrs.get(b"customFormat", b"").strip() not in (b"1", b"true"):
+        return None
+    s = attrs.get(b"s", b"").strip()
+    return int(s) if s.isdigit() else None
+
+
 def _sheet_filter(
     tail: bytes, prefix: bytes
 ) -> tuple[re.Match[bytes], tuple[int, int, int, int]] | None:
@@ -1637,7 +1660,7 @@ def _grow_sheet_filter(
     over the rows esp starts right under it (see _joined_to): the sheet's tail with the new
     range, and the range as it was and as it is now; None when it has none or it does not
     grow."""
-    found = _sheet_filter(tail, sx.prefix)
+    found = _sheet_filter(tail, sx.root_prefix)
     if found is None:
         return None
     auto, (r1, c1, r2, c2) = found
@@ -1661,7 +1684,7 @@ def _shrink_sheet_filter(
     write empties at its end, and the columns it grew over after column `right` (see
     Patcher.give_back_columns; None: none), while it is still the range that write made
     (see _grow_sheet_filter); None when nothing is given back."""
-    found = _sheet_filter(tail, sx.prefix) if shrinks else None
+    found = _sheet_filter(tail, sx.root_prefix) if shrinks else None
     if found is None:
         return None
     auto, was = found
@@ -1676,8 +1699,8 @@ def _shrink_sheet_filter(
         tail, ranges = _with_filter_range(tail, auto, was, (r1, c1, end, right))
         if right < c2:
             scan = blank_markup(tail)
-            bound = _filter_bound(scan, sx.prefix, auto.start())
-            edits = _narrower_sorts(scan, sx.prefix, auto.start(), bound, right)
+            bound = _filter_bound(scan, sx.root_prefix, auto.start())
+            edits = _narrower_sorts(scan, sx.root_prefix, auto.start(), bound, right)
             for at, until, text in sorted(edits, reverse=True):
                 tail = tail[:at] + text + tail[until:]
         return tail, ranges
@@ -2195,7 +2218,7 @@ def _standard_width(sx: SheetXml) -> bytes:
     """The width of a column the sheet gives no width of its own: its <sheetFormatPr
     defaultColWidth> when Excel draws it, else Excel's standard width."""
     head = sx.scan[: sx.sd_open_end]
-    found = start_tag(sx.prefix, b"sheetFormatPr").search(head)
+    found = start_tag(sx.root_prefix, b"sheetFormatPr").search(head)
     width = parse_attrs(found.group(1)).get(b"defaultColWidth") if found else None
     return width.strip() if width is not None and _drawn(width) else _STANDARD_WIDTH
 
@@ -2237,7 +2260,7 @@ def _add_col_widths(data: bytes, sx: SheetXml, like: dict[int, int]) -> bytes:
             continue
         new = (
             b"<"
-            + sx.prefix
+            + sx.root_prefix
             + b'col min="%d" max="%d" width="' % (col, col)
             + xml_attr(width.decode("utf-8", "replace"))
             + b'" customWidth="1"/>'

@@ -32,11 +32,19 @@ from esp_cli.core.values import ErrorValue
 from esp_cli.errors import InputFileError
 from esp_cli.system import keep_large_blocks_apart
 from esp_cli.workbook.xlsx.early import take_early_parse, worth_a_head_start
-from esp_cli.workbook.xlsx.package import REL_SST, REL_STYLES, Package, SheetInfo, part_key
+from esp_cli.workbook.xlsx.package import (
+    REL_SST,
+    REL_STYLES,
+    Package,
+    SheetInfo,
+    part_key,
+    relationships,
+)
 from esp_cli.workbook.xlsx.sheetxml import SheetXml
 from esp_cli.workbook.xlsx.styles import Styles
 from esp_cli.workbook.xlsx.xmlbytes import (
     after_declaration,
+    char_refs_resolved,
     col_hidden,
     has_markup,
     parse_attrs,
@@ -94,8 +102,13 @@ class WorkbookReader:
         self.pkg = pkg
         # calamine reads UTF-8 parts only: a package with UTF-16 parts is read as a copy
         # of it whose XML is UTF-8 (and plain: see values).
-        # So is one whose shared strings are not where calamine looks for them.
-        self._plain = bool(pkg.utf16_parts) or _strings_elsewhere(pkg) is not None
+        # So is one whose shared strings are not where calamine looks for them, and one
+        # whose workbook names a part by a path calamine does not follow.
+        self._plain = (
+            bool(pkg.utf16_parts)
+            or _strings_elsewhere(pkg) is not None
+            or _targets_made_absolute(pkg) is not None
+        )
         self._early = None if self._plain else early
         self._early_sheets: dict[str, Any] = {}
         self._wb: Any = None
@@ -233,9 +246,10 @@ class WorkbookReader:
     @staticmethod
     def _needs_plain(errors: _ErrorCells) -> bool:
         # calamine skips text written as CDATA (<v><![CDATA[12]]></v>, valid XML), misreads
-        # a value with spaces around it (<v>\n12\n</v>: string #0) and a date-formatted
-        # number that is no date (NaN: 12/30/1899; -inf: a panic).
-        return errors.cdata or errors.spaced or errors.odd
+        # a value with spaces around it (<v>\n12\n</v>: string #0), a date-formatted
+        # number that is no date (NaN: 12/30/1899; -inf: a panic), and a number, index or
+        # error spelled with a character reference (<v>&#52;6342</v>: empty).
+        return errors.cdata or errors.spaced or errors.odd or errors.charref
 
     def _values_plain(
         self, info: SheetInfo, nrows: int | None, columns: set[int] | None
@@ -427,8 +441,10 @@ def _calamine(pkg: Package, data: bytes) -> Any:
 
 def _readable(pkg: Package, dates: frozenset[int] = frozenset()) -> bytes:
     """The package as calamine reads it right: every XML part in UTF-8, its CDATA sections
-    written as escaped text, the sheets' values without spaces around them, and their
-    numbers formatted (`dates`) as dates that are no date without that format."""
+    written as escaped text and its character references as the characters they stand for,
+    the workbook's relationships from the package's root, the sheets' values without spaces
+    around them, and their numbers formatted (`dates`) as dates that are no date without
+    that format."""
     from esp_cli.workbook.xlsx import zipio
 
     sheets = {info.part for info in pkg.sheets}
@@ -437,12 +453,16 @@ def _readable(pkg: Package, dates: frozenset[int] = frozenset()) -> bytes:
         if name.endswith((".xml", ".rels")):
             data = pkg.read_xml(name)
             plain = without_cdata(data) if b"<![CDATA[" in data else data
+            plain = char_refs_resolved(plain)  # after CDATA: its text stays as it is
             if name in sheets and _spaced(plain):
                 plain = unspaced_values(plain)
             if name in sheets and dates:
                 plain = numbers_read_plain(plain, dates)
             if plain is not data or name in pkg.utf16_parts:
                 replace[name] = plain
+    rels = _targets_made_absolute(pkg)
+    if rels is not None:
+        replace[pkg.rels_part_name(pkg.workbook_part)] = rels
     strings = _strings_elsewhere(pkg)
     added: tuple[zipio.NewPart, ...] = ()
     if strings is not None:
@@ -466,6 +486,31 @@ def _readable(pkg: Package, dates: frozenset[int] = frozenset()) -> bytes:
 
 
 SST_WHERE_READ = "xl/sharedStrings.xml"
+
+
+def _targets_made_absolute(pkg: Package) -> bytes | None:
+    """The workbook's relationships with each target written from the package's root, when
+    one names its part through a `.` or `..` segment (`../xl/worksheets/sheet1.xml`: valid,
+    resolved from the workbook's folder), which calamine does not follow; else None."""
+    name = pkg.rels_part_name(pkg.workbook_part)
+    if not pkg.has(name):
+        return None
+    if b"./" not in pkg.read_xml(name):
+        return None  # no "./" nor "../": every target is one calamine follows
+    from lxml import etree
+
+    root = pkg.parse(name)
+    resolved = pkg.rels(pkg.workbook_part)
+    changed = False
+    for rel in relationships(root):
+        target = str(rel.get("Target", ""))
+        if rel.get("TargetMode") == "External" or not {".", ".."} & set(target.split("/")):
+            continue
+        part = resolved.get(str(rel.get("Id", "")))
+        if part is not None:
+            rel.set("Target", "/" + part[1])
+            changed = True
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8") if changed else None
 
 
 def _strings_elsewhere(pkg: Package) -> str | None:
@@ -554,6 +599,9 @@ class _ErrorCells:
         self.cdata = False  # the sheet holds CDATA sections
         self.spaced = False  # a value of the sheet has spaces around it
         self.odd = False  # a date-formatted cell holds a number that is no date (_odd_cell)
+        # A value or attribute of the sheet is spelled with a character reference (&#52;):
+        # calamine reads such a number, index or error as empty.
+        self.charref = False
         self.merged: list[tuple[int, int, int, int]] = []  # the merged ranges (SheetValues)
         # The cells holding a formula with no result saved (SheetValues.uncalculated).
         self.uncalculated: list[tuple[int, int]] = []
@@ -606,6 +654,13 @@ def _error_cells(
     styled = _styled_patterns(text_formats) if text_formats else None
     pending = b""
     first = True
+
+    def parsed() -> _ErrorCells:
+        whole = _errors_parsed(again() if again is not None else sheet_xml, text_formats, dates)
+        whole.charref = whole.charref or found.charref
+        whole.spaced = whole.spaced or found.spaced
+        return whole
+
     for chunk in sheet_xml:
         pending += chunk
         cut = pending.rfind(b"row>")
@@ -613,11 +668,11 @@ def _error_cells(
             continue
         cut += 4
         if not _errors_in(pending[:cut], found, first, styled, text_formats, dates):
-            return _errors_parsed(again() if again is not None else sheet_xml, text_formats, dates)
+            return parsed()
         first = False
         pending = pending[cut:]
     if not _errors_in(pending, found, first, styled, text_formats, dates):
-        return _errors_parsed(again() if again is not None else sheet_xml, text_formats, dates)
+        return parsed()
     # The merged ranges come after the rows, in this last piece; unless something after
     # the rows ends in "row>" too (the pieces are cut there): then they are looked for in
     # the whole sheet, once more.
@@ -769,6 +824,12 @@ def _errors_in(
     finds every candidate whatever the spelling of its attributes."""
     start = after_declaration(piece) if first else 0
     errors = b"#" in piece
+    if errors and b"&#" in piece and _misread_references(piece):
+        # A character reference where calamine takes the bytes as they are (&#52;6342,
+        # r="&#65;1", &#35;N/A): only a parse resolves it, and calamine reads the sheet right
+        # once they are resolved (_readable).
+        found.charref = True
+        return False
     odd = bool(dates) and not found.odd
     # What follows a value's tag, for the checks below, found in one pass: a space (a value
     # spaced out: see _spaced), a sign, NaN or infinity (see _odd_cell), '#' (an error).
@@ -840,6 +901,22 @@ def _errors_in(
             if style.isdigit() and int(style) in text_formats:
                 found.formats[where] = text_formats[int(style)]
     return True
+
+
+_VALUE_START = re.compile(rb"<(?:[^\s:<>/!?]+:)?v>")
+
+
+def _misread_references(piece: bytes) -> bool:
+    """Whether a character reference of the piece is in a value (`<v>&#52;6342</v>`) or a
+    tag (an attribute's value), which calamine reads without resolving it; one in text
+    (`<t>`, a formula) it reads right."""
+    at = piece.find(b"&#")
+    while at >= 0:
+        opened = piece.rfind(b"<", 0, at)
+        if opened > piece.rfind(b">", 0, at) or _VALUE_START.match(piece, opened):
+            return True
+        at = piece.find(b"&#", at + 2)
+    return False
 
 
 _TEXT_TYPES = ("str", "inlineStr")

@@ -62,6 +62,11 @@ _DIGITS = b"0123456789"
 _ROW_BITS = 21  # Excel's rows, 1..1,048,576, fit in 21 bits (the splicer's plan packs them)
 _ENDS = (b" ", b"\t", b"\n", b"\r", b">", b"/")
 _ROOT = re.compile(rb"<(?:([^\s:<>/!?]+):)?worksheet(?=[\s/>])")
+# A sheetData, row or cell start tag in any prefix (group 1, with its colon).
+_ANY_SHEET_DATA = re.compile(rb"<((?:[^\s:<>/!?]+:)?)sheetData(?=[\s/>])")
+_ANY_ROW = re.compile(rb"<((?:[^\s:<>/!?]+:)?)row(?=[\s/>])")
+_ANY_ROW_OR_CELL = re.compile(rb"<((?:[^\s:<>/!?]+:)?)(?:row|c)(?=[\s/>])")
+_XMLNS_ITEM = re.compile(rb"\sxmlns(?::([^\s=/>]+))?\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 
 
 class CellLoc:
@@ -111,11 +116,44 @@ class RowLoc:
 
 
 class SheetXml:
+    """`prefix` is the namespace prefix (with its colon) of the rows and cells, `sd_prefix`
+    that of <sheetData>, `root_prefix` that of <worksheet> and the elements around the
+    rows: Excel writes one prefix (none) for all, other programs may not."""
+
     def __init__(self, data: bytes) -> None:
         self.data = data
         self.scan = scan = blank_markup(data)  # the bytes searched; `data` is what is copied
         root = _ROOT.search(scan)
-        self.prefix = (root.group(1) + b":") if root and root.group(1) else b""
+        self.root_prefix = (root.group(1) + b":") if root and root.group(1) else b""
+        root_tag = scan[root.start() : scan.find(b">", root.end()) + 1] if root else b""
+        sd = start_tag(self.root_prefix, b"sheetData").search(scan)
+        if sd is None:
+            any_sd = _ANY_SHEET_DATA.search(scan)
+            if any_sd is not None:
+                sd = start_tag(any_sd.group(1), b"sheetData").match(scan, any_sd.start())
+        if sd is None:
+            raise ValueError("worksheet has no sheetData")
+        self.sd_prefix = sd_prefix = sd.group(0)[1 : sd.group(0).index(b"sheetData")]
+        self.declarations = namespace_declarations(root_tag, sd.group(0))
+        self.sd_selfclosing: tuple[int, int] | None
+        self.sd_open_end = sd.end()
+        if sd.group(2):
+            # <sheetData/>: open it up so rows can be added.
+            self.sd_selfclosing = (sd.start(), sd.end())
+            self.sd_close = sd.end()
+        else:
+            self.sd_selfclosing = None
+            close = _close_after(
+                scan,
+                b"</" + sd_prefix + b"sheetData",
+                end_tag(sd_prefix, b"sheetData"),
+                sd.end(),
+                len(scan),
+            )
+            if close is None:
+                raise ValueError("worksheet sheetData is not closed")
+            self.sd_close = close.start()
+        self.prefix = self._rows_prefix(scan, root_tag, sd)
         p = re.escape(self.prefix)
         self._row_start = start_tag(self.prefix, b"row")
         self._row_close = end_tag(self.prefix, b"row")
@@ -130,29 +168,7 @@ class SheetXml:
         self._orders: dict[bytes, int] = {}  # a row's column letters -> the same, for any row
         self._columns_of: dict[bytes, tuple[list[int], list[bytes]]] = {}  # see fast_columns
         self._styles: dict[bytes, int | None] = {}  # a cell's attributes after r -> its style
-        sd = start_tag(self.prefix, b"sheetData").search(scan)
-        if sd is None:
-            raise ValueError("worksheet has no sheetData")
-        root_tag = scan[root.start() : scan.find(b">", root.end()) + 1] if root else b""
-        self.declarations = namespace_declarations(root_tag, sd.group(0))
-        self.sd_selfclosing: tuple[int, int] | None
-        self.sd_open_end = sd.end()
-        if sd.group(2):
-            # <sheetData/>: open it up so rows can be added.
-            self.sd_selfclosing = (sd.start(), sd.end())
-            self.sd_close = sd.end()
-        else:
-            self.sd_selfclosing = None
-            close = _close_after(
-                scan,
-                b"</" + self.prefix + b"sheetData",
-                end_tag(self.prefix, b"sheetData"),
-                sd.end(),
-                len(scan),
-            )
-            if close is None:
-                raise ValueError("worksheet sheetData is not closed")
-            self.sd_close = close.start()
+        self._check_prefixes(root_tag, sd.group(0))
         self._rows: list[RowLoc] | None = None
         # The index worked out ahead (made_ahead): what `rows` takes, or the error it raises.
         self._ahead: tuple[list[RowLoc], dict[int, RowLoc], set[int]] | ValueError | None = None
@@ -170,6 +186,44 @@ class SheetXml:
         self._formulas_ahead: tuple[dict[int, int], bool] | None = None  # see made_ahead
         # A write asks for its cell (and its neighbour's) several times: look it up once.
         self._cell_cache: dict[tuple[int, int], CellLoc | None] = {}
+
+    def _rows_prefix(self, scan: bytes, root_tag: bytes, sd: re.Match[bytes]) -> bytes:
+        """The prefix the rows are written with: the first row's (they share one: see
+        _check_prefixes), else, with no row yet, the sheetData's."""
+        if sd.group(2):
+            return self.sd_prefix
+        first = _ANY_ROW.search(scan, sd.end(), self.sd_close)
+        return first.group(1) if first is not None else self.sd_prefix
+
+    def _check_prefixes(self, root_tag: bytes, sd_tag: bytes) -> None:
+        """Raise ValueError, saying what it is, for a sheetData whose rows or cells esp could
+        not find or add one of rightly: written in another namespace than SpreadsheetML's,
+        or with more than one prefix. As Excel writes a sheet (one prefix throughout,
+        declared on <worksheet>), nothing is searched."""
+        same = self.prefix == self.sd_prefix == self.root_prefix
+        if same and b"xmlns" not in sd_tag:
+            return
+        for name, prefix in ((b"sheetData", self.sd_prefix), (b"row", self.prefix)):
+            uri = _namespace_of(prefix, root_tag, sd_tag)
+            if uri != MAIN_NS.encode():
+                shown = (prefix + name).decode("utf-8", "replace")
+                raise ValueError(
+                    f"its <{shown}> is not declared in the worksheet namespace on <worksheet> "
+                    "or <sheetData>"
+                )
+        if self.sd_selfclosing is not None:
+            return
+        found = {
+            m.group(1)
+            for m in _ANY_ROW_OR_CELL.finditer(self.scan, self.sd_open_end, self.sd_close)
+        }
+        if len(found) > 1:
+            shown = ", ".join(
+                sorted(p.decode("utf-8", "replace").rstrip(":") or "none" for p in found)
+            )
+            raise ValueError(
+                f"its rows and cells are written with more than one namespace prefix ({shown})"
+            )
 
     def _row_at(self, m: re.Match[bytes], num: int, has_r: bool) -> RowLoc:
         tag_end = m.end()
@@ -354,6 +408,12 @@ class SheetXml:
         reference is checked against the rows next to it only, and its twin may be far
         away. One pass in C over the sheet, once."""
         found = _row_numbers(self.prefix).findall(self.scan, self.sd_open_end, self.sd_close)
+        if b"" in found and self.scan.find(b"&#", self.sd_open_end, self.sd_close) >= 0:
+            # A number the pattern cannot see (r="&#51;"): the index reads each row's r.
+            try:
+                return frozenset(self._index()[2])
+            except ValueError:
+                pass  # the index says what is wrong when the write asks for it
         if b"" in found:
             nums, prev = [], 0
             for number in found:
@@ -852,20 +912,20 @@ class SheetXml:
         """(min, max, attributes, start, end) of every <col> in the head, parsed once: a
         write of a whole column asks for its spec once per cell."""
         head = self.scan[: self.sd_open_end]
-        cols = start_tag(self.prefix, b"cols").search(head)
+        cols = start_tag(self.root_prefix, b"cols").search(head)
         if cols is None or cols.group(2):
             return []
-        close = end_tag(self.prefix, b"cols").search(head, cols.end())
+        close = end_tag(self.root_prefix, b"cols").search(head, cols.end())
         if close is None:
             return []
         out = []
-        for m in start_tag(self.prefix, b"col").finditer(head, cols.end(), close.start()):
+        for m in start_tag(self.root_prefix, b"col").finditer(head, cols.end(), close.start()):
             attrs = parse_attrs(m.group(1))
             lo, hi = attrs.get(b"min", b""), attrs.get(b"max", b"")
             if lo.isdigit() and hi.isdigit():
                 end = m.end()
                 if not m.group(2):
-                    col_close = end_tag(self.prefix, b"col").search(head, end, close.start())
+                    col_close = end_tag(self.root_prefix, b"col").search(head, end, close.start())
                     end = col_close.end() if col_close else end
                 out.append((int(lo), int(hi), attrs, m.start(), end))
         return out
@@ -880,6 +940,18 @@ class SheetXml:
     def fragment_check(self) -> FragmentCheck:
         """A check for rows as they are written into this sheet's <sheetData>."""
         return FragmentCheck(self.declarations)
+
+
+def _namespace_of(prefix: bytes, *tags: bytes) -> bytes | None:
+    """The namespace `prefix` (with its colon; b"" for the default) is bound to by the
+    declarations of these start tags (outermost first, a later one in force), else None."""
+    want = prefix[:-1] if prefix else None
+    bound: bytes | None = None
+    for tag in tags:
+        for m in _XMLNS_ITEM.finditer(tag):
+            if m.group(1) == want:
+                bound = m.group(2) if m.group(2) is not None else m.group(3)
+    return bound
 
 
 def _close_after(
@@ -903,6 +975,9 @@ def _row_number(attrs: bytes) -> int | None:
         if end > 4 and attrs[4:end].isdigit():
             return int(attrs[4:end])
     rm = _ROW_NUMBER.search(attrs)
+    if rm is None and b"&" in attrs:  # r="&#51;": a character reference, resolved
+        r = attr_value(attrs, b"r")
+        return int(r) if r is not None and r.strip().isdigit() else None
     return int(rm.group(1)) if rm else None
 
 
@@ -966,13 +1041,12 @@ class Splicer:
         cheaply, and the body is compressed as it is produced, never held whole."""
         sh = self.sheet
         data = sh.data
-        p = sh.prefix
         if sh.sd_selfclosing is not None:
             start, end = sh.sd_selfclosing
             return (
                 data[:start] + data[start : end - 2] + b">",
                 self._new_rows(changes),
-                b"</" + p + b"sheetData>" + data[end:],
+                b"</" + sh.sd_prefix + b"sheetData>" + data[end:],
             )
         return data[: sh.sd_open_end], self._body(changes), data[sh.sd_close :]
 

@@ -106,6 +106,35 @@ def unescape(text: str) -> str:
     return html.unescape(text)
 
 
+_CHAR_REF = re.compile(rb"&#(?:([0-9]+)|x([0-9a-fA-F]+));")
+# Characters a reference must keep spelling: markup, quotes, and the white space a parser
+# normalises when it is written as itself (a tab or line break in an attribute value, a
+# carriage return anywhere).
+_KEPT_AS_REFERENCES = frozenset("&<>\"'\t\n\r")
+
+
+def _char_ref(m: re.Match[bytes]) -> bytes:
+    dec, hexa = m.group(1), m.group(2)
+    code = int(dec) if dec is not None else int(hexa, 16)
+    if code > 0x10FFFF or (code < 0x20 and code not in (9, 10, 13)) or 0xD800 <= code <= 0xDFFF:
+        return m.group(0)  # no character XML allows: the parse that reads it says so
+    char = chr(code)
+    if char in _KEPT_AS_REFERENCES or code in (0xFFFE, 0xFFFF):
+        return m.group(0)
+    return char.encode("utf-8")
+
+
+def char_refs_resolved(data: bytes) -> bytes:
+    """UTF-8 XML with each character reference (`&#52;`, `&#x34;`) written as the character
+    it stands for, wherever it is (a value, a formula, an attribute): the same document to
+    an XML parser, read right by a reader that takes a number's or an attribute's bytes as
+    they are. Markup characters, quotes and white space stay references. `data` itself when
+    it has none."""
+    if b"&#" not in data:
+        return data
+    return _CHAR_REF.sub(_char_ref, data)
+
+
 def after_declaration(data: bytes) -> int:
     """The offset just after the XML declaration (and a byte-order mark), else 0."""
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
