@@ -163,3 +163,34 @@ def test_a_row_that_has_the_agents_id_but_is_another_agents_is_named(tmp_path: P
         "the row with its Agent ID E1, ESP Tracker!row 3, is Bo Kim's now; the row with its "
         "e-mail ann@x.com and name in class AET-1, ESP Tracker!row 2, has Agent ID E2"
     )
+
+
+def test_namesakes_none_holding_the_recorded_id_stay_namesakes_told_apart_by_what_esp_saw(
+    tmp_path: Path,
+) -> None:
+    """Two Ann Lees, neither with the e-mail recorded for one of them (cleared in Excel):
+    which is hers is told by what esp saw in her row, else it cannot be told — as for any
+    namesakes. One Ann Lee left that holds what esp saw in hers is hers."""
+    path = factories.make_workbook(
+        tmp_path / "t.xlsx",
+        {
+            "ESP Tracker": [
+                [*HEADERS, "Phone"],
+                ["AET-1", "Ann Lee", "", "", "555-0101"],
+                ["AET-1", "Ann Lee", "", "", "555-0102"],
+            ]
+        },
+    )
+    f = RowFinder(read_table(Workbook.open(path)))
+    found = f.locate(ref("Ann Lee", email="ann@x.com"))
+    assert found.row is None and found.namesakes and not found.unsure
+    found = f.locate(ref("Ann Lee", email="ann@x.com"), facts=(("phone", "555-0102"),))
+    assert found.row is not None and found.row.row == 3
+    alone = factories.make_workbook(
+        tmp_path / "u.xlsx",
+        {"ESP Tracker": [[*HEADERS, "Phone"], ["AET-1", "Ann Lee", "", "", "555-0102"]]},
+    )
+    f = RowFinder(read_table(Workbook.open(alone)))
+    assert f.locate(ref("Ann Lee", email="ann@x.com")).unsure
+    found = f.locate(ref("Ann Lee", email="ann@x.com"), facts=(("phone", "555-0102"),))
+    assert found.row is not None and found.row.row == 2

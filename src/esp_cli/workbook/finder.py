@@ -49,13 +49,13 @@ class Found(NamedTuple):
 
 
 class _Searched(NamedTuple):
-    """What _search found: the rows answering to the agent, and what they share; none,
-    and why; `unsure`: none but rows found by name alone that hold none of the agent's
-    recorded IDs (Found.unsure)."""
+    """What _search found: the rows answering to the agent, and what they share; or none,
+    and why. `doubt`: the rows were found by name alone and hold none of the agent's
+    recorded IDs (Found.unsure), and why that leaves them in doubt."""
 
     rows: list[Row]
     what: str
-    unsure: bool = False
+    doubt: str = ""
 
 
 def class_key(text: str) -> str:
@@ -134,7 +134,7 @@ class RowFinder:
                 # agent, where its sheet has their columns, is not surely the agent.
                 sure = [r for r in found if not self._holds_none(r, who)]
                 if not sure:
-                    return _Searched([], self._unsure_words(found, what, who), unsure=True)
+                    return _Searched(found, what, self._unsure_words(found, what, who))
                 found = sure
             # Several rows with its ID (a row copied in Excel, a typo): the next of what is
             # recorded (e-mail, name and class) may still tell which is the agent's.
@@ -219,12 +219,20 @@ class RowFinder:
         are tells apart: the row recorded (`who.row`) when the rows have not moved since
         (`unmoved`: only esp has written the tracker since, and esp moves no row), else the
         one row that still holds what esp saw there (`facts`); else none: "two agents named
-        Ana Lopez in class AET-1 (...); cannot tell which"."""
-        found, what, unsure = self._search(who)
+        Ana Lopez in class AET-1 (...); cannot tell which". One row found by the name alone
+        for an agent recorded with IDs it holds none of is the agent only when it holds
+        `facts`; else none (`unsure`)."""
+        found, what, doubt = self._search(who)
+        if doubt and len(found) == 1:
+            # Found by the name alone, holding none of the IDs recorded: the agent's only
+            # when it holds what esp saw there (a namesake's, recorded), else in doubt.
+            if facts and self.holds(found[0], facts):
+                return Found(found[0])
+            return Found(None, doubt, unsure=True)
         if len(found) == 1:
             return Found(found[0])
         if not found:
-            return Found(None, what, unsure=unsure)
+            return Found(None, what)
         if unmoved:
             there = [r for r in found if (r.sheet, r.row) == (who.sheet, who.row)]
             if there:
