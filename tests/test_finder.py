@@ -111,3 +111,86 @@ def test_rows_that_may_have_namesakes_are_worked_out_without_keeping_a_name_inde
     )
     assert f.maybe_namesakes() == {("ESP Tracker", r) for r in (2, 4, 6, 7)}
     assert "name" not in f._by
+
+
+# -- a row found by name only, for an agent recorded with an ID ------------------------------
+
+
+def test_a_row_found_by_name_holding_none_of_the_recorded_ids_is_not_surely_the_agent(
+    tmp_path: Path,
+) -> None:
+    """Ann Lee was recorded with Agent ID E1 and her e-mail; her row is gone, and a new hire
+    of her name in her class has neither typed yet: not taken for her, and why."""
+    f = finder(tmp_path, [["AET-1", "Bo Kim", "E2", "bo@x.com"], ["AET-1", "Ann Lee", "", ""]])
+    found = f.locate(ref("Ann Lee", "E1", "ann@x.com"))
+    assert found.row is None and found.unsure
+    assert found.why == (
+        "the row found by the name in class AET-1, ESP Tracker!row 3, holds no Agent ID or "
+        "e-mail, and the change was made for Agent ID E1 (e-mail ann@x.com)"
+    )
+    # Recorded without any (she had none then): found by her name, as always.
+    row, _ = f.find(ref("Ann Lee"))
+    assert row is not None and row.row == 3
+    # A word typed for every new hire is no one's ID: found by her name too.
+    row, _ = f.find(ref("Ann Lee", "Pending"))
+    assert row is not None and row.row == 3
+
+
+def test_a_sheet_without_any_column_for_the_recorded_ids_still_finds_the_agent_by_name(
+    tmp_path: Path,
+) -> None:
+    """The Agent ID and Email columns deleted: no row can hold them, so their absence tells
+    nothing, and the agent is found by name within the class."""
+    path = factories.make_workbook(
+        tmp_path / "t.xlsx",
+        {"ESP Tracker": [list(factories.headers("class", "agent_name")), ["AET-1", "Ann Lee"]]},
+    )
+    f = RowFinder(read_table(Workbook.open(path)))
+    row, _ = f.find(ref("Ann Lee", "E1", "ann@x.com"))
+    assert row is not None and row.row == 2
+
+
+def test_a_row_that_has_the_agents_id_but_is_another_agents_is_named(tmp_path: Path) -> None:
+    """Agent IDs swapped in Excel: E1, recorded for Ann Lee, is on Bo Kim's row now; Ann's
+    row (by her e-mail and name) has E2. Neither is hers, and the reason says whose they are,
+    never that no row has E1."""
+    f = finder(
+        tmp_path, [["AET-1", "Ann Lee", "E2", "ann@x.com"], ["AET-1", "Bo Kim", "E1", "bo@x.com"]]
+    )
+    row, why = f.find(ref("Ann Lee", "E1", "ann@x.com"))
+    assert row is None
+    assert why == (
+        "the row with its Agent ID E1, ESP Tracker!row 3, is Bo Kim's now; the row with its "
+        "e-mail ann@x.com and name in class AET-1, ESP Tracker!row 2, has Agent ID E2"
+    )
+
+
+def test_namesakes_none_holding_the_recorded_id_stay_namesakes_told_apart_by_what_esp_saw(
+    tmp_path: Path,
+) -> None:
+    """Two Ann Lees, neither with the e-mail recorded for one of them (cleared in Excel):
+    which is hers is told by what esp saw in her row, else it cannot be told — as for any
+    namesakes. One Ann Lee left that holds what esp saw in hers is hers."""
+    path = factories.make_workbook(
+        tmp_path / "t.xlsx",
+        {
+            "ESP Tracker": [
+                [*HEADERS, "Phone"],
+                ["AET-1", "Ann Lee", "", "", "555-0101"],
+                ["AET-1", "Ann Lee", "", "", "555-0102"],
+            ]
+        },
+    )
+    f = RowFinder(read_table(Workbook.open(path)))
+    found = f.locate(ref("Ann Lee", email="ann@x.com"))
+    assert found.row is None and found.namesakes and not found.unsure
+    found = f.locate(ref("Ann Lee", email="ann@x.com"), facts=(("phone", "555-0102"),))
+    assert found.row is not None and found.row.row == 3
+    alone = factories.make_workbook(
+        tmp_path / "u.xlsx",
+        {"ESP Tracker": [[*HEADERS, "Phone"], ["AET-1", "Ann Lee", "", "", "555-0102"]]},
+    )
+    f = RowFinder(read_table(Workbook.open(alone)))
+    assert f.locate(ref("Ann Lee", email="ann@x.com")).unsure
+    found = f.locate(ref("Ann Lee", email="ann@x.com"), facts=(("phone", "555-0102"),))
+    assert found.row is not None and found.row.row == 2

@@ -352,6 +352,12 @@ CHANGED, AGENT, COLUMN, OTHER = "changed", "agent", "column", "other"
 NAMESAKE = "namesake"
 # The agent's row is on two sheets now (a copy of the tab), and nothing tells which it is.
 TWICE = "twice"
+# A row found by the agent's name alone holds none of the Agent ID, e-mail or N Number the
+# change was made for (a new hire of the same name?): it may be another person.
+UNSURE = "unsure"
+# A ladder step the change records would skip the step before it (dropped, or cleared in
+# Excel, since) or come before it: refused as a direct record-step refuses it.
+LADDER = "ladder"
 # A cell that would write, left out (--skip-conflicts) with a cell of its unit that
 # conflicts: a value and the note line documenting it, a row added whole.
 WITH = "with"
@@ -457,9 +463,10 @@ class Conflict(OfWaitingCell):
     address: str = field(default="", metadata=as_json(key="now_at", none_if_empty=True))
     # CHANGED (the cell holds something else), AGENT (the agent's row is no longer
     # there), NAMESAKE (namesakes, and which is the agent cannot be told), TWICE (the
-    # agent's row is on two sheets now, a copy of the tab), COLUMN (the
-    # cell's column is no longer there), WITH (left out with a cell of its unit that
-    # conflicts) or OTHER; "": from `reason`.
+    # agent's row is on two sheets now, a copy of the tab), UNSURE (the row found by the
+    # agent's name holds none of the IDs the change was made for), LADDER (the step would
+    # skip the one before it), COLUMN (the cell's column is no longer there), WITH (left
+    # out with a cell of its unit that conflicts) or OTHER; "": from `reason`.
     cause: str = field(default="", metadata=as_json(hidden=True))
 
     @property

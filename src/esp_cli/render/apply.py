@@ -7,8 +7,10 @@ from esp_cli.core.waiting import (
     AGENT,
     CHANGED,
     COLUMN,
+    LADDER,
     NAMESAKE,
     TWICE,
+    UNSURE,
     added_whole,
     not_worked_out_words,
 )
@@ -154,5 +156,11 @@ def held_why(held: list[HeldOp]) -> str:
         "header back to write it there)",
         TWICE: "an agent's row is on two sheets now (a copy of the tab: delete or hide the "
         "copy, then run esp apply again)",
+        UNSURE: "the row found by an agent's name holds none of the Agent ID, e-mail or N "
+        "Number the change was made for (a new hire of the same name?): if it is theirs, type "
+        "their ID in it and run esp apply again, else discard the change",
+        LADDER: "a ladder step would be written without the step before it (dropped, or "
+        "cleared in Excel, since) or before it: record that step first and run esp apply "
+        "again, else discard the change",
     }
     return "; ".join(words.get(k, "a cell of theirs cannot be written now") for k in kinds)

@@ -12,6 +12,7 @@ from esp_cli.core.waiting import (
     NAMESAKE,
     SEEN,
     TWICE,
+    UNSURE,
     WITH,
     Conflict,
     WaitingCell,
@@ -195,6 +196,7 @@ def _where(p: PendingOp, cell: WaitingCell, conflict: Conflict | None) -> str:
         why = {
             NAMESAKE: "which of two namesakes is the agent cannot be told now",
             TWICE: "the agent is on two sheets now",
+            UNSURE: "the row of the agent's name holds none of the IDs it was made for",
         }.get(kind or "", "the agent is not found now")
         return f"{cell.sheet}!{cell.cell} (as made; {why})"
     at = now if "!" in now else f"{cell.sheet}!{now}"

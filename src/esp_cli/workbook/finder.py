@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from esp_cli.core.model import AgentRef
 from esp_cli.core.names import name_key
 from esp_cli.core.oplog import Facts, same_value
-from esp_cli.core.values import email_key, id_key
+from esp_cli.core.values import ErrorValue, email_key, id_key
 from esp_cli.core.words import listed
 from esp_cli.workbook.tracker import Row, Table
 from esp_cli.workbook.xlsx.reader import SheetValues
@@ -42,6 +42,20 @@ class Found(NamedTuple):
     # The agent's row is on several sheets now (a copy of the tab, agents_twice), and
     # nothing recorded tells which: `why` names the rows and the fix.
     twice: bool = False
+    # Found by name alone, for an agent recorded with an Agent ID, e-mail or N Number that
+    # no row holds now, and the row holds none of them where its sheet has their columns
+    # (a new hire of the name, nothing typed yet?): not surely the agent; `why` says so.
+    unsure: bool = False
+
+
+class _Searched(NamedTuple):
+    """What _search found: the rows answering to the agent, and what they share; or none,
+    and why. `doubt`: the rows were found by name alone and hold none of the agent's
+    recorded IDs (Found.unsure), and why that leaves them in doubt."""
+
+    rows: list[Row]
+    what: str
+    doubt: str = ""
 
 
 def class_key(text: str) -> str:
@@ -89,7 +103,7 @@ class RowFinder:
         for kind in _KINDS:
             self._index(kind)
 
-    def _search(self, who: AgentRef) -> tuple[list[Row], str]:
+    def _search(self, who: AgentRef) -> _Searched:
         """The rows that answer to the agent: one; several, and what they share ("name in
         class AET-1"); or none, and why ("no row has it any more")."""
         wanted_id, wanted_mail = id_key(who.agent_id), email_key(who.email)
@@ -115,6 +129,13 @@ class RowFinder:
                 for r in rows_of(kind, key)
                 if not _contradicts(r, wanted_id, wanted_mail, wanted_n)
             ]
+            if kind == "name" and found:
+                # Found by name alone: a row that holds none of the IDs recorded for the
+                # agent, where its sheet has their columns, is not surely the agent.
+                sure = [r for r in found if not self._holds_none(r, who)]
+                if not sure:
+                    return _Searched(found, what, self._unsure_words(found, what, who))
+                found = sure
             # Several rows with its ID (a row copied in Excel, a typo): the next of what is
             # recorded (e-mail, name and class) may still tell which is the agent's.
             for _, then_kind, then_key in tries[i + 1 :]:
@@ -125,11 +146,68 @@ class RowFinder:
                 if narrower:
                     found = narrower
             if found:
-                return found, what
+                return _Searched(found, what)
         if not tries:
-            return [], "nothing recorded tells who the agent is"
-        asked = " or ".join(what for what, _, _ in tries)
-        return [], f"no row has its {asked} any more"
+            return _Searched([], "nothing recorded tells who the agent is")
+        return _Searched([], self._gone_words(who, tries))
+
+    def _gone_words(self, who: AgentRef, tries: list[tuple[str, str, Any]]) -> str:
+        """Why no row answers to the agent: what no row has any more, and each row that has
+        some of what was recorded but is another agent's (its name, or the ID it holds)."""
+        absent: list[str] = []
+        others: dict[tuple[str, int], tuple[Row, list[str]]] = {}
+        for what, kind, key in tries:
+            rows = self._index(kind).get(key, [])
+            if not rows:
+                absent.append(what)
+            for r in rows:
+                others.setdefault((r.sheet, r.row), (r, []))[1].append(what)
+        parts = [f"no row has its {' or '.join(absent)} any more"] if absent else []
+        for row, whats in list(others.values())[:_LISTED]:
+            parts.append(
+                f"the row with its {listed(whats)}, {row.sheet}!row {row.row}, {_whose(row, who)}"
+            )
+        return "; ".join(parts)
+
+    def _holds_none(self, row: Row, who: AgentRef) -> bool:
+        """Whether `row`, found by the agent's name, holds none of the Agent ID, e-mail and
+        N Number recorded for the agent though its sheet has a column for one of them: a
+        row whose sheet has none of those columns (deleted) cannot hold them, and tells
+        nothing by not holding them; a word typed for every new hire (`Pending`) recorded
+        as the agent's is no ID of theirs."""
+        recorded = [
+            (key, norm(text))
+            for key, _label, norm, text in _recorded(who)
+            if _an_id(key, norm(text))
+        ]
+        sheet = self.table.sheet(row.sheet)
+        columns = [(key, wanted) for key, wanted in recorded if sheet.col(key) is not None]
+        if not columns:
+            return False
+        for key, wanted in columns:
+            text = row.text(key).strip() if key not in row.unreadable else ""
+            if not text and key not in row.values:  # a column not read: as the file has it
+                value = self.value(row, key)
+                text = "" if value is None or isinstance(value, ErrorValue) else str(value)
+            norm = email_key if key == "email" else id_key
+            if text.strip() and norm(text.strip()) == wanted:
+                return False
+        return True
+
+    def _unsure_words(self, rows: list[Row], what: str, who: AgentRef) -> str:
+        """Why rows found by the agent's name alone are not surely the agent's."""
+        sheet = self.table.sheet(rows[0].sheet)
+        recorded = [(key, label, text) for key, label, _n, text in _recorded(who)]
+        lacking = [label for key, label, _t in recorded if sheet.col(key) is not None]
+        first, *more = [f"{label} {text}" for _key, label, text in recorded]
+        made_for = first + (f" ({listed(more)})" if more else "")
+        where = ", ".join(f"{r.sheet}!row {r.row}" for r in rows[:_LISTED])
+        one = len(rows) == 1
+        found_by = f"the {'row' if one else 'rows'} found by the {what}"
+        return (
+            f"{found_by}, {where}, {'holds' if one else 'hold'} no "
+            f"{_or_words(lacking)}, and the change was made for {made_for}"
+        )
 
     def find(self, who: AgentRef) -> tuple[Row | None, str]:
         """The agent's row, or None and why not (a phrase: "no row has it any more")."""
@@ -141,8 +219,16 @@ class RowFinder:
         are tells apart: the row recorded (`who.row`) when the rows have not moved since
         (`unmoved`: only esp has written the tracker since, and esp moves no row), else the
         one row that still holds what esp saw there (`facts`); else none: "two agents named
-        Ana Lopez in class AET-1 (...); cannot tell which"."""
-        found, what = self._search(who)
+        Ana Lopez in class AET-1 (...); cannot tell which". One row found by the name alone
+        for an agent recorded with IDs it holds none of is the agent only when it holds
+        `facts`; else none (`unsure`)."""
+        found, what, doubt = self._search(who)
+        if doubt and len(found) == 1:
+            # Found by the name alone, holding none of the IDs recorded: the agent's only
+            # when it holds what esp saw there (a namesake's, recorded), else in doubt.
+            if facts and self.holds(found[0], facts):
+                return Found(found[0])
+            return Found(None, doubt, unsure=True)
         if len(found) == 1:
             return Found(found[0])
         if not found:
@@ -227,7 +313,7 @@ class RowFinder:
             and len(self._index("name").get((class_key(row.cls), name_key(row.name)), ())) < 2
         ):
             return False  # nobody else of the name in the class: found by it at the least
-        found, _ = self._search(row.ref())
+        found = self._search(row.ref()).rows
         return len(found) > 1 and any(r is row for r in found)
 
     def facts(self, row: Row, skip: Collection[int] = ()) -> Facts | None:
@@ -236,7 +322,7 @@ class RowFinder:
         differ, of the lasting ones (STABLE_FACTS) first, others only for namesakes these do
         not tell apart; not those of columns `skip` (the cells a change writes there). None
         when `row` has no namesake, or nothing tells them apart."""
-        found, _ = self._search(row.ref())
+        found = self._search(row.ref()).rows
         others = [r for r in found if r is not row]
         if len(others) == len(found):
             return None
@@ -367,6 +453,38 @@ def _an_id(key: str, value: str) -> bool:
         return "@" in value
     digits = [ch for ch in value if ch.isdigit()]
     return len(digits) >= 3 and len(set(digits)) > 1  # not `000000`, `999`
+
+
+def _recorded(who: AgentRef) -> list[tuple[str, str, Callable[[str], str], str]]:
+    """(key, label, how compared, as recorded) of each Agent ID, e-mail and N Number
+    recorded for the agent."""
+    out: list[tuple[str, str, Callable[[str], str], str]] = []
+    recorded: tuple[tuple[str, str, Callable[[str], str], str], ...] = (
+        ("agent_id", "Agent ID", id_key, who.agent_id),
+        ("email", "e-mail", email_key, who.email),
+        ("n_number", "N Number", id_key, who.n_number),
+    )
+    for key, label, norm, text in recorded:
+        if text and norm(text):
+            out.append((key, label, norm, text.strip()))
+    return out
+
+
+def _or_words(words: list[str]) -> str:
+    """'Agent ID', 'Agent ID or e-mail', 'Agent ID, e-mail or N Number'."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def _whose(row: Row, who: AgentRef) -> str:
+    """What makes `row` another agent's than `who`: its name, else the ID it holds that
+    differs from the one recorded."""
+    if row.name and name_key(row.name) != name_key(who.name):
+        return f"is {row.label()}'s now"
+    for key, label, norm, text in _recorded(who):
+        held = row.text(key).strip() if key not in row.unreadable else ""
+        if held and norm(held) != norm(text):
+            return f"has {label} {held}"
+    return "is another agent's"
 
 
 def _contradicts(row: Row, wanted_id: str, wanted_mail: str, wanted_n: str = "") -> bool:

@@ -43,6 +43,8 @@ from esp_cli import __version__, system
 from esp_cli.core.columns import BY_KEY, COMPUTED, Kind, normalise_header
 from esp_cli.core.oplog import DROPPED, CellRecord, Operation
 from esp_cli.core.refs import col_letter
+from esp_cli.core.rules import LADDER as STEPS
+from esp_cli.core.rules import AgentFacts, step_order_error
 from esp_cli.core.values import Unreadable, as_checkbox
 from esp_cli.core.waiting import (
     AGENT,
@@ -50,6 +52,7 @@ from esp_cli.core.waiting import (
     APPEND,
     COLUMN,
     CONFLICT,
+    LADDER,
     LEFT,
     NAMESAKE,
     OTHER,
@@ -57,6 +60,7 @@ from esp_cli.core.waiting import (
     SEEN,
     SET,
     TWICE,
+    UNSURE,
     WITH,
     Conflict,
     FromNewerEsp,
@@ -730,14 +734,19 @@ def _encode(op: WaitingOp) -> bytes:
 
 def keys_of(ops: Iterable[WaitingOp]) -> set[str]:
     """The column keys the operations' cells are in, those seen, not written, too (what a
-    reading must include)."""
-    return {
+    reading must include); for a ladder step one sets, the steps before it too (the
+    ladder is checked again when it is written: Applier._off_ladder)."""
+    keys = {
         c.key
         for op in ops
         for unit in op.units
         for c in unit
         if c.key is not None and c.key in BY_KEY
     }
+    steps = [i for i, step in enumerate(STEPS) if step.column in keys]
+    if steps:
+        keys.update(step.column for step in STEPS[: max(steps)])
+    return keys
 
 
 # -- placing and writing --------------------------------------------------------------------
@@ -915,9 +924,12 @@ class Applier:
                     return _Unplaced(found.why, NAMESAKE)
                 if found.twice:
                     return _Unplaced(found.why, TWICE)
-                return _Unplaced(
-                    f"{cell.agent or 'the agent'}'s row is no longer there ({found.why})", AGENT
-                )
+                if found.unsure:
+                    return _Unplaced(_unsure_words(cell, op, found.why), UNSURE)
+                # No row has what was recorded: gone; else the rows that have some of it
+                # are other agents' now (IDs swapped in Excel), said as they are.
+                gone = "is no longer there" if found.why.startswith("no row") else "is not found"
+                return _Unplaced(f"{cell.agent or 'the agent'}'s row {gone} ({found.why})", AGENT)
             sheet = self.table.sheet(row.sheet)
             key = cell.key if cell.key in BY_KEY else _key_of(sheet, cell.column)
             if key is not None:
@@ -1032,6 +1044,10 @@ class Applier:
                 if problem is not None:
                     bad.append(Conflict(op.op, cell, current, problem, where))
                     continue
+                problem = self._off_ladder(cell, place, got.new, merged)
+                if problem is not None:
+                    bad.append(Conflict(op.op, cell, current, problem, where, LADDER))
+                    continue
                 planned.append((cell, place, got.new))
                 nows[id(cell)] = current
                 mine[spot] = got.new
@@ -1075,6 +1091,48 @@ class Applier:
             f"the sheet '{sheet.name}' has no {names} column now (renamed or deleted), and "
             "the three are worked out together"
         )
+
+    def _off_ladder(
+        self, cell: WaitingCell, place: _Place, new: Any, local: dict[Any, Any]
+    ) -> str | None:
+        """Why a ladder step's date a change sets would be refused by a direct esp
+        record-step, on the row as it stands now — what the changes written before it
+        leave there (`local`: this change's own cells) — (None: the ladder holds it): the
+        step before it not recorded (a waiting coaching counted when the step was made,
+        dropped since; a Coaching Date cleared in Excel), or recorded after it."""
+        step = _STEP_OF.get(place.key or "")
+        row = place.agent_row
+        if step is None or cell.action != SET or row is None or self.table is None:
+            return None
+        on = new.date() if isinstance(new, datetime) else new
+        if not isinstance(on, date):
+            return None
+        sheet = self.table.sheet(row.sheet)
+        dates: dict[str, Any] = {}
+        bad: list[str] = []
+        for earlier in STEPS[: STEPS.index(step)]:
+            key = earlier.column
+            col = sheet.col(key)
+            spot = (row.sheet, row.row, col if col is not None else key)
+            if spot in local:
+                raw = local[spot]
+            elif key in row.unreadable:
+                bad.append(key)
+                continue
+            elif key in row.values or col is None or self.keys is None or key in self.keys:
+                dates[key] = row.values.get(key)  # as read (and as changes before leave it)
+                continue
+            elif self.plan is None:
+                return None  # a report that does not read the column: not judged
+            else:
+                raw = self._value_at(row.sheet, row.row, col)
+            try:
+                dates[key] = read_cell(key, raw, self.workbook.date1904)
+            except Unreadable:
+                bad.append(key)
+        facts = AgentFacts(**dates, unreadable=tuple(bad))
+        problem = step_order_error(facts, step, on)
+        return None if problem is None else f"{problem.text}; {problem.fix}"
 
     def _refusal(self, place: _Place, new: Any, column: str) -> str | None:
         """Why the write would refuse this cell (a formula, a merged cell, Excel's cell
@@ -1129,6 +1187,20 @@ class Applier:
 
 
 _Planned = tuple[WaitingCell, "_Place", Any]
+# The column of each step of the ladder, and the step (checked when a change sets it).
+_STEP_OF = {step.column: step for step in STEPS}
+
+
+def _unsure_words(cell: WaitingCell, op: WaitingOp, why: str) -> str:
+    """Why a row found by the agent's name alone is not written: what it lacks, what the
+    change was made for, and the fix."""
+    agent_id = (cell.agent_id or "").strip()
+    typed = f"their Agent ID ({agent_id})" if agent_id else "their e-mail or N Number"
+    return (
+        f"esp cannot tell it is {cell.agent or 'the agent'}: {why}; if the row is theirs, "
+        f"type {typed} in it and run esp apply again, else discard the change (esp pending "
+        f"drop {op.op})"
+    )
 
 
 def _spot(place: _Place) -> tuple[str, int, Any]:

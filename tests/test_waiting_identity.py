@@ -1,0 +1,195 @@
+"""A waiting change finds its agent by who they are: a row found by the agent's name alone
+is not taken for an agent recorded with an Agent ID, e-mail or N Number it does not hold
+(a new hire of the same name, nothing typed yet), and a row with the agent's ID that is
+another agent's now is named as hers."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from esp_cli.cli import app
+from esp_cli.errors import ExitCode
+from esp_cli.workbook.waiting import Store
+from tests import factories
+from tests.support.windows import excel_owner_file
+
+TRACKER = "ESP Tracker.xlsx"
+HEADERS = (*factories.TRACKER_HEADERS, *factories.headers("coaching_date"))
+START = date(2026, 11, 16)
+AGENTS = [
+    {"Class": "AET-1", "Agent Name": "Devon Price", "Agent ID": "E101",
+     "Email": "devon.price@x.com", "N Number": "N101", "ESP Start Date": START},
+    {"Class": "AET-1", "Agent Name": "Dana Cole", "Agent ID": "E102",
+     "Email": "dana.cole@x.com", "N Number": "N102", "ESP Start Date": START},
+]  # fmt: skip
+# A title row, the headers on row 2, Devon on row 3 and Dana on row 4: Agent ID C, Email D,
+# N Number E, Notes K.
+
+
+def run(*argv: str) -> Any:
+    return CliRunner().invoke(app, list(argv))
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    return factories.tracker(tmp_path / TRACKER, AGENTS, headers=HEADERS)
+
+
+def open_in_excel(folder: Path) -> Path:
+    owner = folder / f"~${TRACKER}"
+    owner.write_bytes(excel_owner_file("Keisha Grant"))
+    return owner
+
+
+def in_excel(path: Path, edit: Callable[[Any], None]) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(path)
+    edit(wb.worksheets[0])
+    wb.save(path)
+
+
+def cells(path: Path) -> dict[str, Any]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ws = openpyxl.load_workbook(path).worksheets[0]
+    return {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
+
+
+def a_new_hire_in_danas_place(ws: Any) -> None:
+    """Dana's row deleted (she left); a new hire of her name added to her class, her Agent
+    ID, e-mail and N Number not typed yet."""
+    ws.delete_rows(4)
+    ws.cell(4, 1).value, ws.cell(4, 2).value = "AET-1", "Dana Cole"
+
+
+def test_a_change_for_an_agent_recorded_with_an_id_is_held_off_a_namesake_with_none(
+    small: Path,
+) -> None:
+    owner = open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "For the first Dana", "-t", str(small)).exit_code == 7
+    (op,) = Store(small).unwritten().ops
+    owner.unlink()
+    in_excel(small, a_new_hire_in_danas_place)
+    held = run("apply", "-t", str(small))
+    assert held.exit_code == ExitCode.FINDINGS, held.output
+    assert "K4" not in cells(small)  # nothing written to the new hire's row
+    assert (
+        "esp cannot tell it is Dana Cole: the row found by the name in class AET-1, ESP "
+        "Tracker!row 4, holds no Agent ID, e-mail or N Number, and the change was made for "
+        "Agent ID E102 (e-mail dana.cole@x.com and N Number N102); if the row is theirs, type "
+        f"their Agent ID (E102) in it and run esp apply again, else discard the change (esp "
+        f"pending drop {op.op})"
+    ) in " ".join(held.stderr.split())
+    assert "holds none of the Agent ID, e-mail or N Number" in " ".join(held.stderr.split())
+    # Kept waiting, and listed as such.
+    listed = run("pending", "-t", str(small), "-f", "json")
+    (shown,) = json.loads(listed.stdout)["operations"]
+    assert shown["op"] == op.op and not shown["writable"]
+    assert {c["kind"] for c in shown["conflicts"]} == {"unsure"}
+    table = run("pending", "-t", str(small))
+    assert "the row of the agent's name holds none of the IDs it was made for" in " ".join(
+        table.stdout.split()
+    )
+    # Her ID typed back in the row: it is hers, and the change is written there.
+    in_excel(small, lambda ws: ws.cell(4, 3, "E102"))
+    assert run("apply", "-t", str(small)).exit_code == 0
+    assert cells(small)["K4"].endswith("Jordan Reyes - For the first Dana")
+    assert Store(small).unwritten().ops == []
+
+
+def test_a_change_made_before_the_agent_had_an_id_still_finds_her_by_name(
+    tmp_path: Path,
+) -> None:
+    """Dana had no Agent ID, e-mail or N Number when the change was made: her row, found by
+    her name in her class after a row is inserted above it, is hers, ID typed since or not."""
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    bare = [AGENTS[0], {"Class": "AET-1", "Agent Name": "Dana Cole", "ESP Start Date": START}]
+    path = factories.tracker(tmp_path / TRACKER, bare, headers=HEADERS)
+    owner = open_in_excel(tmp_path)
+    assert run("note", "add", "Dana Cole", "Before her ID", "-t", str(path)).exit_code == 7
+    owner.unlink()
+
+    def insert_above(ws: Any) -> None:
+        ws.insert_rows(3)
+        ws.cell(3, 1).value, ws.cell(3, 2).value, ws.cell(3, 3).value = "AET-1", "Ana Ruiz", "E9"
+
+    in_excel(path, insert_above)
+    assert run("apply", "-t", str(path)).exit_code == 0
+    assert cells(path)["K5"].endswith("Jordan Reyes - Before her ID")
+
+
+def test_the_agent_id_column_deleted_leaves_the_agent_found_by_name(tmp_path: Path) -> None:
+    """Dana recorded with her Agent ID alone; the Agent ID column is then deleted in Excel:
+    no row can hold an ID, so not holding hers tells nothing — found by name, written."""
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    only_id = [{k: v for k, v in a.items() if k not in ("Email", "N Number")} for a in AGENTS]
+    path = factories.tracker(tmp_path / TRACKER, only_id, headers=HEADERS)
+    owner = open_in_excel(tmp_path)
+    assert run("note", "add", "Dana Cole", "ID column gone", "-t", str(path)).exit_code == 7
+    owner.unlink()
+    in_excel(path, lambda ws: ws.delete_cols(3))  # Agent ID: Notes is J now
+    done = run("apply", "-t", str(path))
+    assert done.exit_code == 0, done.output
+    assert cells(path)["J4"].endswith("Jordan Reyes - ID column gone")
+
+
+def test_ids_swapped_in_excel_name_the_agent_whose_row_has_the_id_now(small: Path) -> None:
+    owner = open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Swapped", "-t", str(small)).exit_code == 7
+    owner.unlink()
+
+    def swap(ws: Any) -> None:
+        ws["C3"], ws["C4"] = "E102", "E101"
+
+    in_excel(small, swap)
+    held = run("apply", "-t", str(small))
+    assert held.exit_code == ExitCode.FINDINGS, held.output
+    said = " ".join(held.stderr.split())
+    assert "no row has its Agent ID E102" not in said
+    assert (
+        "Dana Cole's row is not found (the row with its Agent ID E102, ESP Tracker!row 3, is "
+        "Devon Price's now; the row with its e-mail dana.cole@x.com, N Number N102 and name "
+        "in class AET-1, ESP Tracker!row 4, has Agent ID E101)"
+    ) in said
+
+
+def test_history_and_undo_never_take_a_new_hire_for_the_agent_she_replaced(
+    small: Path,
+) -> None:
+    """The operation log is read the same way: the first Dana's access change (recorded
+    with her Agent ID) is not the new Dana's history, nor undone in her row, which holds
+    the same value."""
+    t = ["-t", str(small)]
+    assert run("access", "set", "Dana Cole", "equipment issue", *t).exit_code == 0
+
+    def replaced(ws: Any) -> None:
+        a_new_hire_in_danas_place(ws)
+        ws["J4"] = "Equipment Issue"
+
+    in_excel(small, replaced)
+    history = run("history", "Dana Cole", *t, "-f", "json")
+    assert history.exit_code == 0, history.output
+    assert "Equipment Issue" not in history.stdout
+    undo = run("undo", *t, "--dry-run")
+    assert undo.exit_code != 0
+    undo = run("undo", *t)
+    assert undo.exit_code != 0
+    assert (
+        "Dana Cole cannot be found: the row found by the name in class AET-1, ESP Tracker!row "
+        "4, holds no Agent ID, e-mail or N Number"
+    ) in " ".join(undo.stderr.split())
+    assert cells(small)["J4"] == "Equipment Issue"
+    # Nor put back in her row when the rest of the operation is asked for.
+    run("undo", *t, "--skip-conflicts")
+    assert cells(small)["J4"] == "Equipment Issue"
