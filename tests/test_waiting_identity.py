@@ -129,6 +129,32 @@ def test_a_change_made_before_the_agent_had_an_id_still_finds_her_by_name(
     assert cells(path)["K5"].endswith("Jordan Reyes - Before her ID")
 
 
+def test_a_change_made_while_the_agents_id_was_a_placeholder_finds_her_once_it_is_typed(
+    tmp_path: Path,
+) -> None:
+    """Dana's Agent ID and N Number read `Pending` and `TBD` (typed for every new hire) when
+    the change was made: her real ones typed since, and a row inserted above hers, her row
+    is still hers — a placeholder is no ID of hers that the real one contradicts."""
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    new_hire = {**AGENTS[1], "Agent ID": "Pending", "N Number": "TBD", "Email": "n/a"}
+    path = factories.tracker(tmp_path / TRACKER, [AGENTS[0], new_hire], headers=HEADERS)
+    owner = open_in_excel(tmp_path)
+    assert run("note", "add", "Dana Cole", "Before her ID", "-t", str(path)).exit_code == 7
+    owner.unlink()
+
+    def ids_typed_and_a_row_above(ws: Any) -> None:
+        ws.cell(4, 3).value, ws.cell(4, 4).value = "E102", "dana.cole@x.com"
+        ws.cell(4, 5).value = "N102"
+        ws.insert_rows(3)
+        ws.cell(3, 1).value, ws.cell(3, 2).value, ws.cell(3, 3).value = "AET-1", "Ana Ruiz", "E9"
+
+    in_excel(path, ids_typed_and_a_row_above)
+    done = run("apply", "-t", str(path))
+    assert done.exit_code == 0, done.output
+    assert cells(path)["K5"].endswith("Jordan Reyes - Before her ID")
+    assert Store(path).unwritten().ops == []
+
+
 def test_the_agent_id_column_deleted_leaves_the_agent_found_by_name(tmp_path: Path) -> None:
     """Dana recorded with her Agent ID alone; the Agent ID column is then deleted in Excel:
     no row can hold an ID, so not holding hers tells nothing — found by name, written."""
