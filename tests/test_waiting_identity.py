@@ -7,20 +7,17 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
-from esp_cli.cli import app
 from esp_cli.errors import ExitCode
 from esp_cli.workbook.waiting import Store
 from tests import factories
-from tests.support.windows import excel_owner_file
+from tests.test_waiting import in_excel, open_in_excel, run
 
 TRACKER = "ESP Tracker.xlsx"
 HEADERS = (*factories.TRACKER_HEADERS, *factories.headers("coaching_date"))
@@ -35,28 +32,10 @@ AGENTS = [
 # N Number E, Notes K.
 
 
-def run(*argv: str) -> Any:
-    return CliRunner().invoke(app, list(argv))
-
-
 @pytest.fixture
 def small(tmp_path: Path) -> Path:
     (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
     return factories.tracker(tmp_path / TRACKER, AGENTS, headers=HEADERS)
-
-
-def open_in_excel(folder: Path) -> Path:
-    owner = folder / f"~${TRACKER}"
-    owner.write_bytes(excel_owner_file("Keisha Grant"))
-    return owner
-
-
-def in_excel(path: Path, edit: Callable[[Any], None]) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        wb = openpyxl.load_workbook(path)
-    edit(wb.worksheets[0])
-    wb.save(path)
 
 
 def cells(path: Path) -> dict[str, Any]:

@@ -14,13 +14,11 @@ from typing import Any
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
-from esp_cli.cli import app
 from esp_cli.errors import ExitCode
 from esp_cli.workbook.waiting import Store
 from tests import factories
-from tests.support.windows import excel_owner_file
+from tests.test_waiting import open_in_excel, run
 
 TRACKER = "ESP Tracker.xlsx"
 HEADERS = (*factories.TRACKER_HEADERS, *factories.headers("coaching_date", "written_cap_date"))
@@ -38,20 +36,10 @@ WRITTEN_CAP += ["wcap"]
 REFUSED = "written CAP cannot be recorded before the coaching (Coaching Date is empty)"
 
 
-def run(*argv: str) -> Any:
-    return CliRunner().invoke(app, list(argv))
-
-
 @pytest.fixture
 def small(tmp_path: Path) -> Path:
     (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
     return factories.tracker(tmp_path / TRACKER, AGENTS, headers=HEADERS)
-
-
-def open_in_excel(folder: Path) -> Path:
-    owner = folder / f"~${TRACKER}"
-    owner.write_bytes(excel_owner_file("Keisha Grant"))
-    return owner
 
 
 def devon(path: Path) -> dict[str, Any]:
