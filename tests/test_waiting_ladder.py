@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,17 +18,11 @@ import pytest
 from esp_cli.errors import ExitCode
 from esp_cli.workbook.waiting import Store
 from tests import factories
-from tests.test_waiting import open_in_excel, run
+from tests.test_waiting import AGENTS, open_in_excel, run
 
 TRACKER = "ESP Tracker.xlsx"
 HEADERS = (*factories.TRACKER_HEADERS, *factories.headers("coaching_date", "written_cap_date"))
-AGENTS = [
-    {"Class": "AET-1", "Agent Name": "Devon Price", "Agent ID": "E101",
-     "ESP Start Date": date(2026, 11, 16)},
-    {"Class": "AET-1", "Agent Name": "Dana Cole", "Agent ID": "E102",
-     "ESP Start Date": date(2026, 11, 16)},
-]  # fmt: skip
-# A title row, the headers on row 2, Devon on row 3: Notes K, Coaching Date M, Written CAP
+# test_waiting's two agents: a title row, the headers on row 2, Devon on row 3: Notes K, Coaching Date M, Written CAP
 # Date N.
 COACHING = ["record-step", "Devon Price", "coaching", "--date", "2026-11-24", "--note", "coach"]
 WRITTEN_CAP = ["record-step", "Devon Price", "written-cap", "--date", "2026-11-25", "--note"]
