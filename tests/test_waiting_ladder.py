@@ -22,8 +22,8 @@ from tests.test_waiting import AGENTS, open_in_excel, run
 
 TRACKER = "ESP Tracker.xlsx"
 HEADERS = (*factories.TRACKER_HEADERS, *factories.headers("coaching_date", "written_cap_date"))
-# test_waiting's two agents: a title row, the headers on row 2, Devon on row 3: Notes K, Coaching Date M, Written CAP
-# Date N.
+# test_waiting's two agents: a title row, the headers on row 2, Devon on row 3: Notes K,
+# Coaching Date M, Written CAP Date N.
 COACHING = ["record-step", "Devon Price", "coaching", "--date", "2026-11-24", "--note", "coach"]
 WRITTEN_CAP = ["record-step", "Devon Price", "written-cap", "--date", "2026-11-25", "--note"]
 WRITTEN_CAP += ["wcap"]
