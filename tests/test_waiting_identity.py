@@ -108,30 +108,29 @@ def test_a_change_made_before_the_agent_had_an_id_still_finds_her_by_name(
     assert cells(path)["K5"].endswith("Jordan Reyes - Before her ID")
 
 
-def test_a_change_made_while_the_agents_id_was_a_placeholder_finds_her_once_it_is_typed(
+def test_a_change_made_while_the_agents_id_was_a_placeholder_is_held_off_a_newcomer(
     tmp_path: Path,
 ) -> None:
-    """Dana's Agent ID and N Number read `Pending` and `TBD` (typed for every new hire) when
-    the change was made: her real ones typed since, and a row inserted above hers, her row
-    is still hers — a placeholder is no ID of hers that the real one contradicts."""
+    """Dana's Agent ID read `Pending` (typed for every new hire) when the change was made;
+    her row is then deleted and another Dana Cole, with a real Agent ID, joins the class: the
+    recorded `Pending` is not hers, so the change waits (a word typed for anyone is never
+    dropped from what tells the agent's row: the newcomer would get her change)."""
     (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
     new_hire = {**AGENTS[1], "Agent ID": "Pending", "N Number": "TBD", "Email": "n/a"}
     path = factories.tracker(tmp_path / TRACKER, [AGENTS[0], new_hire], headers=HEADERS)
     owner = open_in_excel(tmp_path)
-    assert run("note", "add", "Dana Cole", "Before her ID", "-t", str(path)).exit_code == 7
+    assert run("note", "add", "Dana Cole", "For the first Dana", "-t", str(path)).exit_code == 7
     owner.unlink()
 
-    def ids_typed_and_a_row_above(ws: Any) -> None:
-        ws.cell(4, 3).value, ws.cell(4, 4).value = "E102", "dana.cole@x.com"
-        ws.cell(4, 5).value = "N102"
-        ws.insert_rows(3)
-        ws.cell(3, 1).value, ws.cell(3, 2).value, ws.cell(3, 3).value = "AET-1", "Ana Ruiz", "E9"
+    def another_dana_in_her_place(ws: Any) -> None:
+        ws.delete_rows(4)
+        ws.cell(4, 1).value, ws.cell(4, 2).value, ws.cell(4, 3).value = "AET-1", "Dana Cole", "E777"
 
-    in_excel(path, ids_typed_and_a_row_above)
-    done = run("apply", "-t", str(path))
-    assert done.exit_code == 0, done.output
-    assert cells(path)["K5"].endswith("Jordan Reyes - Before her ID")
-    assert Store(path).unwritten().ops == []
+    in_excel(path, another_dana_in_her_place)
+    held = run("apply", "-t", str(path))
+    assert held.exit_code == ExitCode.FINDINGS, held.output
+    assert "K4" not in cells(path)  # nothing written to the newcomer's row
+    assert len(Store(path).unwritten().ops) == 1
 
 
 def test_the_agent_id_column_deleted_leaves_the_agent_found_by_name(tmp_path: Path) -> None:

@@ -106,11 +106,8 @@ class RowFinder:
     def _search(self, who: AgentRef) -> _Searched:
         """The rows that answer to the agent: one; several, and what they share ("name in
         class AET-1"); or none, and why ("no row has it any more")."""
-        # A word typed for every new hire (`Pending`, `TBD`, `n/a`) recorded as the agent's
-        # is no ID of hers: the real one typed since does not contradict it.
-        wanted_id = _one_persons("agent_id", id_key(who.agent_id))
-        wanted_mail = _one_persons("email", email_key(who.email))
-        wanted_n = _one_persons("n_number", id_key(who.n_number))
+        wanted_id, wanted_mail = id_key(who.agent_id), email_key(who.email)
+        wanted_n = id_key(who.n_number)
         tries: list[tuple[str, str, Any]] = []  # (what, index, key)
         if wanted_id:
             tries.append((f"Agent ID {who.agent_id.strip()}", "agent_id", wanted_id))
@@ -488,15 +485,6 @@ def _whose(row: Row, who: AgentRef) -> str:
         if held and norm(held) != norm(text):
             return f"has {label} {held}"
     return "is another agent's"
-
-
-def _one_persons(key: str, value: str) -> str:
-    """`value` (as compared) unless it is a word typed for anyone: an e-mail without `@`,
-    an Agent ID or N Number without a digit (`Pending`, `TBD`, `n/a`). Looser than `_an_id`:
-    a short ID (`E12`) still tells the agent from another."""
-    if key == "email":
-        return value if "@" in value else ""
-    return value if any(ch.isdigit() for ch in value) else ""
 
 
 def _contradicts(row: Row, wanted_id: str, wanted_mail: str, wanted_n: str = "") -> bool:
