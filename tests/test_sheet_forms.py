@@ -458,6 +458,38 @@ def test_a_new_cell_takes_the_rows_format_then_the_columns(tmp_path: Path) -> No
     assert ws["B4"].alignment.horizontal == "center" and ws["B4"].alignment.wrap_text
 
 
+def test_a_date_in_a_formatted_row_shows_as_the_columns_dates_do(tmp_path: Path) -> None:
+    """A date esp writes in a formatted row keeps the row's format with the number format of
+    the column's dates (`mm/dd/yyyy`), so that it shows as the dates above it do."""
+    from datetime import date
+
+    path = with_sheet(
+        tmp_path,
+        b'<row r="3"><c r="A3" s="4"><v>46000</v></c></row>'
+        b'<row r="5" s="2" customFormat="1"><c r="B5"><v>5</v></c></row>',
+    )
+    xfs = XFS.replace(b'<cellXfs count="4">', b'<cellXfs count="5">').replace(
+        b"</cellXfs>",
+        b'<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" '
+        b'applyNumberFormat="1"/></cellXfs>',
+    )
+    with zipfile.ZipFile(path) as z:
+        styles = re.sub(rb"<cellXfs.*</cellXfs>", xfs, z.read("xl/styles.xml"))
+        styles = re.sub(rb"<numFmts[^>]*/>|<numFmts.*?</numFmts>", b"", styles, flags=re.S)
+        styles = re.sub(
+            rb"(<styleSheet[^>]*>)",
+            rb'\1<numFmts count="1"><numFmt numFmtId="164" formatCode="mm/dd/yyyy"/></numFmts>',
+            styles,
+        )
+        path.write_bytes(rewrite(path.read_bytes(), z, {"xl/styles.xml": styles}))
+    day = date(2026, 12, 7)
+    write(path, [(5, 1, day)])
+    ws = openpyxl.load_workbook(path)["S"]
+    assert ws["A3"].number_format == "mm/dd/yyyy"  # the column's dates
+    assert ws["A5"].value.date() == day and ws["A5"].number_format == "mm/dd/yyyy"
+    assert ws["A5"].alignment.wrap_text  # the row's format kept
+
+
 # -- sheetData, rows and cells in a prefix of their own ------------------------------------
 
 M = MAIN.encode()

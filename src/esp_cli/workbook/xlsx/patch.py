@@ -1276,8 +1276,7 @@ class Patcher:
             if style is not None and self.styles.is_date_style(style):
                 return style
             key = (id(sx), col)
-            # In a formatted row: the row's format with a date's (not the column's dates').
-            if of_row is None and key not in self._column_date_style:
+            if key not in self._column_date_style:
                 # A column esp adds has no cells yet: nothing to scan.
                 self._column_date_style[key] = (
                     None
@@ -1286,10 +1285,14 @@ class Patcher:
                         (s for s in sx.column_styles(col) if self.styles.is_date_style(s)), None
                     )
                 )
-            found = self._column_date_style[key] if of_row is None else None
-            if found is not None:
+            found = self._column_date_style[key]
+            if found is not None and of_row is None:
                 return found
             fmt = DATETIME_FMT_ID if isinstance(value, datetime) else DATE_FMT_ID
+            if found is not None:
+                # In a formatted row: the row's format, showing the date as the column's
+                # dates do (`mm/dd/yyyy`).
+                fmt = self.styles.xf_fmt[found]
             return self.styles.date_variant(style or 0, fmt)
         return style
 
