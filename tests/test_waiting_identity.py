@@ -34,8 +34,20 @@ AGENTS = [
 
 @pytest.fixture
 def small(tmp_path: Path) -> Path:
-    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
-    return factories.tracker(tmp_path / TRACKER, AGENTS, headers=HEADERS)
+    return tracker_of(tmp_path, AGENTS)
+
+
+def tracker_of(folder: Path, agents: list[dict[str, Any]]) -> Path:
+    """The tracker of these agents, and the esp.toml saying who signs."""
+    (folder / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    return factories.tracker(folder / TRACKER, agents, headers=HEADERS)
+
+
+def note_waits(path: Path, text: str) -> None:
+    """A note for Dana Cole made while Excel has the tracker: it waits. Then Excel closes."""
+    owner = open_in_excel(path.parent)
+    assert run("note", "add", "Dana Cole", text, "-t", str(path)).exit_code == 7
+    owner.unlink()
 
 
 def cells(path: Path) -> dict[str, Any]:
@@ -55,10 +67,8 @@ def a_new_hire_in_danas_place(ws: Any) -> None:
 def test_a_change_for_an_agent_recorded_with_an_id_is_held_off_a_namesake_with_none(
     small: Path,
 ) -> None:
-    owner = open_in_excel(small.parent)
-    assert run("note", "add", "Dana Cole", "For the first Dana", "-t", str(small)).exit_code == 7
+    note_waits(small, "For the first Dana")
     (op,) = Store(small).unwritten().ops
-    owner.unlink()
     in_excel(small, a_new_hire_in_danas_place)
     held = run("apply", "-t", str(small))
     assert held.exit_code == ExitCode.FINDINGS, held.output
@@ -92,12 +102,9 @@ def test_a_change_made_before_the_agent_had_an_id_still_finds_her_by_name(
 ) -> None:
     """Dana had no Agent ID, e-mail or N Number when the change was made: her row, found by
     her name in her class after a row is inserted above it, is hers, ID typed since or not."""
-    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
     bare = [AGENTS[0], {"Class": "AET-1", "Agent Name": "Dana Cole", "ESP Start Date": START}]
-    path = factories.tracker(tmp_path / TRACKER, bare, headers=HEADERS)
-    owner = open_in_excel(tmp_path)
-    assert run("note", "add", "Dana Cole", "Before her ID", "-t", str(path)).exit_code == 7
-    owner.unlink()
+    path = tracker_of(tmp_path, bare)
+    note_waits(path, "Before her ID")
 
     def insert_above(ws: Any) -> None:
         ws.insert_rows(3)
@@ -115,12 +122,9 @@ def test_a_change_made_while_the_agents_id_was_a_placeholder_is_held_off_a_newco
     her row is then deleted and another Dana Cole, with a real Agent ID, joins the class: the
     recorded `Pending` is not hers, so the change waits (a word typed for anyone is never
     dropped from what tells the agent's row: the newcomer would get her change)."""
-    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
     new_hire = {**AGENTS[1], "Agent ID": "Pending", "N Number": "TBD", "Email": "n/a"}
-    path = factories.tracker(tmp_path / TRACKER, [AGENTS[0], new_hire], headers=HEADERS)
-    owner = open_in_excel(tmp_path)
-    assert run("note", "add", "Dana Cole", "For the first Dana", "-t", str(path)).exit_code == 7
-    owner.unlink()
+    path = tracker_of(tmp_path, [AGENTS[0], new_hire])
+    note_waits(path, "For the first Dana")
 
     def another_dana_in_her_place(ws: Any) -> None:
         ws.delete_rows(4)
@@ -136,12 +140,9 @@ def test_a_change_made_while_the_agents_id_was_a_placeholder_is_held_off_a_newco
 def test_the_agent_id_column_deleted_leaves_the_agent_found_by_name(tmp_path: Path) -> None:
     """Dana recorded with her Agent ID alone; the Agent ID column is then deleted in Excel:
     no row can hold an ID, so not holding hers tells nothing — found by name, written."""
-    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
     only_id = [{k: v for k, v in a.items() if k not in ("Email", "N Number")} for a in AGENTS]
-    path = factories.tracker(tmp_path / TRACKER, only_id, headers=HEADERS)
-    owner = open_in_excel(tmp_path)
-    assert run("note", "add", "Dana Cole", "ID column gone", "-t", str(path)).exit_code == 7
-    owner.unlink()
+    path = tracker_of(tmp_path, only_id)
+    note_waits(path, "ID column gone")
     in_excel(path, lambda ws: ws.delete_cols(3))  # Agent ID: Notes is J now
     done = run("apply", "-t", str(path))
     assert done.exit_code == 0, done.output
@@ -149,9 +150,7 @@ def test_the_agent_id_column_deleted_leaves_the_agent_found_by_name(tmp_path: Pa
 
 
 def test_ids_swapped_in_excel_name_the_agent_whose_row_has_the_id_now(small: Path) -> None:
-    owner = open_in_excel(small.parent)
-    assert run("note", "add", "Dana Cole", "Swapped", "-t", str(small)).exit_code == 7
-    owner.unlink()
+    note_waits(small, "Swapped")
 
     def swap(ws: Any) -> None:
         ws["C3"], ws["C4"] = "E102", "E101"
