@@ -495,11 +495,24 @@ def test_a_damaged_waiting_file_is_reported_and_skipped(small: Path) -> None:
     assert "0badf00d" in listed.stderr and "not a whole waiting change" in listed.stderr
     owner.unlink()
     applied = run("apply", "-t", str(small))
-    assert applied.exit_code == 0, applied.output
+    # What the file held may still wait, not written: said, and not exit 0 for a script.
+    assert applied.exit_code == ExitCode.FINDINGS, applied.output
     assert "not a whole waiting change" in applied.stderr
     assert values(small)["ESP Tracker!K4"].endswith("Kept")
     assert run("pending", "drop", "0badf00d", "-t", str(small)).exit_code == 0
     assert not list(folder.glob("*.json"))
+    assert run("apply", "-t", str(small)).exit_code == 0
+
+
+def test_a_waiting_file_that_cannot_be_read_now_leaves_apply_short_of_done(small: Path) -> None:
+    """A waiting file esp cannot open now (held by a sync client; here a folder of its
+    name): skipped and said, read again next time, and esp apply does not exit 0."""
+    folder = Store(small).folder
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "20261124T090000000000Z-0badf00d.json").mkdir()
+    applied = run("apply", "-t", str(small))
+    assert applied.exit_code == ExitCode.FINDINGS, applied.output
+    assert "0badf00d.json: cannot be read" in " ".join(applied.stderr.split())
 
 
 # -- written once, never lost ------------------------------------------------------------------

@@ -196,3 +196,74 @@ def test_history_and_undo_never_take_a_new_hire_for_the_agent_she_replaced(
     # Nor put back in her row when the rest of the operation is asked for.
     run("undo", *t, "--skip-conflicts")
     assert cells(small)["J4"] == "Equipment Issue"
+
+
+# Two new hires named Dana Cole in AET-1, both with Agent ID `Pending`: what tells them
+# apart when a change is made is their ESP Start Date (recorded with the change).
+TWO_PENDING_DANAS = [
+    AGENTS[0],
+    {"Class": "AET-1", "Agent Name": "Dana Cole", "Agent ID": "Pending", "ESP Start Date": START},
+    {"Class": "AET-1", "Agent Name": "Dana Cole", "Agent ID": "Pending",
+     "ESP Start Date": date(2026, 11, 30)},
+]  # fmt: skip
+
+
+def namesake_note_waits(path: Path, row: int, text: str) -> None:
+    owner = open_in_excel(path.parent)
+    assert run("note", "add", f"Dana Cole (row {row})", text, "-t", str(path)).exit_code == 7
+    owner.unlink()
+
+
+def test_a_change_for_one_of_two_namesakes_is_held_off_the_other_once_hers_is_deleted(
+    tmp_path: Path,
+) -> None:
+    """The change is for the Dana of row 4 (ESP Start 11/16). Her row is deleted in Excel: the
+    one Dana left (ESP Start 11/30) answers to the name alone, but does not hold what told
+    the first Dana apart, so nothing is written to her row."""
+    path = tracker_of(tmp_path, TWO_PENDING_DANAS)
+    namesake_note_waits(path, 4, "For the first Dana")
+    in_excel(path, lambda ws: ws.delete_rows(4))
+    held = run("apply", "-t", str(path))
+    assert held.exit_code == ExitCode.FINDINGS, held.output
+    assert "K4" not in cells(path)  # the other Dana's row: nothing written
+    said = " ".join(held.stderr.split())
+    assert "ESP Tracker!row 4" in said and "ESP Start Date" in said, said
+    assert len(Store(path).unwritten().ops) == 1
+    listed = run("pending", "-t", str(path), "-f", "json")
+    (shown,) = json.loads(listed.stdout)["operations"]
+    assert {c["kind"] for c in shown["conflicts"]} == {"agent"}
+
+
+def test_a_change_for_one_of_two_namesakes_finds_hers_once_the_other_is_deleted(
+    tmp_path: Path,
+) -> None:
+    """The other way round: the Dana the change is not for leaves; the change's Dana, who
+    still holds her ESP Start Date, is found by her name and gets it."""
+    path = tracker_of(tmp_path, TWO_PENDING_DANAS)
+    namesake_note_waits(path, 5, "For the second Dana")
+    in_excel(path, lambda ws: ws.delete_rows(4))
+    done = run("apply", "-t", str(path))
+    assert done.exit_code == 0, done.output
+    assert cells(path)["K4"].endswith("Jordan Reyes - For the second Dana")
+
+
+def test_undo_and_history_never_take_the_namesake_left_for_the_agent_whose_row_went(
+    tmp_path: Path,
+) -> None:
+    """The operation log is read the same way: a note written for the Dana of row 4, whose
+    row is then deleted in Excel, is not the other Dana's history, nor undone in her row."""
+    path = tracker_of(tmp_path, TWO_PENDING_DANAS)
+    t = ["-t", str(path)]
+    assert run("access", "set", "Dana Cole (row 4)", "equipment issue", *t).exit_code == 0
+
+    def hers_gone_the_other_with_the_same_value(ws: Any) -> None:
+        ws.delete_rows(4)
+        ws["J4"] = "Equipment Issue"
+
+    in_excel(path, hers_gone_the_other_with_the_same_value)
+    history = run("history", "Dana Cole", *t, "-f", "json")
+    assert history.exit_code == 0, history.output
+    assert "Equipment Issue" not in history.stdout
+    assert run("undo", *t).exit_code != 0
+    run("undo", *t, "--skip-conflicts")
+    assert cells(path)["J4"] == "Equipment Issue"

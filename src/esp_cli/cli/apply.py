@@ -83,6 +83,7 @@ def apply_command(
             raise result.sheet_error
         say(f"esp: {result.sheet_error}")
     exit_if_waiting(*(part.write for part in result.parts))
-    # A change a conflict holds, or one kept by a newer esp: it still waits (said above).
-    if any(part.held or part.for_newer for part in result.parts):
+    # A change a conflict holds, one kept by a newer esp, or a waiting file that could not
+    # be read: it may still wait (each said above).
+    if any(part.held or part.for_newer or part.skipped for part in result.parts):
         raise typer.Exit(int(ExitCode.FINDINGS))

@@ -67,6 +67,9 @@ class ApplyResult:
     # Waiting files a newer esp kept, which this one cannot write: changes still waiting
     # (each named in `warnings`), as a conflict leaves one.
     for_newer: list[Path] = field(default_factory=list, metadata=as_json(hidden=True))
+    # Waiting files that could not be read now, or are not a whole change (each named in
+    # `warnings` with its fix): whatever they hold is not written.
+    skipped: list[Path] = field(default_factory=list, metadata=as_json(hidden=True))
 
     @property
     @exported(key="tracking_sheet_error", after="tracking_sheet", omit_none=True)

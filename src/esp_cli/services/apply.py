@@ -136,6 +136,7 @@ def _apply_one(
         warnings=s.warnings,
         write=report,
         for_newer=s.for_newer,
+        skipped=s.skipped,
         also_waiting=also_waiting(s.path, config),
     )
 

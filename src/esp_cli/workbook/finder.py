@@ -9,10 +9,11 @@ import collections
 from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any, NamedTuple
 
+from esp_cli.core.columns import BY_KEY
 from esp_cli.core.model import AgentRef
 from esp_cli.core.names import name_key
 from esp_cli.core.oplog import Facts, same_value
-from esp_cli.core.values import ErrorValue, email_key, id_key
+from esp_cli.core.values import ErrorValue, conflict_shown, email_key, id_key
 from esp_cli.core.words import listed
 from esp_cli.workbook.tracker import Row, Table
 from esp_cli.workbook.xlsx.reader import SheetValues
@@ -230,7 +231,17 @@ class RowFinder:
                 return Found(found[0])
             return Found(None, doubt, unsure=True)
         if len(found) == 1:
-            return Found(found[0])
+            row = found[0]
+            # What esp saw in the row was recorded because the agent had a namesake then
+            # (nothing of who they are told them apart): the one row left (the other's,
+            # when the agent's row was deleted since) is the agent's only when it holds it.
+            if (
+                facts
+                and not (unmoved and (row.sheet, row.row) == (who.sheet, who.row))
+                and not self.holds(row, facts)
+            ):
+                return Found(None, self._not_holding_words(row, what, facts))
+            return Found(row)
         if not found:
             return Found(None, what)
         if unmoved:
@@ -338,6 +349,25 @@ class RowFinder:
         if left:
             chosen += [k for k in keys if k not in STABLE_FACTS and differs(k, left)]
         return tuple((k, mine[k]) for k in chosen) or None
+
+    def _not_holding_words(self, row: Row, what: str, facts: Facts) -> str:
+        """Why the one row found for an agent recorded beside a namesake is another's: the
+        cells where it holds something else than esp saw in the agent's row."""
+        sheet = self.table.sheet(row.sheet)
+        differs = []
+        for key, seen in facts:
+            now = self.value(row, key)
+            if not _same_fact(now, seen):
+                col = sheet.col(key)
+                header = sheet.headers.get(col, BY_KEY[key].header) if col else BY_KEY[key].header
+                differs.append(
+                    f"{header} {conflict_shown(now)} where the agent's row held "
+                    f"{conflict_shown(seen)}"
+                )
+        return (
+            f"the one row found by its {what}, {row.sheet}!row {row.row}, holds "
+            f"{listed(differs)} when the change was made: it is another agent's"
+        )
 
     def holds(self, row: Row, facts: Facts) -> bool:
         """Does the row hold what esp saw in it (`facts`)?"""

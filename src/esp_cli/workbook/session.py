@@ -1017,6 +1017,8 @@ class WriteSession:
     warnings: list[str] = field(default_factory=list)  # waiting files that were skipped
     # Waiting files a newer esp kept (skipped, said in `warnings`): changes that wait on.
     for_newer: list[Path] = field(default_factory=list)
+    # Waiting files that could not be read, or are not a whole change (said in `warnings`).
+    skipped: list[Path] = field(default_factory=list)
     # The waiting operations that are the command's own (esp round's answers, kept as they
     # were typed): written as part of its change, in its entry of the log.
     own: frozenset[str] = frozenset()
@@ -1703,6 +1705,7 @@ def write_session(
             store=store,
             warnings=found.warnings,
             for_newer=found.newer,
+            skipped=found.skipped,
             own=frozenset(own),
             dated=dated,
             would_wait=would_wait,

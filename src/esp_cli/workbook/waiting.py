@@ -163,6 +163,15 @@ class Waiting:
     copies: list[WaitingOp] = field(default_factory=list)
     # Changes kept by a newer esp, which this one cannot read: they wait for it.
     newer: list[Path] = field(default_factory=list)
+    # Files that could not be read now (a sync client or a virus scanner holding one):
+    # skipped, each said in `warnings`, read again by the next command.
+    unread: list[Path] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> list[Path]:
+        """Every waiting file skipped, unreadable now or not a whole change: a change that
+        may wait on, not written by this command."""
+        return [*self.unread, *(f for files in self.unreadable.values() for f in files)]
 
 
 def _decode(data: bytes) -> str:
@@ -329,6 +338,7 @@ class Store:
             return None  # written and removed meanwhile
         except OSError as exc:
             found.warnings.append(f"{entry}: cannot be read ({exc.strerror}); skipped.")
+            found.unread.append(entry)
             return None
         if not data and system.being_made(entry):
             return None  # a folder without hard links reserves its name first
@@ -353,6 +363,7 @@ class Store:
             return None  # written and removed meanwhile
         except OSError as exc:
             found.warnings.append(f"{entry}: cannot be read ({exc.strerror}); skipped.")
+            found.unread.append(entry)
             return None
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             if isinstance(exc, json.JSONDecodeError):
