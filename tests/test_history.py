@@ -577,6 +577,9 @@ def test_undo_refuses_a_cell_whose_agent_cannot_be_found_naming_the_agent(book: 
     assert "2 cell(s) whose agent cannot be found again" in res.stderr
     assert "ESP Tracker!J4 (Citrix TBT Access, Bob Ray): Bob Ray cannot be found" in res.stderr
     assert "no row has its Agent ID E2 or name in class A any more" in res.stderr
+    # Bob's row is gone: nothing tells two agents apart, and leaving his cells out is the fix.
+    assert "Fix: pass --skip-conflicts to put back only the other cells." in res.stderr
+    assert "tell them apart" not in res.stderr
     assert book.read_bytes() == before
     # --skip-conflicts leaves those cells; the other agents' cells are not touched.
     res = ok("undo", first, "--skip-conflicts", "-t", t, "--format", "json")

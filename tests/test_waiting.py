@@ -504,15 +504,66 @@ def test_a_damaged_waiting_file_is_reported_and_skipped(small: Path) -> None:
     assert run("apply", "-t", str(small)).exit_code == 0
 
 
-def test_a_waiting_file_that_cannot_be_read_now_leaves_apply_short_of_done(small: Path) -> None:
-    """A waiting file esp cannot open now (held by a sync client; here a folder of its
-    name): skipped and said, read again next time, and esp apply does not exit 0."""
+def test_a_waiting_file_that_cannot_be_read_now_leaves_apply_short_of_done(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A waiting file esp cannot open now (a sync client or a virus scanner holding it):
+    skipped and said, read again next time, and esp apply does not exit 0. JSON names it."""
+    owner = open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Kept", "-t", str(small)).exit_code == 7
+    owner.unlink()
+    (held,) = Store(small).folder.glob("*.json")
+    read_bytes = Path.read_bytes
+
+    def locked(self: Path) -> bytes:
+        if self.name == held.name:
+            raise PermissionError(13, "Permission denied")
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", locked)
+    applied = run("apply", "-t", str(small), "-f", "json")
+    assert applied.exit_code == ExitCode.FINDINGS, applied.output
+    assert f"{held.name}: cannot be read (Permission denied)" in applied.stderr
+    assert json.loads(applied.stdout)["skipped_files"] == [str(held)]
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    assert run("apply", "-t", str(small)).exit_code == 0
+    assert values(small)["ESP Tracker!K4"].endswith("Kept")
+
+
+def test_a_folder_named_like_a_change_is_left_alone_and_apply_is_done(small: Path) -> None:
     folder = Store(small).folder
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "20261124T090000000000Z-0badf00d.json").mkdir()
     applied = run("apply", "-t", str(small))
-    assert applied.exit_code == ExitCode.FINDINGS, applied.output
-    assert "0badf00d.json: cannot be read" in " ".join(applied.stderr.split())
+    assert applied.exit_code == 0, applied.output
+    assert "a folder, not a change esp keeps; left alone" in " ".join(applied.stderr.split())
+
+
+def test_a_damaged_copy_of_a_change_written_already_is_said_so_and_dropped_unrecorded(
+    small: Path,
+) -> None:
+    """A sync service's cut-short copy of a change's file, left after the change is
+    written: nothing waits in it, so esp apply is done (exit 0); esp pending drop removes it
+    without recording a drop under the written change's id (esp undo still finds it)."""
+    owner = open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Kept", "-t", str(small)).exit_code == 7
+    (kept,) = Store(small).folder.glob("*.json")
+    copy = kept.with_name(kept.stem + " (1).json")
+    copy.write_bytes(kept.read_bytes()[:40])
+    owner.unlink()
+    # While its original waits, the copy is skipped (said, exit 5); once written, it is done.
+    assert run("apply", "-t", str(small)).exit_code == ExitCode.FINDINGS
+    again = run("apply", "-t", str(small))
+    assert again.exit_code == 0, again.output
+    said = " ".join(again.stderr.split())
+    op = kept.name.split("-")[-1].removesuffix(".json")
+    assert f"a damaged copy of change {op}, which is done already" in said
+    dropped = run("pending", "drop", copy.name, "-t", str(small))
+    assert dropped.exit_code == 0, dropped.output
+    assert "nothing was dropped" in dropped.stderr
+    assert not copy.exists()
+    assert not [e for e in log_entries(small.parent) if e.get("kind") == "dropped"]
+    assert run("undo", op, "-t", str(small)).exit_code == 0
 
 
 # -- written once, never lost ------------------------------------------------------------------

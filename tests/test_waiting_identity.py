@@ -13,7 +13,9 @@ from typing import Any
 
 import openpyxl
 import pytest
+from typer.testing import CliRunner
 
+from esp_cli.cli import app
 from esp_cli.errors import ExitCode
 from esp_cli.workbook.waiting import Store
 from tests import factories
@@ -192,6 +194,10 @@ def test_history_and_undo_never_take_a_new_hire_for_the_agent_she_replaced(
         "Dana Cole cannot be found: the row found by the name in class AET-1, ESP Tracker!row "
         "4, holds no Agent ID, e-mail or N Number"
     ) in " ".join(undo.stderr.split())
+    assert (
+        "Fix: type the agent's Agent ID (as recorded) in their row, if the row is theirs; or "
+        "pass --skip-conflicts"
+    ) in " ".join(undo.stderr.split())
     assert cells(small)["J4"] == "Equipment Issue"
     # Nor put back in her row when the rest of the operation is asked for.
     run("undo", *t, "--skip-conflicts")
@@ -264,6 +270,131 @@ def test_undo_and_history_never_take_the_namesake_left_for_the_agent_whose_row_w
     history = run("history", "Dana Cole", *t, "-f", "json")
     assert history.exit_code == 0, history.output
     assert "Equipment Issue" not in history.stdout
-    assert run("undo", *t).exit_code != 0
+    undo = run("undo", *t)
+    assert undo.exit_code != 0
+    said = " ".join(undo.stderr.split())
+    assert "holds ESP Start Date 11/30/2026 where the agent's row held 11/16/2026" in said
+    assert (
+        "Fix: if that row is the agent's, put back its cells yourself in Excel (esp history "
+        "--cells lists what the operation wrote); or pass --skip-conflicts"
+    ) in said
     run("undo", *t, "--skip-conflicts")
     assert cells(path)["J4"] == "Equipment Issue"
+
+
+# The two Danas told apart by three lasting facts: ESP Start Date (G), Phone (N), Certifier (O).
+FACT_HEADERS = (*HEADERS, *factories.headers("phone", "certifier"))
+TWO_DANAS_THREE_FACTS = [
+    AGENTS[0],
+    {**TWO_PENDING_DANAS[1], "Phone": "(614) 555-0139", "Certifier": "Kim Wu"},
+    {**TWO_PENDING_DANAS[2], "Phone": "(614) 555-0177", "Certifier": "Lee Park"},
+]
+
+
+def three_facts_tracker(folder: Path) -> Path:
+    (folder / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    return factories.tracker(folder / TRACKER, TWO_DANAS_THREE_FACTS, headers=FACT_HEADERS)
+
+
+@pytest.mark.parametrize(
+    "retyped",
+    [
+        pytest.param(lambda ws: ws.cell(4, 7, date(2026, 11, 17)), id="start-date-corrected"),
+        pytest.param(lambda ws: ws.cell(4, 14, "614-555-0139"), id="phone-reformatted"),
+        pytest.param(lambda ws: ws.cell(4, 7, "11/16/2026"), id="start-date-typed-as-text"),
+        pytest.param(lambda ws: ws.delete_cols(14), id="phone-column-deleted"),
+        pytest.param(lambda ws: ws.cell(2, 14, "Cell #"), id="phone-column-renamed"),
+    ],
+)
+def test_the_agents_own_row_left_with_a_fact_retyped_still_gets_the_change(
+    tmp_path: Path, retyped: Any
+) -> None:
+    """The other Dana leaves (her row deleted) while a change for the first waits, and a
+    lasting fact of the first Dana's row is corrected or retyped meanwhile: her row still
+    holds more of what esp saw than it holds otherwise, so it is hers."""
+    path = three_facts_tracker(tmp_path)
+    namesake_note_waits(path, 4, "For the first Dana")
+
+    def the_other_leaves(ws: Any) -> None:
+        ws.delete_rows(5)
+        retyped(ws)
+
+    in_excel(path, the_other_leaves)
+    done = run("apply", "-t", str(path))
+    assert done.exit_code == 0, done.output
+    assert cells(path)["K4"].endswith("Jordan Reyes - For the first Dana")
+
+
+def test_the_namesake_left_holding_other_facts_gets_no_change_and_the_fix_says_what_to_do(
+    tmp_path: Path,
+) -> None:
+    path = three_facts_tracker(tmp_path)
+    namesake_note_waits(path, 4, "For the first Dana")
+    (op,) = Store(path).unwritten().ops
+    in_excel(path, lambda ws: ws.delete_rows(4))
+    held = run("apply", "-t", str(path))
+    assert held.exit_code == ExitCode.FINDINGS, held.output
+    assert "K4" not in cells(path)
+    said = " ".join(held.stderr.split())
+    assert (
+        "holds ESP Start Date 11/30/2026 where the agent's row held 11/16/2026, Phone "
+        "'(614) 555-0177' where the agent's row held '(614) 555-0139' and Certifier 'Lee Park' "
+        "where the agent's row held 'Kim Wu' when the change was made: another agent of the "
+        "name, the agent's row deleted since?); if that row is theirs, discard the change and "
+        f"make it again (esp pending drop {op.op})"
+    ) in said, said
+
+
+def test_history_and_undo_still_find_the_agent_whose_namesake_left(tmp_path: Path) -> None:
+    """The operation log is read the same way: with the other Dana gone and the first
+    Dana's phone retyped, her note is still hers in esp history, and esp undo puts it back.
+    A cell esp itself changed since (her Citrix TBT Access, what told two Danas alike in
+    every lasting fact apart) tells nothing either."""
+    alike = [
+        AGENTS[0],
+        {**TWO_DANAS_THREE_FACTS[1], "Citrix TBT Access": "Password Reset"},
+        {**TWO_DANAS_THREE_FACTS[1], "Citrix TBT Access": "No Issues"},
+    ]
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    path = factories.tracker(tmp_path / TRACKER, alike, headers=FACT_HEADERS)
+    t = ["-t", str(path)]
+    assert run("note", "add", "Dana Cole (row 4)", "Hers", *t).exit_code == 0
+    first = json.loads(run("history", *t, "-f", "json").stdout)["operations"][0]["op"]
+
+    def the_other_leaves(ws: Any) -> None:
+        ws.delete_rows(5)
+        ws.cell(4, 14, "614.555.0139")
+
+    in_excel(path, the_other_leaves)
+    assert run("access", "set", "Dana Cole", "equipment issue", *t).exit_code == 0
+    history = run("history", "Dana Cole", *t, "-f", "json")
+    assert history.exit_code == 0, history.output
+    assert "Hers" in history.stdout
+    undo = run("undo", first, *t)
+    assert undo.exit_code == 0, undo.output
+    assert "K4" not in cells(path)
+
+
+def test_a_round_answer_for_a_namesake_is_held_off_the_other_once_hers_is_deleted(
+    tmp_path: Path,
+) -> None:
+    """esp round keeps each answer beside a busy tracker with what tells namesakes apart,
+    as every other write does: the Dana answered for leaves, and her answer is not written
+    into the other Dana's row."""
+    path = tracker_of(tmp_path, TWO_DANAS_THREE_FACTS[1:])  # the Danas on rows 3 and 4
+    owner = open_in_excel(path.parent)
+    answered = CliRunner().invoke(
+        app,
+        ["round", "--class", "AET-1", "--date", "2026-11-24", "-y", "-t", str(path)],
+        input="On module 3\nq\n",
+    )
+    assert answered.exit_code == ExitCode.WAITING, answered.output
+    (op,) = Store(path).unwritten().ops
+    ((cell,),) = op.units
+    assert cell.key == "tbt_notes" and cell.facts, cell
+    answered_row = cell.row
+    owner.unlink()
+    in_excel(path, lambda ws: ws.delete_rows(answered_row))
+    held = run("apply", "-t", str(path))
+    assert held.exit_code == ExitCode.FINDINGS, held.output
+    assert not any(v.endswith("On module 3") for v in cells(path).values() if isinstance(v, str))

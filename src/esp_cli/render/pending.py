@@ -329,6 +329,12 @@ def say_also_waiting(found: Sequence[AlsoWaiting]) -> None:
 def render_drop(result: DropResult, fmt: Format) -> None:
     if fmt is Format.json:
         write_json(result)
+    if result.done_copy:
+        say(
+            f"Removed {result.file.name}: a damaged copy of change {result.op}, which is done "
+            "already; nothing was dropped."
+        )
+        return
     whose = (
         f"{result.dropped.who}'s change ({result.dropped.command or 'esp'}, "
         f"{len(result.dropped.cells)} cell(s))"

@@ -69,7 +69,7 @@ class ApplyResult:
     for_newer: list[Path] = field(default_factory=list, metadata=as_json(hidden=True))
     # Waiting files that could not be read now, or are not a whole change (each named in
     # `warnings` with its fix): whatever they hold is not written.
-    skipped: list[Path] = field(default_factory=list, metadata=as_json(hidden=True))
+    skipped: list[Path] = field(default_factory=list, metadata=as_json(key="skipped_files"))
 
     @property
     @exported(key="tracking_sheet_error", after="tracking_sheet", omit_none=True)

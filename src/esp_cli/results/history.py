@@ -117,6 +117,8 @@ class Conflict:
     now: Any = field(metadata=as_json(hidden=True))
     reason: str = field(default="", metadata=as_json(none_if_empty=True))
     address: str = field(default="", metadata=as_json(key="now_at", none_if_empty=True))
+    # The fix for a cell whose agent cannot be found (`reason`): "" when leaving it out is.
+    fix: str = field(default="", metadata=as_json(hidden=True))
 
     # As JSON: sheet, cell, agent, column, written, now, now_at, reason.
     @property

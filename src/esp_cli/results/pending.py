@@ -147,6 +147,9 @@ class DropResult:
     file: Path
     dropped: WaitingOp | None = field(metadata=as_json(hidden=True))  # None: a damaged file
     log: Path
+    # The file was a damaged copy of a change that is done (written or dropped): removed,
+    # and no drop recorded.
+    done_copy: bool = False
 
     @property
     @exported(after="op")

@@ -106,5 +106,7 @@ def drop_pending(tracker_path: Path, config: Config, op: str, by: str | None) ->
     path = workbook_file(tracker_path)
     store = waiting.Store(path, config.backup_dir)
     signer = next((unquoted_name(n) for n in (by, config.user) if n and unquoted_name(n)), None)
-    chosen, dropped, file = store.drop(op, signer)
-    return DropResult(tracker=path, op=chosen, file=file, dropped=dropped, log=store.log)
+    chosen, dropped, file, done_copy = store.drop(op, signer)
+    return DropResult(
+        tracker=path, op=chosen, file=file, dropped=dropped, log=store.log, done_copy=done_copy
+    )

@@ -161,11 +161,20 @@ ROUND_COMMAND = "esp round"
 # ------------------------------------------------------------- answers kept as they are typed
 
 
-def answer_units(agent: AgentAnswers, row: Row, table: Table) -> list[list[WaitingCell]]:
+def answer_units(
+    agent: AgentAnswers, row: Row, table: Table, finder: RowFinder | None = None
+) -> list[list[WaitingCell]]:
     """An agent's answers as a waiting operation's units, one per answer: each effect a
-    cell of the agent's row, with the value it held when shown."""
+    cell of the agent's row, with the value it held when shown. For an agent with
+    namesakes nothing of who they are tells apart (`finder` asked), what does (an ESP
+    Start Date) is recorded with each cell, as every other write records it, so that the
+    answers find the agent's row again, and never a namesake's."""
     sheet = table.sheet(row.sheet)
     who = row.ref()
+    facts = None
+    if finder is not None and finder.has_namesakes(row):
+        written = {sheet.col(e.key) for a in agent.answers for e in a.effects}
+        facts = finder.facts(row, {c for c in written if c is not None})
     units: list[list[WaitingCell]] = []
     for answer in agent.answers:
         cells = []
@@ -187,6 +196,7 @@ def answer_units(agent: AgentAnswers, row: Row, table: Table) -> list[list[Waiti
                     who.agent_id,
                     who.email,
                     who.n_number,
+                    facts,
                 )
             )
         units.append(cells)
@@ -218,10 +228,17 @@ class Keeper:
         # (kept by identity: an answer undone and typed again is a new one).
         self._held: dict[tuple[str, int], list[Answer]] = {}
         self._written: dict[tuple[str, int], list[Answer]] = {}
+        self._finding: tuple[Table, RowFinder] | None = None
 
     @property
     def ops(self) -> list[WaitingOp]:
         return list(self.kept.values())
+
+    def _finder(self, table: Table) -> RowFinder:
+        """The finder of `table`'s rows (one per reading of the tracker)."""
+        if self._finding is None or self._finding[0] is not table:
+            self._finding = (table, RowFinder(table))
+        return self._finding[1]
 
     def record(self, agent: AgentAnswers, row: Row, table: Table) -> None:
         """Keep the agent's answers anew, but for those another write has written during
@@ -234,7 +251,7 @@ class Keeper:
             self.written_meanwhile.append(old.op)
         written = self._written.get(key, [])
         fresh = [a for a in agent.answers if not any(a is w for w in written)]
-        units = answer_units(replace(agent, answers=fresh), row, table)
+        units = answer_units(replace(agent, answers=fresh), row, table, self._finder(table))
         self._held[key] = fresh
         if any(units):
             op = waiting.new_op(
@@ -273,7 +290,7 @@ def adopt_journal(tracker: Path, config: Config) -> int:
             for key, shown in agent.shown.items():
                 if shown is not None:
                     row = _with_shown(row, key, shown, wb.date1904)
-            units = answer_units(agent, row, table) if row.sheet in _sheets(table) else []
+            units = answer_units(agent, row, table, finder) if row.sheet in _sheets(table) else []
             if units:
                 op = waiting.new_op(
                     store, units, signer=kept.by or None, why=ROUND_WHY, digest=wb.pkg.digest

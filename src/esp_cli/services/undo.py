@@ -14,7 +14,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from esp_cli.config import Config, unquoted_name
 from esp_cli.core import oplog
@@ -35,6 +35,7 @@ from esp_cli.services.agents import (
 )
 from esp_cli.services.history import undone_by, worked_out
 from esp_cli.workbook import history
+from esp_cli.workbook.finder import Found
 from esp_cli.workbook.history import Log
 from esp_cli.workbook.session import ChangePlan, write_session
 from esp_cli.workbook.tracker import Row, Sheet, Table, read_table
@@ -239,9 +240,46 @@ def _agent_rows(wb: Workbook, config: Config) -> Table | None:
         return None  # not a tracker (a sheet written by address): its cells stay put
 
 
+class _Lost(NamedTuple):
+    """Why a recorded cell's agent or column cannot be found now, and the fix for it ("":
+    none but leaving the cell out, --skip-conflicts)."""
+
+    why: str
+    fix: str = ""
+
+
+# The fix for a cell whose agent cannot be found now, by why not (finder.Found).
+_NAMESAKES_FIX = (
+    "give each agent an Agent ID, e-mail or N Number the other does not have, so esp can "
+    "tell them apart"
+)
+_UNSURE_FIX = "type the agent's Agent ID (as recorded) in their row, if the row is theirs"
+_TWICE_FIX = "delete or hide the copy of the tab (esp reads the visible sheets only)"
+_COLUMN_FIX = "give the column its header back"
+_DIFFERS_FIX = (
+    "if that row is the agent's, put back its cells yourself in Excel (esp history --cells "
+    "lists what the operation wrote)"
+)
+
+
+def _lost(found: Found) -> _Lost:
+    fix = (
+        _NAMESAKES_FIX
+        if found.namesakes
+        else _UNSURE_FIX
+        if found.unsure
+        else _TWICE_FIX
+        if found.twice
+        else _DIFFERS_FIX
+        if found.differs
+        else ""
+    )
+    return _Lost(found.why, fix)
+
+
 def _place(
     c: CellRecord, table: Table | None, finder: RowFinder | None, in_place: bool = False
-) -> _Place | str:
+) -> _Place | _Lost:
     """Where the cell `c` recorded is now, or why it cannot be known.
 
     Only esp has written the tracker since (`in_place`): esp moves no rows, so every cell
@@ -256,7 +294,7 @@ def _place(
     if table is None or finder is None:
         if c.agent_id is None:
             return _Place(c.sheet, c.row, c.col, None, None)
-        return "the tracker has no agent rows to find the agent in"
+        return _Lost("the tracker has no agent rows to find the agent in")
     if c.agent_id is None:
         try:
             table.sheet(c.sheet)
@@ -268,10 +306,10 @@ def _place(
     found = finder.locate(c.who, c.facts)  # a namesake: by what esp saw in the row
     row = found.row
     if row is None:
-        return found.why
+        return _lost(found)
     col = _column(table.sheet(row.sheet), c, moved_sheet=row.sheet != c.sheet)
     if col is None:
-        return f"the sheet '{row.sheet}' has no '{c.column}' column"
+        return _Lost(f"the sheet '{row.sheet}' has no '{c.column}' column", _COLUMN_FIX)
     who = row.ref()
     return _Place(row.sheet, row.row, col, who.agent_id, who.email)
 
@@ -314,8 +352,10 @@ def _plan(
     placed: list[tuple[CellRecord, _Place]] = []
     for c in cells:
         where = _place(c, table, finder, in_place=exact)
-        if isinstance(where, str):
-            conflicts.append(Conflict(c, None, reason=f"{c.agent} cannot be found: {where}"))
+        if isinstance(where, _Lost):
+            conflicts.append(
+                Conflict(c, None, reason=f"{c.agent} cannot be found: {where.why}", fix=where.fix)
+            )
         else:
             placed.append((c, where))
     cells.clear()
@@ -441,12 +481,6 @@ def _changed_by(later: list[Operation], c: CellRecord) -> tuple[str, str] | None
     return None
 
 
-_NOT_FOUND_FIX = (
-    "give each agent an Agent ID, e-mail or N Number the other does not have, so esp can "
-    "tell them apart"
-)
-
-
 def _refusal(
     target: Operation, conflicts: list[Conflict], later: list[Operation] | None = None
 ) -> UndoConflictError:
@@ -495,9 +529,9 @@ def _refusal(
         fixes.append(
             "change those cells in Excel yourself (esp does not overwrite a change it did not make)"
         )
-    if lost:
-        fixes.append(_NOT_FOUND_FIX)
-    fixes.append("or pass --skip-conflicts to put back only the other cells")
+    fixes += dict.fromkeys(c.fix for c in conflicts if c.reason and c.fix)
+    skip = "pass --skip-conflicts to put back only the other cells"
+    fixes.append(f"or {skip}" if fixes else skip)
     return UndoConflictError(
         f"Operation {target.op} cannot be undone: {why}; nothing was written.\n"
         + "\n".join(lines)

@@ -6,14 +6,22 @@ from __future__ import annotations
 
 import bisect
 import collections
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator
 from typing import Any, NamedTuple
 
-from esp_cli.core.columns import BY_KEY
+from esp_cli.core.columns import BY_KEY, Kind
 from esp_cli.core.model import AgentRef
 from esp_cli.core.names import name_key
 from esp_cli.core.oplog import Facts, same_value
-from esp_cli.core.values import ErrorValue, conflict_shown, email_key, id_key
+from esp_cli.core.values import (
+    ErrorValue,
+    Unreadable,
+    conflict_shown,
+    email_key,
+    id_key,
+    parse_date,
+    parse_datetime,
+)
 from esp_cli.core.words import listed
 from esp_cli.workbook.tracker import Row, Table
 from esp_cli.workbook.xlsx.reader import SheetValues
@@ -47,6 +55,9 @@ class Found(NamedTuple):
     # no row holds now, and the row holds none of them where its sheet has their columns
     # (a new hire of the name, nothing typed yet?): not surely the agent; `why` says so.
     unsure: bool = False
+    # The one row left of namesakes holds other lasting facts than esp saw in the agent's
+    # row (the agent's row deleted since, or those cells retyped?); `why` names them.
+    differs: bool = False
 
 
 class _Searched(NamedTuple):
@@ -233,14 +244,13 @@ class RowFinder:
         if len(found) == 1:
             row = found[0]
             # What esp saw in the row was recorded because the agent had a namesake then
-            # (nothing of who they are told them apart): the one row left (the other's,
-            # when the agent's row was deleted since) is the agent's only when it holds it.
-            if (
-                facts
-                and not (unmoved and (row.sheet, row.row) == (who.sheet, who.row))
-                and not self.holds(row, facts)
-            ):
-                return Found(None, self._not_holding_words(row, what, facts))
+            # (nothing of who they are told them apart): the one row left may be the
+            # other's, the agent's row deleted since. It is not taken when it holds other
+            # lasting facts than esp saw, more of them than it holds the same.
+            if facts and not (unmoved and (row.sheet, row.row) == (who.sheet, who.row)):
+                differs = self._one_left_differs(row, facts)
+                if differs:
+                    return Found(None, self._differs_words(row, what, differs), differs=True)
             return Found(row)
         if not found:
             return Found(None, what)
@@ -350,23 +360,43 @@ class RowFinder:
             chosen += [k for k in keys if k not in STABLE_FACTS and differs(k, left)]
         return tuple((k, mine[k]) for k in chosen) or None
 
-    def _not_holding_words(self, row: Row, what: str, facts: Facts) -> str:
-        """Why the one row found for an agent recorded beside a namesake is another's: the
-        cells where it holds something else than esp saw in the agent's row."""
+    def _one_left_differs(self, row: Row, facts: Facts) -> list[str]:
+        """The lasting facts (STABLE_FACTS) the one row found for a namesake's agent holds
+        otherwise than esp saw in the agent's row, each as "ESP Start Date 11/30/2026
+        where the agent's row held 11/16/2026", when they are as many as those it holds the
+        same or more; else none. Values are compared as they read (a phone by its digits,
+        a date typed as text by its day); a column no longer on the sheet, or a cell empty
+        on either side, tells nothing. Other columns (a TBT status, hours) change as the
+        agent progresses and tell nothing about a row left alone."""
         sheet = self.table.sheet(row.sheet)
-        differs = []
+        date1904 = self.table.workbook.date1904
+        same = 0
+        differs: list[str] = []
         for key, seen in facts:
+            col = sheet.col(key)
+            if key not in STABLE_FACTS or col is None:
+                continue
             now = self.value(row, key)
-            if not _same_fact(now, seen):
-                col = sheet.col(key)
-                header = sheet.headers.get(col, BY_KEY[key].header) if col else BY_KEY[key].header
+            a, b = _fact_read(key, now, date1904), _fact_read(key, seen, date1904)
+            if a is None or b is None:
+                continue
+            if a == b:
+                same += 1
+            else:
+                header = sheet.headers.get(col, BY_KEY[key].header)
                 differs.append(
                     f"{header} {conflict_shown(now)} where the agent's row held "
                     f"{conflict_shown(seen)}"
                 )
+        return differs if len(differs) >= max(same, 1) else []
+
+    @staticmethod
+    def _differs_words(row: Row, what: str, differs: list[str]) -> str:
+        """Why the one row found for a namesake's agent is not taken for the agent's."""
         return (
             f"the one row found by its {what}, {row.sheet}!row {row.row}, holds "
-            f"{listed(differs)} when the change was made: it is another agent's"
+            f"{listed(differs)} when the change was made: another agent of the name, the "
+            "agent's row deleted since?"
         )
 
     def holds(self, row: Row, facts: Facts) -> bool:
@@ -529,6 +559,31 @@ def _contradicts(row: Row, wanted_id: str, wanted_mail: str, wanted_n: str = "")
     if wanted_n and row.text("n_number") and "n_number" not in row.unreadable:
         return id_key(row.text("n_number")) != wanted_n
     return False
+
+
+def _fact_read(key: str, value: Any, date1904: bool) -> Hashable | None:
+    """A lasting fact's value as it reads, for comparing (None: nothing to compare): a date
+    or date and time by its value however typed, a phone by its digits, text by its words
+    whatever their case and spacing."""
+    if value is None or isinstance(value, ErrorValue):
+        return None
+    if isinstance(value, str) and not value.strip():
+        return None
+    kind = BY_KEY[key].kind
+    try:
+        if kind is Kind.DATE:
+            return parse_date(value, date1904)
+        if kind is Kind.DATETIME:
+            return parse_datetime(value, date1904)
+    except Unreadable:
+        pass
+    if key == "phone":
+        typed = int(value) if isinstance(value, float) and value.is_integer() else value
+        digits = "".join(ch for ch in str(typed) if ch.isdigit())
+        return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits or None
+    if isinstance(value, str):
+        return " ".join(value.split()).casefold()
+    return value if isinstance(value, Hashable) else str(value)
 
 
 def _same_fact(now: Any, seen: Any) -> bool:

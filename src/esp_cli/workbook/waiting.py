@@ -166,6 +166,10 @@ class Waiting:
     # Files that could not be read now (a sync client or a virus scanner holding one):
     # skipped, each said in `warnings`, read again by the next command.
     unread: list[Path] = field(default_factory=list)
+    # Damaged files (id -> files) under the id of a change the log records as written or
+    # dropped: a copy of a change that is done (a sync service's, cut short). Nothing in
+    # them waits; `esp pending drop` removes them without recording a drop.
+    done_copies: dict[str, list[Path]] = field(default_factory=dict)
 
     @property
     def skipped(self) -> list[Path]:
@@ -210,8 +214,8 @@ class Store:
         for entry in self.folder.iterdir():
             name = entry.name
             m = _NAME.fullmatch(name) or _RENAMED.fullmatch(name)
-            if m is not None and m.re is _RENAMED and entry.is_dir():
-                m = None  # a folder named like a change's copy is not one
+            if m is not None and entry.is_dir():
+                m = None  # a folder named like a change (or a copy of one) is not one
             if m is not None:
                 # By when it was made, then its id; a file under esp's own name before a
                 # renamed copy of it, which is then the copy.
@@ -458,14 +462,33 @@ class Store:
         if not ops:
             return {}
         since = min(o.log_from for o in ops)
+        return history.waiting_files_among(self.log, [o.op for o in ops], since, self._digest)
 
-        def current() -> str:  # only asked when a write's entry is still pending
-            try:
-                return safety.digest_of(self.tracker)
-            except OSError:
-                return ""
+    def _digest(self) -> str:
+        """The tracker's digest (asked only when a write's entry is still pending)."""
+        try:
+            return safety.digest_of(self.tracker)
+        except OSError:
+            return ""
 
-        return history.waiting_files_among(self.log, [o.op for o in ops], since, current)
+    def _done_copies(self, found: Waiting) -> None:
+        """Moves the damaged files of `found` under the id of a change the log records as
+        done (written or dropped) to `done_copies`, each said as such. The log is read
+        from its start: it holds no hint of when a file it cannot read was made."""
+        waiting = {o.op for o in found.ops}
+        ids = [i for i in found.unreadable if i not in waiting]
+        done = history.waiting_files_among(self.log, ids, 0, self._digest) if ids else {}
+        for op_id in [i for i in ids if i in done]:
+            files = found.unreadable.pop(op_id)
+            found.done_copies[op_id] = files
+            said = tuple(f"{f}:" for f in files)
+            found.warnings = [w for w in found.warnings if not w.startswith(said)]
+            found.newer = [f for f in found.newer if f not in files]
+            found.warnings += [
+                f"{f}: a damaged copy of change {op_id}, which is done already (esp history "
+                f"shows it); nothing in it waits. esp pending drop {f.name} removes it."
+                for f in files
+            ]
 
     def recorded(self, ops: Sequence[WaitingOp]) -> set[str]:
         """The ids of `ops` the operation log records as written (or dropped) already: a
@@ -502,6 +525,8 @@ class Store:
                     seen[own.op] = own
                     kept.append(own)
         found.ops = sorted(kept, key=lambda o: o.time)
+        if found.unreadable:
+            self._done_copies(found)
         found.warnings += self.strays()
         return found
 
@@ -622,15 +647,17 @@ class Store:
 
     def drop(
         self, wanted: str, signer: str | None, min_prefix: int = 4
-    ) -> tuple[str, WaitingOp | None, Path]:
+    ) -> tuple[str, WaitingOp | None, Path, bool]:
         """Discard the waiting operation whose id starts with `wanted`, unwritten: under
         esp's lock (so a write applying it at that moment goes first, and then there is
         nothing to drop), an entry recording it in the operation log (who dropped what,
         whose change it was), then its file. A file that could not be read can be dropped
         too (its entry says so), by its id or its file name (two files of one id), and so
         can a copy here of another tracker's change (Waiting.copies). Never a file of
-        another tracker sharing this folder. Returns its id, the operation (None: a damaged
-        file) and the file."""
+        another tracker sharing this folder. A damaged copy of a change that is done
+        (Waiting.done_copies) is removed, and no drop recorded: its id is the written
+        change's. Returns its id, the operation (None: a damaged file), the file, and
+        whether it was such a copy."""
         key = wanted.strip().lower()
         if len(key) < min_prefix:
             raise UsageError(
@@ -644,6 +671,11 @@ class Store:
             with contextlib.suppress(OSError):
                 history.settle(self.log, safety.digest_of(self.tracker))
             found = self.unwritten(clean=True)
+            copies = {f.name.lower(): (i, f) for i, fs in found.done_copies.items() for f in fs}
+            copy = copies.get(key) or copies.get(f"{key}.json")
+            if copy is not None:
+                system.remove_file(copy[1])
+                return copy[0], None, copy[1], True
             by_name = {f.name.lower(): (i, f) for i, fs in found.unreadable.items() for f in fs}
             # The changes copied here for another tracker too: their files here are copies.
             droppable = [*found.ops, *found.copies]
@@ -675,7 +707,7 @@ class Store:
                 recorder.close()
             with contextlib.suppress(OSError):
                 system.remove_file(file)
-        return chosen, op, file
+        return chosen, op, file, False
 
     def remove(self, op: WaitingOp) -> None:
         """Its file goes (written or dropped, as the log records). A file that cannot be
@@ -937,6 +969,13 @@ class Applier:
                     return _Unplaced(found.why, TWICE)
                 if found.unsure:
                     return _Unplaced(_unsure_words(cell, op, found.why), UNSURE)
+                if found.differs:
+                    return _Unplaced(
+                        f"{cell.agent or 'the agent'}'s row is not found ({found.why}); if "
+                        "that row is theirs, discard the change and make it again (esp "
+                        f"pending drop {op.op})",
+                        AGENT,
+                    )
                 # No row has what was recorded: gone; else the rows that have some of it
                 # are other agents' now (IDs swapped in Excel), said as they are.
                 gone = "is no longer there" if found.why.startswith("no row") else "is not found"
