@@ -1143,3 +1143,43 @@ def test_an_undo_written_later_reads_its_operations_entry_once_and_none_before_i
     assert read == [target]
     assert "Booked" not in str(values(small).get("ESP Tracker!K4"))
     assert [e["undoes"] for e in log_entries(small.parent)][-1] == target
+
+
+def test_a_file_damaged_otherwise_under_a_done_changes_id_stays_skipped_and_drops_apart(
+    small: Path,
+) -> None:
+    """A file under the id of a change written already, damaged in the middle (a hand's
+    edit with a slip, not a transfer cut short), may hold another change: it is skipped
+    (esp apply exits 5) as any damaged file, and its drop is recorded under an id of its
+    own, so that esp undo still finds the written change by its id."""
+    owner = open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Kept", "-t", str(small)).exit_code == 7
+    (kept,) = Store(small).folder.glob("*.json")
+    text = kept.read_bytes()
+    owner.unlink()
+    assert run("apply", "-t", str(small)).exit_code == 0
+    op = kept.name.split("-")[-1].removesuffix(".json")
+    edited = kept.with_name(kept.stem + " (1).json")
+    edited.write_bytes(text.replace(b'"cells"', b'"cells" "', 1))
+    applied = run("apply", "-t", str(small))
+    assert applied.exit_code == ExitCode.FINDINGS, applied.output
+    assert "not a whole waiting change" in applied.stderr
+    assert run("pending", "drop", edited.name, "-t", str(small)).exit_code == 0
+    dropped = [e for e in log_entries(small.parent) if e.get("kind") == "dropped"]
+    assert len(dropped) == 1 and dropped[0]["op"] != op
+    assert run("undo", op, "-t", str(small)).exit_code == 0
+
+
+def test_a_done_changes_cut_short_copy_is_dropped_by_its_id_too(small: Path) -> None:
+    owner = open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Kept", "-t", str(small)).exit_code == 7
+    (kept,) = Store(small).folder.glob("*.json")
+    text = kept.read_bytes()
+    owner.unlink()
+    assert run("apply", "-t", str(small)).exit_code == 0
+    kept.with_name(kept.stem + " (1).json").write_bytes(text[: len(text) // 2])
+    op = kept.name.split("-")[-1].removesuffix(".json")
+    dropped = run("pending", "drop", op, "-t", str(small))
+    assert dropped.exit_code == 0, dropped.output
+    assert "nothing was dropped" in dropped.stderr
+    assert not list(Store(small).folder.glob("*.json"))

@@ -237,7 +237,7 @@ def test_a_change_for_one_of_two_namesakes_is_held_off_the_other_once_hers_is_de
     assert len(Store(path).unwritten().ops) == 1
     listed = run("pending", "-t", str(path), "-f", "json")
     (shown,) = json.loads(listed.stdout)["operations"]
-    assert {c["kind"] for c in shown["conflicts"]} == {"agent"}
+    assert {c["kind"] for c in shown["conflicts"]} == {"namesake"}
 
 
 def test_a_change_for_one_of_two_namesakes_finds_hers_once_the_other_is_deleted(
@@ -398,3 +398,70 @@ def test_a_round_answer_for_a_namesake_is_held_off_the_other_once_hers_is_delete
     held = run("apply", "-t", str(path))
     assert held.exit_code == ExitCode.FINDINGS, held.output
     assert not any(v.endswith("On module 3") for v in cells(path).values() if isinstance(v, str))
+
+
+def test_a_namesake_told_apart_by_a_phone_only_one_has_is_not_taken_for_the_other(
+    tmp_path: Path,
+) -> None:
+    """The two Danas differ only in a phone the second has not given yet: the first Dana
+    leaves, and her change does not go to the Dana whose phone is still empty (what esp saw
+    in her row, not in the agent's)."""
+    danas = [
+        {**TWO_DANAS_THREE_FACTS[1]},
+        {**TWO_DANAS_THREE_FACTS[1], "Phone": None},
+    ]
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    path = factories.tracker(tmp_path / TRACKER, danas, headers=FACT_HEADERS)
+    namesake_note_waits(path, 3, "For the Dana with a phone")
+    in_excel(path, lambda ws: ws.delete_rows(3))
+    held = run("apply", "-t", str(path))
+    assert held.exit_code == ExitCode.FINDINGS, held.output
+    assert "K3" not in cells(path)
+
+
+def test_of_three_namesakes_the_one_left_is_weighed_against_each(tmp_path: Path) -> None:
+    """Three Danas: the first and second share a start date and differ in phone, the
+    third started later. The change is for the first; the first and second leave. The
+    third holds the first's certifier but everything else of her own: not the first."""
+    first = {**TWO_DANAS_THREE_FACTS[1]}
+    second = {**first, "Phone": "(614) 555-0155"}
+    third = {**TWO_DANAS_THREE_FACTS[2], "Certifier": "Kim Wu"}
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    path = factories.tracker(tmp_path / TRACKER, [first, second, third], headers=FACT_HEADERS)
+    namesake_note_waits(path, 3, "For the first Dana")
+    in_excel(path, lambda ws: ws.delete_rows(3, 2))
+    held = run("apply", "-t", str(path))
+    assert held.exit_code == ExitCode.FINDINGS, held.output
+    assert "K3" not in cells(path)
+    listed = json.loads(run("pending", "-t", str(path), "-f", "json").stdout)
+    assert {c["kind"] for c in listed["operations"][0]["conflicts"]} == {"namesake"}
+
+
+def test_history_and_undo_keep_the_agent_whose_one_telling_fact_was_corrected(
+    tmp_path: Path,
+) -> None:
+    """Namesakes of one class mostly share a start date and certifier: the phone alone told
+    them apart. The other Dana leaves and a typo in the first Dana's phone is corrected:
+    her row holds neither Dana's phone as esp saw it, and esp history still lists her note,
+    esp undo puts it back (a change already written: her row is the likelier)."""
+    danas = [
+        {**TWO_DANAS_THREE_FACTS[1]},
+        {**TWO_DANAS_THREE_FACTS[1], "Phone": "(614) 555-0177"},
+    ]
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    path = factories.tracker(tmp_path / TRACKER, danas, headers=FACT_HEADERS)
+    t = ["-t", str(path)]
+    assert run("note", "add", "Dana Cole (row 3)", "Hers", *t).exit_code == 0
+    first = json.loads(run("history", *t, "-f", "json").stdout)["operations"][0]["op"]
+
+    def the_other_leaves(ws: Any) -> None:
+        ws.delete_rows(4)
+        ws.cell(3, 14, "(614) 555-0193")
+
+    in_excel(path, the_other_leaves)
+    history = run("history", "Dana Cole", *t, "-f", "json")
+    assert history.exit_code == 0, history.output
+    assert "Hers" in history.stdout
+    undo = run("undo", first, *t)
+    assert undo.exit_code == 0, undo.output
+    assert "K3" not in cells(path)

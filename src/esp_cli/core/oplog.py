@@ -102,19 +102,32 @@ def same_value(now: Any, recorded: Any) -> bool:
 
 
 # What esp saw in an agent's row that tells it apart from namesakes nothing else does (an
-# ESP Start Date): (column key, value) pairs (workbook.finder.RowFinder.facts).
+# ESP Start Date): (column key, value) pairs (workbook.finder.RowFinder.facts). Under the key
+# NAMESAKES, what it saw in the same columns of each namesake's row (Facts each): which of
+# them the one row left of the name is, when the others are deleted, is weighed on both.
 Facts = tuple[tuple[str, Any], ...]
+NAMESAKES = "~namesakes"
 
 
 def facts_json(facts: Facts) -> dict[str, Any]:
-    return {key: tag(value) for key, value in facts}
+    return {
+        key: [facts_json(o) for o in value] if key == NAMESAKES else tag(value)
+        for key, value in facts
+    }
 
 
 def facts_from_json(d: Any) -> Facts | None:
     """Facts as a log line or a waiting file holds them (None: none recorded, or not facts)."""
     if not isinstance(d, dict) or not d:
         return None
-    return tuple((str(key), untag(value)) for key, value in d.items())
+    out: list[tuple[str, Any]] = []
+    for key, value in d.items():
+        if key == NAMESAKES:
+            if isinstance(value, list):
+                out.append((key, tuple(facts_from_json(o) or () for o in value)))
+            continue
+        out.append((str(key), untag(value)))
+    return tuple(out) or None
 
 
 # -- entries --------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from esp_cli.core.calendar import BusinessCalendar
 from esp_cli.core.columns import BY_KEY, alias_table
 from esp_cli.core.model import AgentRef, is_issue, is_spoc_issue
 from esp_cli.core.notes import NoteKind, appended, format_line, lines_of, parse_line
+from esp_cli.core.oplog import Facts
 from esp_cli.core.refs import address
 from esp_cli.core.rules import (
     ACTION_LABELS,
@@ -161,20 +162,26 @@ ROUND_COMMAND = "esp round"
 # ------------------------------------------------------------- answers kept as they are typed
 
 
+def namesake_facts(finder: RowFinder, row: Row, agent: AgentAnswers, table: Table) -> Facts | None:
+    """For an agent (`row`, a row of the table `finder` reads) with namesakes nothing of who
+    they are tells apart, what does (an ESP Start Date), the cells the answers write aside:
+    recorded with each answer, as every other write records it, so that the answers find
+    the agent's row again, and never a namesake's."""
+    if not finder.has_namesakes(row):
+        return None
+    sheet = table.sheet(row.sheet)
+    written = {sheet.col(e.key) for a in agent.answers for e in a.effects}
+    return finder.facts(row, {c for c in written if c is not None})
+
+
 def answer_units(
-    agent: AgentAnswers, row: Row, table: Table, finder: RowFinder | None = None
+    agent: AgentAnswers, row: Row, table: Table, facts: Facts | None = None
 ) -> list[list[WaitingCell]]:
     """An agent's answers as a waiting operation's units, one per answer: each effect a
-    cell of the agent's row, with the value it held when shown. For an agent with
-    namesakes nothing of who they are tells apart (`finder` asked), what does (an ESP
-    Start Date) is recorded with each cell, as every other write records it, so that the
-    answers find the agent's row again, and never a namesake's."""
+    cell of the agent's row, with the value it held when shown (and `facts`: see
+    namesake_facts)."""
     sheet = table.sheet(row.sheet)
     who = row.ref()
-    facts = None
-    if finder is not None and finder.has_namesakes(row):
-        written = {sheet.col(e.key) for a in agent.answers for e in a.effects}
-        facts = finder.facts(row, {c for c in written if c is not None})
     units: list[list[WaitingCell]] = []
     for answer in agent.answers:
         cells = []
@@ -251,7 +258,9 @@ class Keeper:
             self.written_meanwhile.append(old.op)
         written = self._written.get(key, [])
         fresh = [a for a in agent.answers if not any(a is w for w in written)]
-        units = answer_units(replace(agent, answers=fresh), row, table, self._finder(table))
+        fresh_agent = replace(agent, answers=fresh)
+        facts = namesake_facts(self._finder(table), row, fresh_agent, table)
+        units = answer_units(fresh_agent, row, table, facts)
         self._held[key] = fresh
         if any(units):
             op = waiting.new_op(
@@ -283,6 +292,7 @@ def adopt_journal(tracker: Path, config: Config) -> int:
         finder = RowFinder(table)
         for agent in kept.agents:
             row, _why = finder.find(_ref(agent))
+            facts = namesake_facts(finder, row, agent, table) if row is not None else None
             if row is None:
                 row = Row(agent.sheet, agent.row, agent.cls, {}, {})
                 row.values["agent_name"] = agent.agent
@@ -290,7 +300,7 @@ def adopt_journal(tracker: Path, config: Config) -> int:
             for key, shown in agent.shown.items():
                 if shown is not None:
                     row = _with_shown(row, key, shown, wb.date1904)
-            units = answer_units(agent, row, table, finder) if row.sheet in _sheets(table) else []
+            units = answer_units(agent, row, table, facts) if row.sheet in _sheets(table) else []
             if units:
                 op = waiting.new_op(
                     store, units, signer=kept.by or None, why=ROUND_WHY, digest=wb.pkg.digest

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from esp_cli.core.columns import BY_KEY, Kind
 from esp_cli.core.model import AgentRef
 from esp_cli.core.names import name_key
-from esp_cli.core.oplog import Facts, same_value
+from esp_cli.core.oplog import NAMESAKES, Facts, same_value
 from esp_cli.core.values import (
     ErrorValue,
     Unreadable,
@@ -226,14 +226,23 @@ class RowFinder:
         found = self.locate(who)
         return found.row, found.why
 
-    def locate(self, who: AgentRef, facts: Facts | None = None, unmoved: bool = False) -> Found:
+    def locate(
+        self,
+        who: AgentRef,
+        facts: Facts | None = None,
+        unmoved: bool = False,
+        strict: bool = False,
+    ) -> Found:
         """The agent's row, found by who they are. Namesakes nothing recorded of who they
         are tells apart: the row recorded (`who.row`) when the rows have not moved since
         (`unmoved`: only esp has written the tracker since, and esp moves no row), else the
         one row that still holds what esp saw there (`facts`); else none: "two agents named
         Ana Lopez in class AET-1 (...); cannot tell which". One row found by the name alone
         for an agent recorded with IDs it holds none of is the agent only when it holds
-        `facts`; else none (`unsure`)."""
+        `facts`; else none (`unsure`). The one row left of namesakes (the others deleted)
+        is weighed on `facts` (see _one_left_differs; `strict`: a change still to be
+        written, which a row matching neither the agent's nor a namesake's cells does not
+        get)."""
         found, what, doubt = self._search(who)
         if doubt and len(found) == 1:
             # Found by the name alone, holding none of the IDs recorded: the agent's only
@@ -248,7 +257,7 @@ class RowFinder:
             # other's, the agent's row deleted since. It is not taken when it holds other
             # lasting facts than esp saw, more of them than it holds the same.
             if facts and not (unmoved and (row.sheet, row.row) == (who.sheet, who.row)):
-                differs = self._one_left_differs(row, facts)
+                differs = self._one_left_differs(row, facts, strict)
                 if differs:
                     return Found(None, self._differs_words(row, what, differs), differs=True)
             return Found(row)
@@ -358,37 +367,58 @@ class RowFinder:
         left = [r for r in others if not any(differs(k, [r]) for k in chosen)]
         if left:
             chosen += [k for k in keys if k not in STABLE_FACTS and differs(k, left)]
-        return tuple((k, mine[k]) for k in chosen) or None
+        if not chosen:
+            return None
+        theirs = tuple(tuple((k, self.value(r, k)) for k in chosen) for r in others)
+        return (*((k, mine[k]) for k in chosen), (NAMESAKES, theirs))
 
-    def _one_left_differs(self, row: Row, facts: Facts) -> list[str]:
-        """The lasting facts (STABLE_FACTS) the one row found for a namesake's agent holds
-        otherwise than esp saw in the agent's row, each as "ESP Start Date 11/30/2026
-        where the agent's row held 11/16/2026", when they are as many as those it holds the
-        same or more; else none. Values are compared as they read (a phone by its digits,
-        a date typed as text by its day); a column no longer on the sheet, or a cell empty
-        on either side, tells nothing. Other columns (a TBT status, hours) change as the
-        agent progresses and tell nothing about a row left alone."""
+    def _one_left_differs(self, row: Row, facts: Facts, strict: bool = False) -> list[str]:
+        """Why the one row found for an agent recorded beside namesakes is not taken for
+        the agent's, as the cells where it holds otherwise than esp saw in the agent's row
+        ("ESP Start Date 11/30/2026 where the agent's row held 11/16/2026"); empty: it is
+        taken. Values are compared as they read (a phone by its digits, a date typed as text
+        by its day); a column no longer on the sheet tells nothing.
+
+        When the namesakes' cells were recorded too, the row is the agent's when it holds
+        more of the agent's cells than of any namesake's; holding none of either (each
+        retyped since), only for a change already written (not `strict`): the agent's row
+        is then the likelier, esp having written to it since. Recorded without them (an
+        older esp), the lasting facts (STABLE_FACTS) alone are weighed, an empty cell
+        telling nothing: it is not taken when it holds as many of them otherwise as the
+        same, or more."""
         sheet = self.table.sheet(row.sheet)
         date1904 = self.table.workbook.date1904
-        same = 0
+        own = [(k, v) for k, v in facts if k != NAMESAKES and sheet.col(k) is not None]
+        theirs = next((v for k, v in facts if k == NAMESAKES), None)
+        now = {k: _fact_read(k, self.value(row, k), date1904) for k, _v in own}
         differs: list[str] = []
-        for key, seen in facts:
-            col = sheet.col(key)
-            if key not in STABLE_FACTS or col is None:
+        same = 0
+        for key, seen in own:
+            if theirs is None and key not in STABLE_FACTS:
                 continue
-            now = self.value(row, key)
-            a, b = _fact_read(key, now, date1904), _fact_read(key, seen, date1904)
-            if a is None or b is None:
+            held = _fact_read(key, seen, date1904)
+            if theirs is None and (held is None or now[key] is None):
                 continue
-            if a == b:
+            if held == now[key]:
                 same += 1
             else:
-                header = sheet.headers.get(col, BY_KEY[key].header)
+                header = sheet.headers.get(sheet.col(key) or 0, BY_KEY[key].header)
+                shown = conflict_shown(self.value(row, key))
                 differs.append(
-                    f"{header} {conflict_shown(now)} where the agent's row held "
-                    f"{conflict_shown(seen)}"
+                    f"{header} {shown} where the agent's row held {conflict_shown(seen)}"
                 )
-        return differs if len(differs) >= max(same, 1) else []
+        if theirs is None:
+            return differs if len(differs) >= max(same, 1) else []
+        namesakes = max(
+            (
+                sum(1 for k, v in other if k in now and _fact_read(k, v, date1904) == now[k])
+                for other in theirs
+            ),
+            default=0,
+        )
+        if same > namesakes or (same == namesakes == 0 and not strict):
+            return []
+        return differs or ["as much of what esp saw in a namesake's row as in the agent's"]
 
     @staticmethod
     def _differs_words(row: Row, what: str, differs: list[str]) -> str:
@@ -401,7 +431,7 @@ class RowFinder:
 
     def holds(self, row: Row, facts: Facts) -> bool:
         """Does the row hold what esp saw in it (`facts`)?"""
-        return all(_same_fact(self.value(row, k), v) for k, v in facts)
+        return all(_same_fact(self.value(row, k), v) for k, v in facts if k != NAMESAKES)
 
     def at(self, sheet: str, number: int) -> Row | None:
         """The agent row numbered `number` on `sheet` (None: not an agent row, or no such

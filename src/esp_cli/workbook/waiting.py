@@ -170,6 +170,9 @@ class Waiting:
     # dropped: a copy of a change that is done (a sync service's, cut short). Nothing in
     # them waits; `esp pending drop` removes them without recording a drop.
     done_copies: dict[str, list[Path]] = field(default_factory=dict)
+    # The files among `unreadable` cut short (empty, or whole JSON up to where they end):
+    # what a sync service's or a copy's interrupted transfer leaves, never a hand's edit.
+    cut_short: set[Path] = field(default_factory=set)
 
     @property
     def skipped(self) -> list[Path]:
@@ -370,6 +373,11 @@ class Store:
             found.unread.append(entry)
             return None
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+            if not data or (
+                isinstance(exc, json.JSONDecodeError)
+                and (exc.pos >= len(exc.doc.rstrip()) or exc.msg.startswith("Unterminated str"))
+            ):
+                found.cut_short.add(entry)  # whole up to where it ends, or in its last text
             if isinstance(exc, json.JSONDecodeError):
                 why = "cut short or damaged"
             elif isinstance(exc, UnicodeDecodeError):
@@ -472,11 +480,17 @@ class Store:
             return ""
 
     def _done_copies(self, found: Waiting) -> None:
-        """Moves the damaged files of `found` under the id of a change the log records as
-        done (written or dropped) to `done_copies`, each said as such. The log is read
-        from its start: it holds no hint of when a file it cannot read was made."""
+        """Moves the files of `found` cut short (Waiting.cut_short) under the id of a change
+        the log records as done (written or dropped) to `done_copies`, each said as such: a
+        copy of that change's file that a transfer cut. One damaged otherwise (a hand's
+        edit, a change of its own under a taken id?) stays skipped. The log is read from
+        its start: it holds no hint of when a file it cannot read was made."""
         waiting = {o.op for o in found.ops}
-        ids = [i for i in found.unreadable if i not in waiting]
+        ids = [
+            i
+            for i, files in found.unreadable.items()
+            if i not in waiting and all(f in found.cut_short for f in files)
+        ]
         done = history.waiting_files_among(self.log, ids, 0, self._digest) if ids else {}
         for op_id in [i for i in ids if i in done]:
             files = found.unreadable.pop(op_id)
@@ -673,6 +687,13 @@ class Store:
             found = self.unwritten(clean=True)
             copies = {f.name.lower(): (i, f) for i, fs in found.done_copies.items() for f in fs}
             copy = copies.get(key) or copies.get(f"{key}.json")
+            waits = [o.op for o in (*found.ops, *found.copies)] + list(found.unreadable)
+            done = [i for i in found.done_copies if i.startswith(key)]
+            if copy is None and len(done) == 1 and not any(i.startswith(key) for i in waits):
+                # By its id: the copies of a change that is done, when only they have it.
+                copy = (done[0], found.done_copies[done[0]][0])
+                for extra in found.done_copies[done[0]][1:]:
+                    system.remove_file(extra)
             if copy is not None:
                 system.remove_file(copy[1])
                 return copy[0], None, copy[1], True
@@ -700,9 +721,14 @@ class Store:
             if named is not None:
                 file = named[1]
                 op = next((o for o in droppable if self.folder / o.file == file), None)
+            entry_id = chosen
+            if op is None and history.id_used(self.log, chosen):
+                # A damaged file under the id of an operation the log has: its drop is
+                # recorded under an id of its own, so that the id still names that one.
+                entry_id = self.new_id()
             recorder = history.Recorder(self.log, self.tracker)
             try:
-                recorder.append([_dropped_entry(chosen, op, file, signer, recorder)])
+                recorder.append([_dropped_entry(entry_id, op, file, signer, recorder)])
             finally:
                 recorder.close()
             with contextlib.suppress(OSError):
@@ -960,7 +986,7 @@ class Applier:
         if cell.by_agent:
             if self.table is None or self.finder is None:
                 return _Unplaced("the tracker has no agent rows to find the agent in", AGENT)
-            found = self.finder.locate(cell.who, cell.facts, self._unmoved(op))
+            found = self.finder.locate(cell.who, cell.facts, self._unmoved(op), strict=True)
             row = found.row
             if row is None:
                 if found.namesakes:
@@ -974,7 +1000,7 @@ class Applier:
                         f"{cell.agent or 'the agent'}'s row is not found ({found.why}); if "
                         "that row is theirs, discard the change and make it again (esp "
                         f"pending drop {op.op})",
-                        AGENT,
+                        NAMESAKE,
                     )
                 # No row has what was recorded: gone; else the rows that have some of it
                 # are other agents' now (IDs swapped in Excel), said as they are.
