@@ -539,12 +539,12 @@ def test_a_folder_named_like_a_change_is_left_alone_and_apply_is_done(small: Pat
     assert "a folder, not a change esp keeps; left alone" in " ".join(applied.stderr.split())
 
 
-def test_a_damaged_copy_of_a_change_written_already_is_said_so_and_dropped_unrecorded(
+def test_a_damaged_copy_of_a_change_written_already_is_said_so_and_dropped_apart(
     small: Path,
 ) -> None:
     """A sync service's cut-short copy of a change's file, left after the change is
-    written: nothing waits in it, so esp apply is done (exit 0); esp pending drop removes it
-    without recording a drop under the written change's id (esp undo still finds it)."""
+    written: nothing waits in it, so esp apply is done (exit 0); esp pending drop removes it,
+    recording the drop under an id of its own (esp undo still finds the change by its)."""
     owner = open_in_excel(small.parent)
     assert run("note", "add", "Dana Cole", "Kept", "-t", str(small)).exit_code == 7
     (kept,) = Store(small).folder.glob("*.json")
@@ -560,9 +560,10 @@ def test_a_damaged_copy_of_a_change_written_already_is_said_so_and_dropped_unrec
     assert f"a damaged copy of change {op}, which is done already" in said
     dropped = run("pending", "drop", copy.name, "-t", str(small))
     assert dropped.exit_code == 0, dropped.output
-    assert "nothing was dropped" in dropped.stderr
+    assert f"a damaged copy of change {op}, which is done already" in dropped.stderr
     assert not copy.exists()
-    assert not [e for e in log_entries(small.parent) if e.get("kind") == "dropped"]
+    (entry,) = [e for e in log_entries(small.parent) if e.get("kind") == "dropped"]
+    assert entry["op"] != op and f"Recorded as {entry['op']}" in dropped.stderr
     assert run("undo", op, "-t", str(small)).exit_code == 0
 
 
@@ -1177,9 +1178,25 @@ def test_a_done_changes_cut_short_copy_is_dropped_by_its_id_too(small: Path) -> 
     text = kept.read_bytes()
     owner.unlink()
     assert run("apply", "-t", str(small)).exit_code == 0
+    # Cut in its text, and cut where a copy left room it did not fill (NUL bytes).
     kept.with_name(kept.stem + " (1).json").write_bytes(text[: len(text) // 2])
+    kept.with_name(kept.stem + " (2).json").write_bytes(text[: len(text) // 3] + b"\0" * 99)
+    assert run("apply", "-t", str(small)).exit_code == 0
     op = kept.name.split("-")[-1].removesuffix(".json")
     dropped = run("pending", "drop", op, "-t", str(small))
     assert dropped.exit_code == 0, dropped.output
-    assert "nothing was dropped" in dropped.stderr
+    assert f"a damaged copy of change {op}, which is done already" in dropped.stderr
     assert not list(Store(small).folder.glob("*.json"))
+
+
+def test_a_change_file_padded_with_nul_bytes_reads_as_the_change(small: Path) -> None:
+    """A copy that made room for the whole file and filled it, NUL bytes left after the
+    text: the change is whole, and written."""
+    owner = open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Padded", "-t", str(small)).exit_code == 7
+    (kept,) = Store(small).folder.glob("*.json")
+    kept.write_bytes(kept.read_bytes() + b"\0" * 512)
+    owner.unlink()
+    applied = run("apply", "-t", str(small))
+    assert applied.exit_code == 0, applied.output
+    assert values(small)["ESP Tracker!K4"].endswith("Padded")

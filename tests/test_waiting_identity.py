@@ -465,3 +465,62 @@ def test_history_and_undo_keep_the_agent_whose_one_telling_fact_was_corrected(
     undo = run("undo", first, *t)
     assert undo.exit_code == 0, undo.output
     assert "K3" not in cells(path)
+
+
+def test_a_namesake_whose_empty_cells_were_filled_like_the_agents_gets_no_change(
+    tmp_path: Path,
+) -> None:
+    """The second Dana was added with no ESP Start Date or phone yet; the change is for the
+    first. The first Dana leaves, and the second's cells are filled in — the class's start
+    date, as the first had. Her row holds the first Dana's start date only where her own
+    was empty when esp looked: nothing says she is the first Dana, so nothing is written."""
+    danas = [
+        {**TWO_DANAS_THREE_FACTS[1]},
+        {**TWO_DANAS_THREE_FACTS[1], "ESP Start Date": None, "Phone": None},
+    ]
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    path = factories.tracker(tmp_path / TRACKER, danas, headers=FACT_HEADERS)
+    namesake_note_waits(path, 3, "For the first Dana")
+    (op,) = Store(path).unwritten().ops
+    ((cell,),) = op.units
+    # Kept as an older esp reads facts (columns only), the namesakes' cells beside them.
+    kept = json.loads(Store(path).folder.joinpath(op.file).read_text(encoding="utf-8"))
+    (saved,) = kept["units"][0]["cells"]
+    assert set(saved["facts"]) == {"esp_start", "phone"}
+    assert saved["namesakes"] == [{"esp_start": None, "phone": None}]
+
+    def the_first_leaves_the_second_filled_in(ws: Any) -> None:
+        ws.delete_rows(3)
+        ws.cell(3, 7, START)
+        ws.cell(3, 14, "(614) 555-0188")
+
+    in_excel(path, the_first_leaves_the_second_filled_in)
+    held = run("apply", "-t", str(path))
+    assert held.exit_code == ExitCode.FINDINGS, held.output
+    assert "K3" not in cells(path)
+    said = " ".join(held.stderr.split())
+    assert "Phone '(614) 555-0188' where the agent's row held '(614) 555-0139'" in said
+
+
+def test_a_namesake_told_apart_only_by_progress_gets_no_change_once_it_catches_up(
+    tmp_path: Path,
+) -> None:
+    """Two Danas alike in every lasting cell, told apart by Citrix TBT Access only: the first
+    leaves while her change waits, and the second's access comes to read what the first's
+    did. A column the team fills in as agents progress says nothing of who the row is."""
+    danas = [
+        {**TWO_DANAS_THREE_FACTS[1], "Citrix TBT Access": "Password Reset"},
+        {**TWO_DANAS_THREE_FACTS[1], "Citrix TBT Access": "No Issues"},
+    ]
+    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
+    path = factories.tracker(tmp_path / TRACKER, danas, headers=FACT_HEADERS)
+    namesake_note_waits(path, 3, "For the first Dana")
+
+    def the_first_leaves_the_second_catches_up(ws: Any) -> None:
+        ws.delete_rows(3)
+        ws.cell(3, 10, "Password Reset")
+
+    in_excel(path, the_first_leaves_the_second_catches_up)
+    held = run("apply", "-t", str(path))
+    assert held.exit_code == ExitCode.FINDINGS, held.output
+    assert "K3" not in cells(path)

@@ -105,29 +105,36 @@ def same_value(now: Any, recorded: Any) -> bool:
 # ESP Start Date): (column key, value) pairs (workbook.finder.RowFinder.facts). Under the key
 # NAMESAKES, what it saw in the same columns of each namesake's row (Facts each): which of
 # them the one row left of the name is, when the others are deleted, is weighed on both.
+# Kept in a line or file of its own key ("namesakes"), beside "facts", which an esp that
+# does not know it reads as before.
 Facts = tuple[tuple[str, Any], ...]
 NAMESAKES = "~namesakes"
 
 
 def facts_json(facts: Facts) -> dict[str, Any]:
-    return {
-        key: [facts_json(o) for o in value] if key == NAMESAKES else tag(value)
-        for key, value in facts
-    }
+    """The agent's own facts as JSON (the namesakes' go in namesakes_json)."""
+    return {key: tag(value) for key, value in facts if key != NAMESAKES}
 
 
-def facts_from_json(d: Any) -> Facts | None:
-    """Facts as a log line or a waiting file holds them (None: none recorded, or not facts)."""
+def namesakes_json(facts: Facts) -> list[dict[str, Any]] | None:
+    """What esp saw in the namesakes' rows (NAMESAKES) as JSON; None: not recorded."""
+    theirs = next((value for key, value in facts if key == NAMESAKES), None)
+    return None if theirs is None else [facts_json(o) for o in theirs]
+
+
+def facts_from_json(d: Any, namesakes: Any = None) -> Facts | None:
+    """Facts as a log line or a waiting file holds them (None: none recorded, or not facts),
+    with the namesakes' (`namesakes`, its "namesakes" key) when recorded."""
     if not isinstance(d, dict) or not d:
         return None
-    out: list[tuple[str, Any]] = []
-    for key, value in d.items():
-        if key == NAMESAKES:
-            if isinstance(value, list):
-                out.append((key, tuple(facts_from_json(o) or () for o in value)))
-            continue
-        out.append((str(key), untag(value)))
-    return tuple(out) or None
+    out = [(str(key), untag(value)) for key, value in d.items()]
+    if isinstance(namesakes, list):
+        theirs = tuple(
+            tuple((str(k), untag(v)) for k, v in o.items()) if isinstance(o, dict) else ()
+            for o in namesakes
+        )
+        out.append((NAMESAKES, theirs))
+    return tuple(out)
 
 
 # -- entries --------------------------------------------------------------------------------
@@ -213,6 +220,11 @@ class CellRecord:
             **({"n_number": self.n_number} if self.n_number is not None else {}),
             **({"chained": True} if self.chained else {}),
             **({"facts": facts_json(self.facts)} if self.facts else {}),
+            **(
+                {"namesakes": namesakes_json(self.facts)}
+                if self.facts and namesakes_json(self.facts) is not None
+                else {}
+            ),
         }
 
     @classmethod
@@ -246,7 +258,7 @@ class CellRecord:
                 "email": None if agent_id is None else str(get("email") or ""),
                 "n_number": None if n_number is None else str(n_number),
                 "chained": bool(get("chained")),
-                "facts": facts_from_json(facts) if facts else None,
+                "facts": facts_from_json(facts, get("namesakes")) if facts else None,
             },
         )
 

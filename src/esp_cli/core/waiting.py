@@ -29,6 +29,7 @@ from esp_cli.core.oplog import (
     Facts,
     facts_from_json,
     facts_json,
+    namesakes_json,
     on_clock,
     same_value,
     tag,
@@ -159,6 +160,9 @@ class WaitingCell:
             out.update(agent_id=self.agent_id, email=self.email or "", n_number=self.n_number or "")
         if self.facts:
             out["facts"] = facts_json(self.facts)
+            theirs = namesakes_json(self.facts)
+            if theirs is not None:
+                out["namesakes"] = theirs
         if self.header:
             out["header"] = True
         return out
@@ -184,7 +188,7 @@ class WaitingCell:
             agent_id=None if d.get("agent_id") is None else str(d["agent_id"]),
             email=None if d.get("agent_id") is None else str(d.get("email") or ""),
             n_number=None if d.get("agent_id") is None else str(d.get("n_number") or ""),
-            facts=facts_from_json(d.get("facts")),
+            facts=facts_from_json(d.get("facts"), d.get("namesakes")),
             header=d.get("header") is True,
         )
 

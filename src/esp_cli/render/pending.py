@@ -180,8 +180,9 @@ def namesake_fix(ops: Sequence[WaitingOp], agents: Sequence[str]) -> str:
     drops = ", ".join(f"esp pending drop {o.op}" for o in ops)
     rows = " / ".join(f"esp explain {shell_quote(a)}" for a in dict.fromkeys(agents))
     return (
-        "two agents of one name in a class, and esp cannot tell which row is the agent's "
-        f"(the tracker was saved since; rows may have moved): discard it ({drops}), then "
+        "agents of one name in a class, and esp cannot tell which row is the agent's (the "
+        "tracker was saved since: rows moved, or one of them deleted): discard it "
+        f"({drops}), then "
         f"make the change again naming the agent with the row they have now ({rows} lists "
         "the rows; the name with the row, as 'Name (row 7)')"
     )
@@ -329,10 +330,11 @@ def say_also_waiting(found: Sequence[AlsoWaiting]) -> None:
 def render_drop(result: DropResult, fmt: Format) -> None:
     if fmt is Format.json:
         write_json(result)
-    if result.done_copy:
+    if result.logged_as and result.logged_as != result.op:
+        what = "a damaged copy of" if result.done_copy else "a damaged file under the id of"
         say(
-            f"Removed {result.file.name}: a damaged copy of change {result.op}, which is done "
-            "already; nothing was dropped."
+            f"Removed {result.file.name}: {what} change {result.op}, which is done already; "
+            f"nothing was written. Recorded as {result.logged_as} in {result.log}."
         )
         return
     whose = (

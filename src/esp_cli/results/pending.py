@@ -147,9 +147,11 @@ class DropResult:
     file: Path
     dropped: WaitingOp | None = field(metadata=as_json(hidden=True))  # None: a damaged file
     log: Path
-    # The file was a damaged copy of a change that is done (written or dropped): removed,
-    # and no drop recorded.
+    # The file was a damaged copy of a change that is done (written or dropped).
     done_copy: bool = False
+    # The id the log records the drop under: another than `op` for a damaged file under
+    # the id of an operation the log has already.
+    logged_as: str = ""
 
     @property
     @exported(after="op")

@@ -106,7 +106,13 @@ def drop_pending(tracker_path: Path, config: Config, op: str, by: str | None) ->
     path = workbook_file(tracker_path)
     store = waiting.Store(path, config.backup_dir)
     signer = next((unquoted_name(n) for n in (by, config.user) if n and unquoted_name(n)), None)
-    chosen, dropped, file, done_copy = store.drop(op, signer)
+    dropped = store.drop(op, signer)
     return DropResult(
-        tracker=path, op=chosen, file=file, dropped=dropped, log=store.log, done_copy=done_copy
+        tracker=path,
+        op=dropped.op,
+        file=dropped.file,
+        dropped=dropped.change,
+        log=store.log,
+        done_copy=dropped.done_copy,
+        logged_as=dropped.logged_as,
     )

@@ -422,7 +422,7 @@ def archive_journal(journal: Path, tracker: Path, config: Config) -> Path:
 def drop_rounds(tracker: Path, config: Config, signer: str) -> list[str]:
     """Drop `signer`'s round answers still waiting, unwritten (each recorded)."""
     store = waiting.Store(workbook_file(tracker), config.backup_dir)
-    return [store.drop(op.op, signer)[0] for op in round_ops(store, signer)]
+    return [store.drop(op.op, signer).op for op in round_ops(store, signer)]
 
 
 def waiting_now(tracker: Path, config: Config) -> list[WaitingOp]:

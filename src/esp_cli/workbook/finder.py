@@ -377,29 +377,36 @@ class RowFinder:
         the agent's, as the cells where it holds otherwise than esp saw in the agent's row
         ("ESP Start Date 11/30/2026 where the agent's row held 11/16/2026"); empty: it is
         taken. Values are compared as they read (a phone by its digits, a date typed as text
-        by its day); a column no longer on the sheet tells nothing.
+        by its day); a column no longer on the sheet, or an empty cell, tells nothing.
 
-        When the namesakes' cells were recorded too, the row is the agent's when it holds
-        more of the agent's cells than of any namesake's; holding none of either (each
-        retyped since), only for a change already written (not `strict`): the agent's row
-        is then the likelier, esp having written to it since. Recorded without them (an
-        older esp), the lasting facts (STABLE_FACTS) alone are weighed, an empty cell
-        telling nothing: it is not taken when it holds as many of them otherwise as the
-        same, or more."""
+        With the namesakes' cells recorded (NAMESAKES), cell by cell: the row holding a
+        namesake's cell where the agent's held another speaks for the namesake; holding the
+        agent's cell where every namesake's held another, not empty, in a lasting column
+        (STABLE_FACTS), for the agent — a namesake's empty cell may be filled with the
+        agent's value since, a column the team fills in as agents progress come to hold it.
+        A change still to be written (`strict`) is taken only with a word for the agent and
+        none for a namesake; a change written already (esp history, esp undo), unless more
+        speak for a namesake (none of either: esp has written to the agent's row since, or
+        her cells were retyped). Recorded without them (an older esp), the lasting cells
+        alone are weighed: not taken when it holds as many of them otherwise as the same."""
         sheet = self.table.sheet(row.sheet)
         date1904 = self.table.workbook.date1904
+
+        def read(key: str, value: Any) -> Hashable | None:
+            return _fact_read(key, value, date1904)
+
         own = [(k, v) for k, v in facts if k != NAMESAKES and sheet.col(k) is not None]
         theirs = next((v for k, v in facts if k == NAMESAKES), None)
-        now = {k: _fact_read(k, self.value(row, k), date1904) for k, _v in own}
+        now = {k: read(k, self.value(row, k)) for k, _v in own}
         differs: list[str] = []
-        same = 0
+        same = for_agent = for_namesake = 0
         for key, seen in own:
             if theirs is None and key not in STABLE_FACTS:
                 continue
-            held = _fact_read(key, seen, date1904)
-            if theirs is None and (held is None or now[key] is None):
+            held, there = read(key, seen), now[key]
+            if held is None or there is None:
                 continue
-            if held == now[key]:
+            if held == there:
                 same += 1
             else:
                 header = sheet.headers.get(sheet.col(key) or 0, BY_KEY[key].header)
@@ -407,18 +414,22 @@ class RowFinder:
                 differs.append(
                     f"{header} {shown} where the agent's row held {conflict_shown(seen)}"
                 )
+            if theirs is None:
+                continue
+            others = [read(k, v) for other in theirs for k, v in other if k == key]
+            if any(o is not None and o == there and o != held for o in others):
+                for_namesake += 1
+            elif held == there and key in STABLE_FACTS and others:
+                for_agent += all(o is not None and o != held for o in others)
         if theirs is None:
             return differs if len(differs) >= max(same, 1) else []
-        namesakes = max(
-            (
-                sum(1 for k, v in other if k in now and _fact_read(k, v, date1904) == now[k])
-                for other in theirs
-            ),
-            default=0,
-        )
-        if same > namesakes or (same == namesakes == 0 and not strict):
+        taken = for_agent > 0 and for_namesake == 0 if strict else for_namesake <= for_agent
+        if taken:
             return []
-        return differs or ["as much of what esp saw in a namesake's row as in the agent's"]
+        return differs or [
+            "the agent's cells only where a namesake's row may have come to hold them since "
+            "(empty then, or filled in as an agent progresses)"
+        ]
 
     @staticmethod
     def _differs_words(row: Row, what: str, differs: list[str]) -> str:

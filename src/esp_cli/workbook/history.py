@@ -48,6 +48,7 @@ from esp_cli.core.oplog import (
     Operation,
     command_line,
     facts_json,
+    namesakes_json,
     same_value,
     tag,
 )
@@ -1055,6 +1056,9 @@ def cell_entries(
             seen = facts(c) if facts is not None else None
             if seen:
                 cell["facts"] = facts_json(seen)
+                theirs = namesakes_json(seen)
+                if theirs is not None:
+                    cell["namesakes"] = theirs
         if chained:
             cell["chained"] = True
         yield cell

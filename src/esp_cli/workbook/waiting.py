@@ -37,7 +37,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from esp_cli import __version__, system
 from esp_cli.core.columns import BY_KEY, COMPUTED, Kind, normalise_header
@@ -147,6 +147,18 @@ def copy_ids(file: str) -> Iterator[str]:
 def folder_for(tracker: Path, backup_dir: Path | None = None) -> Path:
     """Where the tracker's waiting operations are: beside its operation log."""
     return safety.backup_dir_for(tracker, backup_dir) / f"{tracker.name}{SUFFIX}"
+
+
+class Dropped(NamedTuple):
+    """What `esp pending drop` discarded: the change's id, the change (None: a damaged
+    file), its file, whether that was a damaged copy of a change that is done, and the id
+    the log records the drop under (another than `op` when the log has that id already)."""
+
+    op: str
+    change: WaitingOp | None
+    file: Path
+    done_copy: bool
+    logged_as: str
 
 
 @dataclass
@@ -349,14 +361,21 @@ class Store:
             return None
         if not data and system.being_made(entry):
             return None  # a folder without hard links reserves its name first
+        body = data
         try:
             if not data:
                 # Read again: made whole meanwhile, else nothing is making it (a publish
                 # killed between the two steps, a sync client or a copy that cut it).
-                data = entry.read_bytes()
+                data = body = entry.read_bytes()
                 if not data:
                     raise ValueError("empty: 0 bytes")
-            op = WaitingOp.from_json(json.loads(_decode(data)), entry.name)
+            if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+                # NUL bytes after the text: room a copy or transfer made for the file and
+                # stopped filling (UTF-16 ends in NUL bytes of its own).
+                body = data.rstrip(b"\0")
+                if not body:
+                    raise ValueError("empty: NUL bytes only")
+            op = WaitingOp.from_json(json.loads(_decode(body)), entry.name)
             if op.op != op_id:
                 raise ValueError("its id is not the one in its name")
             return op
@@ -373,7 +392,7 @@ class Store:
             found.unread.append(entry)
             return None
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-            if not data or (
+            if not body or (
                 isinstance(exc, json.JSONDecodeError)
                 and (exc.pos >= len(exc.doc.rstrip()) or exc.msg.startswith("Unterminated str"))
             ):
@@ -659,19 +678,17 @@ class Store:
             "or run the command again once the tracker is free.",
         )
 
-    def drop(
-        self, wanted: str, signer: str | None, min_prefix: int = 4
-    ) -> tuple[str, WaitingOp | None, Path, bool]:
+    def drop(self, wanted: str, signer: str | None, min_prefix: int = 4) -> Dropped:
         """Discard the waiting operation whose id starts with `wanted`, unwritten: under
         esp's lock (so a write applying it at that moment goes first, and then there is
         nothing to drop), an entry recording it in the operation log (who dropped what,
         whose change it was), then its file. A file that could not be read can be dropped
         too (its entry says so), by its id or its file name (two files of one id), and so
-        can a copy here of another tracker's change (Waiting.copies). Never a file of
-        another tracker sharing this folder. A damaged copy of a change that is done
-        (Waiting.done_copies) is removed, and no drop recorded: its id is the written
-        change's. Returns its id, the operation (None: a damaged file), the file, and
-        whether it was such a copy."""
+        can a copy here of another tracker's change (Waiting.copies), and a damaged copy of
+        a change that is done (Waiting.done_copies; by its id when only such copies have
+        it, each of them). Never a file of another tracker sharing this folder. A damaged
+        file under an id the log has already is recorded under an id of its own, so that
+        the id still names that operation."""
         key = wanted.strip().lower()
         if len(key) < min_prefix:
             raise UsageError(
@@ -685,26 +702,16 @@ class Store:
             with contextlib.suppress(OSError):
                 history.settle(self.log, safety.digest_of(self.tracker))
             found = self.unwritten(clean=True)
-            copies = {f.name.lower(): (i, f) for i, fs in found.done_copies.items() for f in fs}
-            copy = copies.get(key) or copies.get(f"{key}.json")
-            waits = [o.op for o in (*found.ops, *found.copies)] + list(found.unreadable)
-            done = [i for i in found.done_copies if i.startswith(key)]
-            if copy is None and len(done) == 1 and not any(i.startswith(key) for i in waits):
-                # By its id: the copies of a change that is done, when only they have it.
-                copy = (done[0], found.done_copies[done[0]][0])
-                for extra in found.done_copies[done[0]][1:]:
-                    system.remove_file(extra)
-            if copy is not None:
-                system.remove_file(copy[1])
-                return copy[0], None, copy[1], True
-            by_name = {f.name.lower(): (i, f) for i, fs in found.unreadable.items() for f in fs}
+            damaged = {**found.done_copies, **found.unreadable}
+            by_name = {f.name.lower(): (i, f) for i, fs in damaged.items() for f in fs}
             # The changes copied here for another tracker too: their files here are copies.
             droppable = [*found.ops, *found.copies]
             by_name.update({o.file.lower(): (o.op, self.folder / o.file) for o in droppable})
             named = by_name.get(key) or by_name.get(f"{key}.json")
-            files = {i: fs[0] for i, fs in found.unreadable.items()}
-            ids = sorted({o.op for o in droppable} | set(files))
+            ids = sorted({o.op for o in droppable} | set(found.unreadable))
             matches = [named[0]] if named else [i for i in ids if i.startswith(key)]
+            if not matches and not named:
+                matches = [i for i in found.done_copies if i.startswith(key)]
             if not matches:
                 raise UsageError(
                     f"No change {wanted!r} waits beside {self.tracker.name}.",
@@ -717,23 +724,25 @@ class Store:
                 )
             chosen = matches[0]
             op = next((o for o in droppable if o.op == chosen), None)
-            file = self.folder / op.file if op is not None else files[chosen]
+            files = [self.folder / op.file] if op is not None else damaged[chosen]
             if named is not None:
-                file = named[1]
-                op = next((o for o in droppable if self.folder / o.file == file), None)
+                files = [named[1]]
+                op = next((o for o in droppable if self.folder / o.file == files[0]), None)
             entry_id = chosen
             if op is None and history.id_used(self.log, chosen):
-                # A damaged file under the id of an operation the log has: its drop is
-                # recorded under an id of its own, so that the id still names that one.
                 entry_id = self.new_id()
             recorder = history.Recorder(self.log, self.tracker)
             try:
-                recorder.append([_dropped_entry(entry_id, op, file, signer, recorder)])
+                recorder.append(
+                    [_dropped_entry(entry_id, op, f, signer, recorder) for f in files[:1]]
+                )
             finally:
                 recorder.close()
-            with contextlib.suppress(OSError):
-                system.remove_file(file)
-        return chosen, op, file, False
+            for file in files:
+                with contextlib.suppress(OSError):
+                    system.remove_file(file)
+        done = op is None and any(files[0] in fs for fs in found.done_copies.values())
+        return Dropped(chosen, op, files[0], done, entry_id)
 
     def remove(self, op: WaitingOp) -> None:
         """Its file goes (written or dropped, as the log records). A file that cannot be
