@@ -1146,6 +1146,18 @@ def test_an_undo_written_later_reads_its_operations_entry_once_and_none_before_i
     assert [e["undoes"] for e in log_entries(small.parent)][-1] == target
 
 
+def a_change_waited_and_written(small: Path) -> tuple[Path, bytes, str]:
+    """A note for Dana Cole that waited while Excel had the tracker, then written: its
+    file (gone now), what it held, and its id."""
+    owner = open_in_excel(small.parent)
+    assert run("note", "add", "Dana Cole", "Kept", "-t", str(small)).exit_code == 7
+    (kept,) = Store(small).folder.glob("*.json")
+    text = kept.read_bytes()
+    owner.unlink()
+    assert run("apply", "-t", str(small)).exit_code == 0
+    return kept, text, kept.name.split("-")[-1].removesuffix(".json")
+
+
 def test_a_file_damaged_otherwise_under_a_done_changes_id_stays_skipped_and_drops_apart(
     small: Path,
 ) -> None:
@@ -1153,13 +1165,7 @@ def test_a_file_damaged_otherwise_under_a_done_changes_id_stays_skipped_and_drop
     edit with a slip, not a transfer cut short), may hold another change: it is skipped
     (esp apply exits 5) as any damaged file, and its drop is recorded under an id of its
     own, so that esp undo still finds the written change by its id."""
-    owner = open_in_excel(small.parent)
-    assert run("note", "add", "Dana Cole", "Kept", "-t", str(small)).exit_code == 7
-    (kept,) = Store(small).folder.glob("*.json")
-    text = kept.read_bytes()
-    owner.unlink()
-    assert run("apply", "-t", str(small)).exit_code == 0
-    op = kept.name.split("-")[-1].removesuffix(".json")
+    kept, text, op = a_change_waited_and_written(small)
     edited = kept.with_name(kept.stem + " (1).json")
     edited.write_bytes(text.replace(b'"cells"', b'"cells" "', 1))
     applied = run("apply", "-t", str(small))
@@ -1172,17 +1178,11 @@ def test_a_file_damaged_otherwise_under_a_done_changes_id_stays_skipped_and_drop
 
 
 def test_a_done_changes_cut_short_copy_is_dropped_by_its_id_too(small: Path) -> None:
-    owner = open_in_excel(small.parent)
-    assert run("note", "add", "Dana Cole", "Kept", "-t", str(small)).exit_code == 7
-    (kept,) = Store(small).folder.glob("*.json")
-    text = kept.read_bytes()
-    owner.unlink()
-    assert run("apply", "-t", str(small)).exit_code == 0
+    kept, text, op = a_change_waited_and_written(small)
     # Cut in its text, and cut where a copy left room it did not fill (NUL bytes).
     kept.with_name(kept.stem + " (1).json").write_bytes(text[: len(text) // 2])
     kept.with_name(kept.stem + " (2).json").write_bytes(text[: len(text) // 3] + b"\0" * 99)
     assert run("apply", "-t", str(small)).exit_code == 0
-    op = kept.name.split("-")[-1].removesuffix(".json")
     dropped = run("pending", "drop", op, "-t", str(small))
     assert dropped.exit_code == 0, dropped.output
     assert f"a damaged copy of change {op}, which is done already" in dropped.stderr

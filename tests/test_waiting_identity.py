@@ -291,9 +291,11 @@ TWO_DANAS_THREE_FACTS = [
 ]
 
 
-def three_facts_tracker(folder: Path) -> Path:
+def three_facts_tracker(folder: Path, agents: list[dict[str, Any]] | None = None) -> Path:
+    """The tracker of `agents` (the two Danas of three facts) with Phone and Certifier."""
     (folder / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
-    return factories.tracker(folder / TRACKER, TWO_DANAS_THREE_FACTS, headers=FACT_HEADERS)
+    agents = TWO_DANAS_THREE_FACTS if agents is None else agents
+    return factories.tracker(folder / TRACKER, agents, headers=FACT_HEADERS)
 
 
 @pytest.mark.parametrize(
@@ -345,28 +347,61 @@ def test_the_namesake_left_holding_other_facts_gets_no_change_and_the_fix_says_w
     ) in said, said
 
 
-def test_history_and_undo_still_find_the_agent_whose_namesake_left(tmp_path: Path) -> None:
-    """The operation log is read the same way: with the other Dana gone and the first
-    Dana's phone retyped, her note is still hers in esp history, and esp undo puts it back.
-    A cell esp itself changed since (her Citrix TBT Access, what told two Danas alike in
-    every lasting fact apart) tells nothing either."""
-    alike = [
-        AGENTS[0],
-        {**TWO_DANAS_THREE_FACTS[1], "Citrix TBT Access": "Password Reset"},
-        {**TWO_DANAS_THREE_FACTS[1], "Citrix TBT Access": "No Issues"},
-    ]
-    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
-    path = factories.tracker(tmp_path / TRACKER, alike, headers=FACT_HEADERS)
-    t = ["-t", str(path)]
-    assert run("note", "add", "Dana Cole (row 4)", "Hers", *t).exit_code == 0
-    first = json.loads(run("history", *t, "-f", "json").stdout)["operations"][0]["op"]
+def _access_set_since(path: Path) -> None:
+    """The other Dana leaves, the first's phone is retyped, then esp itself changes the
+    first's Citrix TBT Access."""
 
     def the_other_leaves(ws: Any) -> None:
         ws.delete_rows(5)
         ws.cell(4, 14, "614.555.0139")
 
     in_excel(path, the_other_leaves)
-    assert run("access", "set", "Dana Cole", "equipment issue", *t).exit_code == 0
+    assert run("access", "set", "Dana Cole", "equipment issue", "-t", str(path)).exit_code == 0
+
+
+def _phone_corrected_since(path: Path) -> None:
+    """The other Dana leaves, and a typo in the first Dana's phone is corrected."""
+
+    def the_other_leaves(ws: Any) -> None:
+        ws.delete_rows(5)
+        ws.cell(4, 14, "(614) 555-0193")
+
+    in_excel(path, the_other_leaves)
+
+
+@pytest.mark.parametrize(
+    ("differ", "since"),
+    [
+        pytest.param(
+            {"Citrix TBT Access": ("Password Reset", "No Issues")},
+            _access_set_since,
+            id="told-apart-by-access-esp-changed-since",
+        ),
+        pytest.param(
+            {"Phone": ("(614) 555-0139", "(614) 555-0177")},
+            _phone_corrected_since,
+            id="told-apart-by-phone-corrected-since",
+        ),
+    ],
+)
+def test_history_and_undo_still_find_the_agent_whose_namesake_left(
+    tmp_path: Path, differ: dict[str, tuple[str, str]], since: Any
+) -> None:
+    """The operation log is read as waiting changes are: with the other Dana gone, and the
+    cell that told the two apart changed since in the first Dana's row (by esp itself, or a
+    typo corrected in Excel: her row holds neither Dana's cell as esp saw it), her note is
+    still hers in esp history, and esp undo puts it back — a change already written, whose
+    row esp may have written to since, is the likelier."""
+    danas = [
+        AGENTS[0],
+        {**TWO_DANAS_THREE_FACTS[1], **{k: v[0] for k, v in differ.items()}},
+        {**TWO_DANAS_THREE_FACTS[1], **{k: v[1] for k, v in differ.items()}},
+    ]
+    path = three_facts_tracker(tmp_path, danas)
+    t = ["-t", str(path)]
+    assert run("note", "add", "Dana Cole (row 4)", "Hers", *t).exit_code == 0
+    first = json.loads(run("history", *t, "-f", "json").stdout)["operations"][0]["op"]
+    since(path)
     history = run("history", "Dana Cole", *t, "-f", "json")
     assert history.exit_code == 0, history.output
     assert "Hers" in history.stdout
@@ -410,8 +445,7 @@ def test_a_namesake_told_apart_by_a_phone_only_one_has_is_not_taken_for_the_othe
         {**TWO_DANAS_THREE_FACTS[1]},
         {**TWO_DANAS_THREE_FACTS[1], "Phone": None},
     ]
-    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
-    path = factories.tracker(tmp_path / TRACKER, danas, headers=FACT_HEADERS)
+    path = three_facts_tracker(tmp_path, danas)
     namesake_note_waits(path, 3, "For the Dana with a phone")
     in_excel(path, lambda ws: ws.delete_rows(3))
     held = run("apply", "-t", str(path))
@@ -437,36 +471,6 @@ def test_of_three_namesakes_the_one_left_is_weighed_against_each(tmp_path: Path)
     assert {c["kind"] for c in listed["operations"][0]["conflicts"]} == {"namesake"}
 
 
-def test_history_and_undo_keep_the_agent_whose_one_telling_fact_was_corrected(
-    tmp_path: Path,
-) -> None:
-    """Namesakes of one class mostly share a start date and certifier: the phone alone told
-    them apart. The other Dana leaves and a typo in the first Dana's phone is corrected:
-    her row holds neither Dana's phone as esp saw it, and esp history still lists her note,
-    esp undo puts it back (a change already written: her row is the likelier)."""
-    danas = [
-        {**TWO_DANAS_THREE_FACTS[1]},
-        {**TWO_DANAS_THREE_FACTS[1], "Phone": "(614) 555-0177"},
-    ]
-    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
-    path = factories.tracker(tmp_path / TRACKER, danas, headers=FACT_HEADERS)
-    t = ["-t", str(path)]
-    assert run("note", "add", "Dana Cole (row 3)", "Hers", *t).exit_code == 0
-    first = json.loads(run("history", *t, "-f", "json").stdout)["operations"][0]["op"]
-
-    def the_other_leaves(ws: Any) -> None:
-        ws.delete_rows(4)
-        ws.cell(3, 14, "(614) 555-0193")
-
-    in_excel(path, the_other_leaves)
-    history = run("history", "Dana Cole", *t, "-f", "json")
-    assert history.exit_code == 0, history.output
-    assert "Hers" in history.stdout
-    undo = run("undo", first, *t)
-    assert undo.exit_code == 0, undo.output
-    assert "K3" not in cells(path)
-
-
 def test_a_namesake_whose_empty_cells_were_filled_like_the_agents_gets_no_change(
     tmp_path: Path,
 ) -> None:
@@ -478,8 +482,7 @@ def test_a_namesake_whose_empty_cells_were_filled_like_the_agents_gets_no_change
         {**TWO_DANAS_THREE_FACTS[1]},
         {**TWO_DANAS_THREE_FACTS[1], "ESP Start Date": None, "Phone": None},
     ]
-    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
-    path = factories.tracker(tmp_path / TRACKER, danas, headers=FACT_HEADERS)
+    path = three_facts_tracker(tmp_path, danas)
     namesake_note_waits(path, 3, "For the first Dana")
     (op,) = Store(path).unwritten().ops
     ((cell,),) = op.units
@@ -512,8 +515,7 @@ def test_a_namesake_told_apart_only_by_progress_gets_no_change_once_it_catches_u
         {**TWO_DANAS_THREE_FACTS[1], "Citrix TBT Access": "Password Reset"},
         {**TWO_DANAS_THREE_FACTS[1], "Citrix TBT Access": "No Issues"},
     ]
-    (tmp_path / "esp.toml").write_text('[people]\nuser = "Jordan Reyes"\n', encoding="utf-8")
-    path = factories.tracker(tmp_path / TRACKER, danas, headers=FACT_HEADERS)
+    path = three_facts_tracker(tmp_path, danas)
     namesake_note_waits(path, 3, "For the first Dana")
 
     def the_first_leaves_the_second_catches_up(ws: Any) -> None:
