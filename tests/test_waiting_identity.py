@@ -342,12 +342,13 @@ def test_the_namesake_left_holding_other_facts_gets_no_change_and_the_fix_says_w
         "holds ESP Start Date 11/30/2026 where the agent's row held 11/16/2026, Phone "
         "'(614) 555-0177' where the agent's row held '(614) 555-0139' and Certifier 'Lee Park' "
         "where the agent's row held 'Kim Wu' when the change was made: another agent of the "
-        "name, the agent's row deleted since?); if that row is theirs, discard the change and "
-        f"make it again (esp pending drop {op.op})"
+        "name, the agent's row deleted since?; if it is, discard the change and make it again "
+        f"(esp pending drop {op.op}, then the command, with --date for a day before today)"
     ) in said, said
+    assert "esp cannot tell that the one row left of Dana Cole's name is theirs" in said
 
 
-def _access_set_since(path: Path) -> None:
+def _access_set_since(path: Path, access: str = "equipment issue") -> None:
     """The other Dana leaves, the first's phone is retyped, then esp itself changes the
     first's Citrix TBT Access."""
 
@@ -356,7 +357,7 @@ def _access_set_since(path: Path) -> None:
         ws.cell(4, 14, "614.555.0139")
 
     in_excel(path, the_other_leaves)
-    assert run("access", "set", "Dana Cole", "equipment issue", "-t", str(path)).exit_code == 0
+    assert run("access", "set", "Dana Cole", access, "-t", str(path)).exit_code == 0
 
 
 def _phone_corrected_since(path: Path) -> None:
@@ -376,6 +377,11 @@ def _phone_corrected_since(path: Path) -> None:
             {"Citrix TBT Access": ("Password Reset", "No Issues")},
             _access_set_since,
             id="told-apart-by-access-esp-changed-since",
+        ),
+        pytest.param(
+            {"Citrix TBT Access": ("Password Reset", "No Issues")},
+            lambda path: _access_set_since(path, "no issues"),
+            id="told-apart-by-access-now-reading-as-the-others-did",
         ),
         pytest.param(
             {"Phone": ("(614) 555-0139", "(614) 555-0177")},
@@ -526,3 +532,18 @@ def test_a_namesake_told_apart_only_by_progress_gets_no_change_once_it_catches_u
     held = run("apply", "-t", str(path))
     assert held.exit_code == ExitCode.FINDINGS, held.output
     assert "K3" not in cells(path)
+
+
+def test_of_one_agent_entered_twice_the_row_with_her_phone_left_gets_the_change(
+    tmp_path: Path,
+) -> None:
+    """One person typed twice, the copy without her phone: the change is made for the row
+    with it, and the copy is deleted. A phone is one person's: the row left holding it,
+    where the copy's was empty, is hers."""
+    twice = [{**TWO_DANAS_THREE_FACTS[1]}, {**TWO_DANAS_THREE_FACTS[1], "Phone": None}]
+    path = three_facts_tracker(tmp_path, twice)
+    namesake_note_waits(path, 3, "For the Dana with a phone")
+    in_excel(path, lambda ws: ws.delete_rows(4))
+    done = run("apply", "-t", str(path))
+    assert done.exit_code == 0, done.output
+    assert cells(path)["K3"].endswith("Jordan Reyes - For the Dana with a phone")

@@ -39,6 +39,8 @@ _NOT_FACTS = frozenset(
      "escalation_stage", "next_action", "next_action_due"}
 )  # fmt: skip
 _COUNT = {2: "two", 3: "three", 4: "four"}
+# Lasting cells one person's alone: one filled in since with the agent's value is hers.
+_PERSONAL = frozenset({"phone"})
 
 
 class Found(NamedTuple):
@@ -258,7 +260,7 @@ class RowFinder:
             # lasting facts than esp saw, more of them than it holds the same.
             if facts and not (unmoved and (row.sheet, row.row) == (who.sheet, who.row)):
                 differs = self._one_left_differs(row, facts, strict)
-                if differs:
+                if differs is not None:
                     return Found(None, self._differs_words(row, what, differs), differs=True)
             return Found(row)
         if not found:
@@ -372,18 +374,20 @@ class RowFinder:
         theirs = tuple(tuple((k, self.value(r, k)) for k in chosen) for r in others)
         return (*((k, mine[k]) for k in chosen), (NAMESAKES, theirs))
 
-    def _one_left_differs(self, row: Row, facts: Facts, strict: bool = False) -> list[str]:
+    def _one_left_differs(self, row: Row, facts: Facts, strict: bool = False) -> list[str] | None:
         """Why the one row found for an agent recorded beside namesakes is not taken for
         the agent's, as the cells where it holds otherwise than esp saw in the agent's row
-        ("ESP Start Date 11/30/2026 where the agent's row held 11/16/2026"); empty: it is
-        taken. Values are compared as they read (a phone by its digits, a date typed as text
-        by its day); a column no longer on the sheet, or an empty cell, tells nothing.
+        ("ESP Start Date 11/30/2026 where the agent's row held 11/16/2026"; empty: none
+        differs, and nothing tells); None: it is taken. Values are compared as they read
+        (a phone by its digits, a date typed as text by its day); a column no longer on the
+        sheet, or an empty cell, tells nothing.
 
         With the namesakes' cells recorded (NAMESAKES), cell by cell: the row holding a
         namesake's cell where the agent's held another speaks for the namesake; holding the
         agent's cell where every namesake's held another, not empty, in a lasting column
         (STABLE_FACTS), for the agent — a namesake's empty cell may be filled with the
-        agent's value since, a column the team fills in as agents progress come to hold it.
+        agent's value since (but for a phone, one person's), a column the team fills in as
+        agents progress come to hold it, so those say nothing.
         A change still to be written (`strict`) is taken only with a word for the agent and
         none for a namesake; a change written already (esp history, esp undo), unless more
         speak for a namesake (none of either: esp has written to the agent's row since, or
@@ -416,28 +420,34 @@ class RowFinder:
                 )
             if theirs is None:
                 continue
+            if key not in STABLE_FACTS:
+                continue  # filled in as agents progress: one may come to read as another did
             others = [read(k, v) for other in theirs for k, v in other if k == key]
             if any(o is not None and o == there and o != held for o in others):
                 for_namesake += 1
-            elif held == there and key in STABLE_FACTS and others:
-                for_agent += all(o is not None and o != held for o in others)
+            elif held == there and others:
+                # Where a namesake's cell was empty, only a phone is one person's: a start
+                # date or a certifier filled in since may well be the agent's.
+                for_agent += all(o != held and (o is not None or key in _PERSONAL) for o in others)
         if theirs is None:
-            return differs if len(differs) >= max(same, 1) else []
+            return differs if len(differs) >= max(same, 1) else None
         taken = for_agent > 0 and for_namesake == 0 if strict else for_namesake <= for_agent
-        if taken:
-            return []
-        return differs or [
-            "the agent's cells only where a namesake's row may have come to hold them since "
-            "(empty then, or filled in as an agent progresses)"
-        ]
+        return None if taken else differs
 
     @staticmethod
     def _differs_words(row: Row, what: str, differs: list[str]) -> str:
-        """Why the one row found for a namesake's agent is not taken for the agent's."""
+        """Why the one row found for a namesake's agent is not taken for the agent's: the
+        cells where it holds otherwise than the agent's did, else that nothing tells."""
+        where = f"the one row found by its {what}, {row.sheet}!row {row.row},"
+        if not differs:
+            return (
+                f"{where} holds nothing that tells it from the namesake esp saw beside it "
+                "(the cells that told them apart were empty in one of the rows, or are "
+                "filled in as agents progress): the agent's, or the namesake's"
+            )
         return (
-            f"the one row found by its {what}, {row.sheet}!row {row.row}, holds "
-            f"{listed(differs)} when the change was made: another agent of the name, the "
-            "agent's row deleted since?"
+            f"{where} holds {listed(differs)} when the change was made: another agent of the "
+            "name, the agent's row deleted since?"
         )
 
     def holds(self, row: Row, facts: Facts) -> bool:

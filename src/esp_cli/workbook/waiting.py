@@ -724,7 +724,7 @@ class Store:
                 )
             chosen = matches[0]
             op = next((o for o in droppable if o.op == chosen), None)
-            files = [self.folder / op.file] if op is not None else damaged[chosen]
+            files = [self.folder / op.file] if op is not None else damaged[chosen][:1]
             if named is not None:
                 files = [named[1]]
                 op = next((o for o in droppable if self.folder / o.file == files[0]), None)
@@ -1006,9 +1006,10 @@ class Applier:
                     return _Unplaced(_unsure_words(cell, op, found.why), UNSURE)
                 if found.differs:
                     return _Unplaced(
-                        f"{cell.agent or 'the agent'}'s row is not found ({found.why}); if "
-                        "that row is theirs, discard the change and make it again (esp "
-                        f"pending drop {op.op})",
+                        f"esp cannot tell that the one row left of {cell.agent or 'the agent'}"
+                        f"'s name is theirs: {found.why}; if it is, discard the change and "
+                        f"make it again (esp pending drop {op.op}, then the command, with "
+                        "--date for a day before today)",
                         NAMESAKE,
                     )
                 # No row has what was recorded: gone; else the rows that have some of it
