@@ -178,9 +178,9 @@ class Waiting:
     # Files that could not be read now (a sync client or a virus scanner holding one):
     # skipped, each said in `warnings`, read again by the next command.
     unread: list[Path] = field(default_factory=list)
-    # Damaged files (id -> files) under the id of a change the log records as written or
-    # dropped: a copy of a change that is done (a sync service's, cut short). Nothing in
-    # them waits; `esp pending drop` removes them without recording a drop.
+    # Files cut short (id -> files) under the id of a change the log records as written
+    # or dropped: a copy of a change that is done (a sync service's). Nothing in them
+    # waits; `esp pending drop` removes them, one a drop, each under an id of its own.
     done_copies: dict[str, list[Path]] = field(default_factory=dict)
     # The files among `unreadable` cut short (empty, or whole JSON up to where they end):
     # what a sync service's or a copy's interrupted transfer leaves, never a hand's edit.
@@ -685,10 +685,10 @@ class Store:
         whose change it was), then its file. A file that could not be read can be dropped
         too (its entry says so), by its id or its file name (two files of one id), and so
         can a copy here of another tracker's change (Waiting.copies), and a damaged copy of
-        a change that is done (Waiting.done_copies; by its id when only such copies have
-        it, each of them). Never a file of another tracker sharing this folder. A damaged
-        file under an id the log has already is recorded under an id of its own, so that
-        the id still names that operation."""
+        a change that is done (Waiting.done_copies; by its id too when only such copies
+        have it: one file a drop). Never a file of another tracker sharing this folder. A
+        damaged file under an id the log has already is recorded under an id of its own,
+        so that the id still names that operation."""
         key = wanted.strip().lower()
         if len(key) < min_prefix:
             raise UsageError(
@@ -724,25 +724,22 @@ class Store:
                 )
             chosen = matches[0]
             op = next((o for o in droppable if o.op == chosen), None)
-            files = [self.folder / op.file] if op is not None else damaged[chosen][:1]
+            file = self.folder / op.file if op is not None else damaged[chosen][0]
             if named is not None:
-                files = [named[1]]
-                op = next((o for o in droppable if self.folder / o.file == files[0]), None)
+                file = named[1]
+                op = next((o for o in droppable if self.folder / o.file == file), None)
             entry_id = chosen
             if op is None and history.id_used(self.log, chosen):
                 entry_id = self.new_id()
             recorder = history.Recorder(self.log, self.tracker)
             try:
-                recorder.append(
-                    [_dropped_entry(entry_id, op, f, signer, recorder) for f in files[:1]]
-                )
+                recorder.append([_dropped_entry(entry_id, op, file, signer, recorder)])
             finally:
                 recorder.close()
-            for file in files:
-                with contextlib.suppress(OSError):
-                    system.remove_file(file)
-        done = op is None and any(files[0] in fs for fs in found.done_copies.values())
-        return Dropped(chosen, op, files[0], done, entry_id)
+            with contextlib.suppress(OSError):
+                system.remove_file(file)
+        done = op is None and any(file in fs for fs in found.done_copies.values())
+        return Dropped(chosen, op, file, done, entry_id)
 
     def remove(self, op: WaitingOp) -> None:
         """Its file goes (written or dropped, as the log records). A file that cannot be
